@@ -1,0 +1,49 @@
+# Two commands on a fresh machine: `make run` and `make test`.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+HOST ?= 127.0.0.1
+WEB_CONCURRENCY ?= 4
+export DJANGO_SETTINGS_MODULE ?= training_site.settings.dev
+
+.PHONY: run serve setup install test test-fast lint bench messages clean
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	touch $@
+
+install: $(VENV)/.installed
+
+setup: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+	$(PY) manage.py load_demo --if-empty
+
+# The production server, so what we look at and measure is what would run.
+serve:
+	$(VENV)/bin/gunicorn training_site.wsgi \
+		--bind $(HOST):$(PORT) --workers $(WEB_CONCURRENCY) --threads 2 \
+		--access-logfile - --graceful-timeout 10
+
+run: setup serve
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+test: install lint
+	DJANGO_SETTINGS_MODULE=training_site.settings.test $(VENV)/bin/pytest
+
+bench: install
+	$(PY) bench/run.py
+
+# Regenerate the translation catalogues after changing strings.
+messages: install
+	$(PY) manage.py makemessages --locale zh_Hans --ignore ".venv/*" --ignore "static/*"
+	$(PY) manage.py compilemessages --ignore ".venv/*"
+
+clean:
+	rm -rf $(VENV) static

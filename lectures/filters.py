@@ -1,0 +1,147 @@
+"""Public filters for the schedule and its iCalendar feed."""
+
+from datetime import datetime, time, timedelta
+
+import django_filters
+from django import forms
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from lectures.models import (
+    Category,
+    Field,
+    ForumLevel,
+    ForumPage,
+    Lecturer,
+    SessionPage,
+    SessionStatus,
+)
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"})
+# Above this many district and town forums the picker becomes a text box:
+# a select of thousands of options helps nobody and weighs down the page.
+MAX_FORUM_OPTIONS = 300
+
+
+class ForumSelect(forms.Select):
+    """The district and town forums to pick from, plus the one selected."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs)
+
+    def get_context(self, name, value, attrs):
+        forums = list(
+            ForumPage.objects.live()
+            .exclude(level=ForumLevel.VILLAGE)
+            .order_by("path")
+            .values_list("slug", "title", "depth")[: MAX_FORUM_OPTIONS + 1]
+        )
+        if len(forums) > MAX_FORUM_OPTIONS:
+            self.input_type = "text"
+            self.template_name = "django/forms/widgets/text.html"
+            self.choices = []
+            return forms.TextInput.get_context(self, name, value, attrs)
+        top = min((depth for _slug, _title, depth in forums), default=0)
+        choices = [("", _("All forums"))]
+        choices += [
+            (slug, "\u3000" * (depth - top) + title) for slug, title, depth in forums
+        ]
+        if value and value not in {slug for slug, _t, _d in forums}:
+            title = ForumPage.objects.filter(slug=value).values_list("title", flat=True)
+            choices.append((value, title.first() or value))
+        self.choices = choices
+        return super().get_context(name, value, attrs)
+
+
+class ForumChoiceField(forms.CharField):
+    """A forum by its slug; unknown slugs are a clear error, not a 500."""
+
+    widget = ForumSelect
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if not value:
+            return None
+        forum = ForumPage.objects.live().filter(slug=value).first()
+        if forum is None:
+            raise forms.ValidationError(
+                _("There is no forum “%(slug)s”."), params={"slug": value[:60]}
+            )
+        return forum
+
+    def prepare_value(self, value):
+        return value.slug if isinstance(value, ForumPage) else value
+
+
+class ForumFilter(django_filters.Filter):
+    field_class = ForumChoiceField
+
+
+def day_start(day) -> datetime:
+    """Midnight in the site's time zone (Asia/Shanghai) at the start of `day`."""
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+class ScheduleFilter(django_filters.FilterSet):
+    """`level`, `forum` (with everything below it), `field`, `category`,
+    `start`, `end`, `q`. Invalid values are reported on the page and ignored."""
+
+    level = django_filters.ChoiceFilter(
+        label=_("Level"),
+        choices=ForumLevel.choices,
+        field_name="forum__level",
+        empty_label=_("All levels"),
+    )
+    forum = ForumFilter(label=_("Forum"), method="filter_forum")
+    field = django_filters.ModelChoiceFilter(
+        label=_("Field"),
+        queryset=Field.objects.all(),
+        to_field_name="slug",
+        empty_label=_("All fields"),
+    )
+    category = django_filters.ModelChoiceFilter(
+        label=_("Category"),
+        queryset=Category.objects.all(),
+        to_field_name="slug",
+        empty_label=_("All categories"),
+    )
+    start = django_filters.DateFilter(
+        label=_("From"), method="filter_start", widget=DATE_INPUT
+    )
+    end = django_filters.DateFilter(
+        label=_("To"), method="filter_end", widget=DATE_INPUT
+    )
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=SessionStatus.choices, empty_label=_("Any status")
+    )
+    q = django_filters.CharFilter(label=_("Search"), method="filter_q", max_length=100)
+
+    class Meta:
+        model = SessionPage
+        fields = ["level", "forum", "field", "category", "start", "end", "status", "q"]
+
+    def filter_forum(self, queryset, name, value):
+        return queryset.in_subtree(value)
+
+    def filter_start(self, queryset, name, value):
+        return queryset.filter(start__gte=day_start(value))
+
+    def filter_end(self, queryset, name, value):
+        return queryset.filter(start__lt=day_start(value + timedelta(days=1)))
+
+    def filter_q(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        by_lecturer = Lecturer.objects.filter(
+            sessions=OuterRef("pk"), name__icontains=value
+        )
+        return queryset.filter(
+            Q(title__icontains=value) | Q(venue__icontains=value) | Exists(by_lecturer)
+        )
+
+    @property
+    def has_dates(self) -> bool:
+        data = self.form.cleaned_data if self.form.is_valid() else {}
+        return bool(data.get("start") or data.get("end"))

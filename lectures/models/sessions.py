@@ -1,0 +1,375 @@
+"""A session (讲次 / 课次): one page type for lectures and class lessons."""
+
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from rest_framework import serializers
+from wagtail.admin.panels import (
+    FieldPanel,
+    FieldRowPanel,
+    InlinePanel,
+    ObjectList,
+    TabbedInterface,
+)
+from wagtail.api import APIField
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.fields import RichTextField
+from wagtail.models import Orderable, Page, PageManager
+from wagtail.query import PageQuerySet
+from wagtail.search import index
+
+
+class SessionStatus(models.TextChoices):
+    SCHEDULED = "scheduled", _("Scheduled")
+    HELD = "held", _("Held")
+    POSTPONED = "postponed", _("Postponed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class SessionQuerySet(PageQuerySet):
+    def in_subtree(self, page: Page) -> "SessionQuerySet":
+        """Sessions anywhere below `page` (a forum, a class, the home page)."""
+        return self.filter(path__startswith=page.path)
+
+    def upcoming(self, now: datetime | None = None) -> "SessionQuerySet":
+        now = now or timezone.now()
+        return self.filter(end__gte=now).exclude(status=SessionStatus.HELD)
+
+    def held(self) -> "SessionQuerySet":
+        return self.filter(status=SessionStatus.HELD)
+
+    def starting_between(self, start=None, end=None) -> "SessionQuerySet":
+        qs = self
+        if start is not None:
+            qs = qs.filter(start__gte=start)
+        if end is not None:
+            qs = qs.filter(start__lt=end)
+        return qs
+
+    def for_listing(self) -> "SessionQuerySet":
+        """What a list of sessions shows, fetched in a fixed number of queries."""
+        return self.select_related("forum", "field", "category").prefetch_related(
+            "lecturers"
+        )
+
+
+SessionManager = PageManager.from_queryset(SessionQuerySet)
+
+
+class ForumField(serializers.Field):
+    def to_representation(self, forum):
+        if forum is None:
+            return None
+        return {
+            "id": forum.pk,
+            "title": forum.title,
+            "slug": forum.slug,
+            "level": forum.level,
+        }
+
+
+class NamedField(serializers.Field):
+    def to_representation(self, value):
+        return None if value is None else {"name": value.name, "slug": value.slug}
+
+
+class LecturersField(serializers.Field):
+    def to_representation(self, manager):
+        return [
+            {"id": lecturer.pk, "name": lecturer.name, "title": lecturer.title}
+            for lecturer in manager.all()
+        ]
+
+
+class SessionPage(RoutablePageMixin, Page):
+    """One session; under a forum now, under a training class later."""
+
+    number = models.PositiveIntegerField(
+        _("number"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("第N期, assigned per forum"),
+    )
+    forum = models.ForeignKey(
+        "lectures.ForumPage",
+        verbose_name=_("forum"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="sessions",
+    )
+    lecturers = ParentalManyToManyField(
+        "lectures.Lecturer",
+        verbose_name=_("lecturers"),
+        blank=True,
+        related_name="sessions",
+    )
+    description = RichTextField(_("description"), blank=True)
+    start = models.DateTimeField(_("start"))
+    end = models.DateTimeField(_("end"))
+    venue = models.CharField(_("venue"), max_length=200)
+    field = models.ForeignKey(
+        "lectures.Field",
+        verbose_name=_("field"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="sessions",
+    )
+    category = models.ForeignKey(
+        "lectures.Category",
+        verbose_name=_("category"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="sessions",
+    )
+    audience = models.CharField(_("audience"), max_length=200, blank=True)
+    capacity = models.PositiveIntegerField(
+        _("capacity"),
+        null=True,
+        blank=True,
+        help_text=_("Leave empty for no limit"),
+    )
+    registration_opens = models.DateTimeField(
+        _("registration opens"), null=True, blank=True
+    )
+    registration_closes = models.DateTimeField(
+        _("registration closes"),
+        null=True,
+        blank=True,
+        help_text=_("Leave empty to close registration when the session starts"),
+    )
+    study_hours = models.DecimalField(
+        _("study hours"),
+        max_digits=4,
+        decimal_places=1,
+        default=0,
+        validators=[MinValueValidator(0)],
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=SessionStatus.choices,
+        default=SessionStatus.SCHEDULED,
+    )
+    record_summary = RichTextField(_("record summary"), blank=True)
+    headcount = models.PositiveIntegerField(
+        _("declared head-count"),
+        null=True,
+        blank=True,
+        help_text=_("How many took part, for sessions without a roster"),
+    )
+    ical_sequence = models.PositiveIntegerField(default=0, editable=False)
+
+    objects = SessionManager()
+
+    parent_page_types = [
+        "lectures.DistrictForumPage",
+        "lectures.UnitForumPage",
+        "lectures.VillageForumPage",
+    ]
+    subpage_types: list[str] = []
+    template = "lectures/session_page.html"
+
+    content_panels = Page.content_panels + [
+        FieldPanel("lecturers"),
+        FieldRowPanel([FieldPanel("start"), FieldPanel("end")]),
+        FieldPanel("venue"),
+        FieldRowPanel([FieldPanel("field"), FieldPanel("category")]),
+        FieldPanel("audience"),
+        FieldPanel("description"),
+        FieldPanel("status"),
+    ]
+    registration_panels = [
+        FieldRowPanel([FieldPanel("capacity"), FieldPanel("study_hours")]),
+        FieldRowPanel(
+            [FieldPanel("registration_opens"), FieldPanel("registration_closes")]
+        ),
+        InlinePanel("materials", heading=_("Materials"), label=_("Material")),
+    ]
+    record_panels = [
+        FieldPanel("headcount"),
+        FieldPanel("record_summary"),
+        InlinePanel("photos", heading=_("Photos"), label=_("Photo")),
+    ]
+    edit_handler = TabbedInterface(
+        [
+            ObjectList(content_panels, heading=_("Session")),
+            ObjectList(registration_panels, heading=_("Registration")),
+            ObjectList(record_panels, heading=_("Record")),
+            ObjectList(Page.promote_panels, heading=_("Promote")),
+        ]
+    )
+    search_fields = Page.search_fields + [
+        index.SearchField("venue"),
+        index.SearchField("description"),
+        index.FilterField("start"),
+        index.FilterField("status"),
+    ]
+    api_fields = [
+        APIField("number"),
+        APIField("start"),
+        APIField("end"),
+        APIField("forum", serializer=ForumField()),
+        APIField("lecturers", serializer=LecturersField()),
+        APIField("venue"),
+        APIField("field", serializer=NamedField()),
+        APIField("category", serializer=NamedField()),
+        APIField("audience"),
+        APIField("status"),
+        APIField("study_hours"),
+        APIField("capacity"),
+    ]
+
+    class Meta:
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+        indexes = [
+            models.Index(fields=["start"]),
+            models.Index(fields=["status", "start"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__gt=models.F("start")),
+                name="session_ends_after_start",
+            ),
+            models.UniqueConstraint(
+                fields=["forum", "number"],
+                condition=Q(number__isnull=False),
+                name="session_number_unique_per_forum",
+            ),
+        ]
+
+    # iCalendar clients only take an update when SEQUENCE rises, so any
+    # change to what a calendar shows raises it.
+    CALENDAR_FIELDS = ("title", "start", "end", "venue", "status")
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.start and self.end and self.end <= self.start:
+            errors["end"] = _("The session must end after it starts.")
+        if (
+            self.registration_opens
+            and self.registration_closes
+            and self.registration_closes <= self.registration_opens
+        ):
+            errors["registration_closes"] = _("Registration must close after it opens.")
+        if (
+            self.status == SessionStatus.HELD
+            and self.start
+            and self.start > timezone.now()
+        ):
+            errors["status"] = _("A session cannot be held before it starts.")
+        if errors:
+            raise ValidationError(errors)
+
+    def save(self, *args, **kwargs):
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None:
+            with transaction.atomic():
+                self._attach_to_forum()
+                self._raise_sequence_if_changed()
+                return super().save(*args, **kwargs)
+        return super().save(*args, **kwargs)
+
+    def _attach_to_forum(self):
+        from lectures.services.numbering import assign_number, nearest_forum
+
+        if self.forum_id is None and self.path:
+            self.forum = nearest_forum(self.path)
+        if self.number is None and self.forum_id is not None:
+            assign_number(self)
+
+    def _raise_sequence_if_changed(self):
+        if not self.pk:
+            return
+        stored = (
+            SessionPage.objects.filter(pk=self.pk)
+            .values(*self.CALENDAR_FIELDS, "ical_sequence")
+            .first()
+        )
+        if stored is None:
+            return
+        if any(stored[name] != getattr(self, name) for name in self.CALENDAR_FIELDS):
+            self.ical_sequence = max(stored["ical_sequence"], self.ical_sequence) + 1
+
+    # Derived facts -------------------------------------------------------
+
+    @property
+    def number_label(self) -> str:
+        return _("No. %(number)s") % {"number": self.number} if self.number else ""
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == SessionStatus.CANCELLED
+
+    @property
+    def has_record(self) -> bool:
+        return self.status == SessionStatus.HELD
+
+    # Public views --------------------------------------------------------
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["lecturer_list"] = list(self.lecturers.all())
+        context["materials"] = list(self.materials.select_related("document"))
+        context["photos"] = list(self.photos.select_related("image"))
+        return context
+
+    @path("event.ics", name="event")
+    def event(self, request):
+        from lectures.views.calendars import session_event
+
+        return session_event(request, self)
+
+
+class SessionMaterial(Orderable):
+    """A document handed out with a session (课件, 讲稿)."""
+
+    page = ParentalKey(SessionPage, on_delete=models.CASCADE, related_name="materials")
+    document = models.ForeignKey(
+        "wagtaildocs.Document",
+        verbose_name=_("document"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    title = models.CharField(_("title"), max_length=200, blank=True)
+
+    panels = [FieldPanel("document"), FieldPanel("title")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("material")
+        verbose_name_plural = _("materials")
+
+    @property
+    def display_title(self) -> str:
+        return self.title or self.document.title
+
+
+class SessionPhoto(Orderable):
+    """A photo of the session as held (纪实)."""
+
+    page = ParentalKey(SessionPage, on_delete=models.CASCADE, related_name="photos")
+    image = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("image"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    caption = models.CharField(_("caption"), max_length=200, blank=True)
+
+    panels = [FieldPanel("image"), FieldPanel("caption")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("photo")
+        verbose_name_plural = _("photos")

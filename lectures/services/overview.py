@@ -1,0 +1,57 @@
+"""What the public home and forum pages show, each in a fixed number of queries."""
+
+from django.core.paginator import Paginator
+from django.db.models import Count, Sum
+
+from lectures.models import ForumLevel, ForumPage, SessionPage
+
+UPCOMING_ON_HOME = 8
+RECORDS_ON_HOME = 6
+UPCOMING_ON_FORUM = 10
+RECORDS_PER_PAGE = 12
+
+
+def forum_counts(forums=None) -> dict[str, int]:
+    """Live forums by level, every level present (zero when none)."""
+    forums = ForumPage.objects.live() if forums is None else forums
+    rows = forums.order_by().values("level").annotate(n=Count("pk"))
+    counts = dict.fromkeys(ForumLevel.values, 0)
+    counts.update({row["level"]: row["n"] for row in rows})
+    return counts
+
+
+def network_overview() -> dict:
+    sessions = SessionPage.objects.live()
+    held = sessions.held().aggregate(n=Count("pk"), people=Sum("headcount"))
+    return {
+        "forum_counts": forum_counts(),
+        "levels": ForumLevel,
+        "held_count": held["n"],
+        "person_times": held["people"] or 0,
+        "upcoming": list(
+            sessions.upcoming().for_listing().order_by("start")[:UPCOMING_ON_HOME]
+        ),
+        "recent_records": list(
+            sessions.held().for_listing().order_by("-start")[:RECORDS_ON_HOME]
+        ),
+    }
+
+
+def forum_overview(forum: ForumPage, request) -> dict:
+    sessions = SessionPage.objects.live().in_subtree(forum)
+    subforums = forum.get_children().live().type(ForumPage).specific()
+    records = Paginator(
+        sessions.held().for_listing().order_by("-start"), RECORDS_PER_PAGE
+    )
+    held = sessions.held().aggregate(n=Count("pk"), people=Sum("headcount"))
+    return {
+        "subforums": list(subforums),
+        "upcoming": list(
+            sessions.upcoming().for_listing().order_by("start")[:UPCOMING_ON_FORUM]
+        ),
+        "records": records.get_page(request.GET.get("page")),
+        "held_count": held["n"],
+        "person_times": held["people"] or 0,
+        "subtree_counts": forum_counts(ForumPage.objects.live().in_subtree(forum)),
+        "levels": ForumLevel,
+    }

@@ -1,0 +1,190 @@
+"""Who may do what in the forum network.
+
+Permissions are Wagtail group page permissions granted at forum nodes, never
+per session: each forum gets an administrators' group holding its page (and
+so everything below it) and a lecturers' group that may draft there. A
+forum's administrators may also propose a sibling forum (add on the parent),
+which the tier above approves through `ForumApprovalTask`.
+"""
+
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+from django.db.models import Q
+from django.utils.translation import gettext as _
+from wagtail.models import (
+    Collection,
+    GroupCollectionPermission,
+    GroupPagePermission,
+    Page,
+)
+
+from lectures.models.forums import ForumPage
+
+ADMIN_PAGE_PERMISSIONS = ("add", "change", "publish", "lock", "unlock")
+LECTURER_PAGE_PERMISSIONS = ("add",)
+MEDIA_PERMISSIONS = (
+    ("wagtailimages", "add_image"),
+    ("wagtailimages", "choose_image"),
+    ("wagtaildocs", "add_document"),
+    ("wagtaildocs", "choose_document"),
+)
+DISTRICT_MODEL_PERMISSIONS = (
+    ("lectures", "add_lecturer"),
+    ("lectures", "change_lecturer"),
+    ("lectures", "delete_lecturer"),
+    ("lectures", "add_field"),
+    ("lectures", "change_field"),
+    ("lectures", "add_category"),
+    ("lectures", "change_category"),
+)
+
+
+def _permissions(pairs) -> list[Permission]:
+    query = Q()
+    for app_label, codename in pairs:
+        query |= Q(content_type__app_label=app_label, codename=codename)
+    return list(Permission.objects.filter(query))
+
+
+def _group_name(forum: ForumPage, role: str) -> str:
+    # The pk keeps names unique when two forums share a title.
+    return f"{forum.title} · {role} #{forum.pk}"
+
+
+@transaction.atomic
+def provision_forum_groups(forum: ForumPage) -> None:
+    """Create the forum's administrators' and lecturers' groups with their grants."""
+    if forum.admin_group_id and forum.lecturer_group_id:
+        return
+    admins = Group.objects.create(name=_group_name(forum, _("administrators")))
+    lecturers = Group.objects.create(name=_group_name(forum, _("lecturers")))
+
+    grants = [
+        GroupPagePermission(group=admins, page=forum, permission=perm)
+        for perm in _page_permissions(ADMIN_PAGE_PERMISSIONS)
+    ]
+    parent = forum.get_parent().specific
+    if isinstance(parent, ForumPage):
+        grants += [
+            GroupPagePermission(group=admins, page=parent, permission=perm)
+            for perm in _page_permissions(("add",))
+        ]
+    grants += [
+        GroupPagePermission(group=lecturers, page=forum, permission=perm)
+        for perm in _page_permissions(LECTURER_PAGE_PERMISSIONS)
+    ]
+    GroupPagePermission.objects.bulk_create(grants)
+
+    admin_access = _permissions([("wagtailadmin", "access_admin")])
+    for group in (admins, lecturers):
+        group.permissions.add(*admin_access)
+        _grant_media(group)
+    if forum.level == "district":
+        admins.permissions.add(*_permissions(DISTRICT_MODEL_PERMISSIONS))
+
+    ForumPage.objects.filter(pk=forum.pk).update(
+        admin_group=admins, lecturer_group=lecturers
+    )
+    forum.admin_group, forum.lecturer_group = admins, lecturers
+
+
+def _page_permissions(types) -> list[Permission]:
+    return _permissions([("wagtailcore", f"{kind}_page") for kind in types])
+
+
+def _grant_media(group: Group) -> None:
+    root = Collection.get_first_root_node()
+    GroupCollectionPermission.objects.bulk_create(
+        [
+            GroupCollectionPermission(group=group, collection=root, permission=perm)
+            for perm in _permissions(MEDIA_PERMISSIONS)
+        ],
+        ignore_conflicts=True,
+    )
+
+
+def sync_lecturer_groups(lecturer) -> None:
+    """Make the lecturer's user a member of exactly his forums' lecturers' groups."""
+    user = lecturer.user
+    if user is None:
+        return
+    wanted = set(
+        lecturer.forums.exclude(lecturer_group=None).values_list(
+            "lecturer_group_id", flat=True
+        )
+    )
+    current = set(
+        user.groups.filter(lecturing_forum__isnull=False).values_list("pk", flat=True)
+    )
+    if current - wanted:
+        user.groups.remove(*(current - wanted))
+    if wanted - current:
+        user.groups.add(*(wanted - current))
+
+
+def administered_forums(user):
+    """Forums the user administers directly (his groups); empty for anonymous."""
+    if not user.is_authenticated:
+        return ForumPage.objects.none()
+    return ForumPage.objects.administered_by(user)
+
+
+def _below_any(forums, *, strict: bool) -> Q:
+    """A Q over pages below any of the given forums (strictly, or including them)."""
+    query = Q(pk__in=[])
+    for forum_path in forums.values_list("path", flat=True):
+        clause = Q(path__startswith=forum_path)
+        if strict:
+            clause &= ~Q(path=forum_path)
+        query |= clause
+    return query
+
+
+def pages_user_can_approve(user):
+    """Pages the user may approve: anything strictly below a forum he administers."""
+    if user.is_superuser:
+        return Page.objects.all()
+    return Page.objects.filter(_below_any(administered_forums(user), strict=True))
+
+
+def can_approve(user, page: Page) -> bool:
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    return any(
+        page.path.startswith(path) and page.path != path
+        for path in administered_forums(user).values_list("path", flat=True)
+    )
+
+
+def can_administer(user, page: Page) -> bool:
+    """Whether the user administers this page's forum or one above it."""
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    return any(
+        page.path.startswith(path)
+        for path in administered_forums(user).values_list("path", flat=True)
+    )
+
+
+def can_create_page(user, parent: Page, page_class) -> bool:
+    """Narrow Wagtail's 'add' grant to what each role is meant to draft.
+
+    Administrators of the parent (or above) may add anything the tree allows;
+    an administrator of a forum may propose a sibling forum; a lecturer
+    attached to the parent forum may draft sessions there and nothing else.
+    """
+    from lectures.models.sessions import SessionPage
+
+    if can_administer(user, parent):
+        return True
+    if issubclass(page_class, ForumPage):
+        return administered_forums(user).child_of(parent).exists()
+    if issubclass(page_class, SessionPage):
+        return ForumPage.objects.filter(
+            pk=parent.pk, lecturer_group__user=user
+        ).exists()
+    return False

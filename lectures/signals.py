@@ -1,0 +1,43 @@
+"""Keep derived permission state in step with the tree and the lecturers."""
+
+from django.db.models.signals import m2m_changed, post_save
+from django.dispatch import receiver
+from wagtail.signals import post_page_move
+
+from lectures.models import ForumPage, Lecturer, SessionPage
+from lectures.services.numbering import assign_number, nearest_forum
+from lectures.services.permissions import provision_forum_groups, sync_lecturer_groups
+
+
+@receiver(post_save)
+def forum_created(sender, instance, created, raw=False, **kwargs):
+    if created and not raw and isinstance(instance, ForumPage):
+        provision_forum_groups(instance)
+
+
+@receiver(post_save, sender=Lecturer)
+def lecturer_saved(sender, instance, raw=False, **kwargs):
+    if not raw:
+        sync_lecturer_groups(instance)
+
+
+@receiver(m2m_changed, sender=Lecturer.forums.through)
+def lecturer_forums_changed(sender, instance, action, **kwargs):
+    if action in {"post_add", "post_remove", "post_clear"} and isinstance(
+        instance, Lecturer
+    ):
+        sync_lecturer_groups(instance)
+
+
+@receiver(post_page_move)
+def page_moved(sender, instance, url_path_before, url_path_after, **kwargs):
+    """A moved session (or a moved forum's sessions) follow their new forum."""
+    moved = SessionPage.objects.in_subtree(instance)
+    for session in moved.only("pk", "path", "forum", "number"):
+        forum = nearest_forum(session.path)
+        if forum is not None and forum.pk != session.forum_id:
+            session.forum = forum
+            assign_number(session)
+            SessionPage.objects.filter(pk=session.pk).update(
+                forum=forum, number=session.number
+            )

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from lectures.views import calendars, lecturers, schedule
+
+app_name = "lectures"
+
+urlpatterns = [
+    path("schedule/", schedule.schedule, name="schedule"),
+    path("schedule.ics", calendars.schedule_ics, name="schedule_ics"),
+    path("lecturers/", lecturers.lecturer_list, name="lecturer_list"),
+    path("lecturers/<int:pk>/", lecturers.lecturer_detail, name="lecturer_detail"),
+]

@@ -1,0 +1,36 @@
+"""The public schedule: every live session, filtered and paginated."""
+
+from django.core.paginator import Paginator
+from django.shortcuts import render
+from django.utils import timezone
+
+from lectures.filters import ScheduleFilter, day_start
+from lectures.models import SessionPage
+
+PER_PAGE = 20
+
+
+def schedule(request):
+    filterset = ScheduleFilter(
+        request.GET, queryset=SessionPage.objects.live().for_listing()
+    )
+    sessions = filterset.qs
+    if filterset.has_dates:
+        sessions = sessions.order_by("start", "pk")
+    else:
+        # Without dates the schedule is what is coming, soonest first.
+        today = day_start(timezone.localdate())
+        sessions = sessions.filter(start__gte=today).order_by("start", "pk")
+    page = Paginator(sessions, PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "lectures/schedule.html",
+        {
+            "filter": filterset,
+            "page_obj": page,
+            "sessions": page.object_list,
+            "query": query.urlencode(),
+        },
+    )

@@ -1,0 +1,62 @@
+"""Admin for the lecture network: lecturers, classifications and tier rules."""
+
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.filters import WagtailFilterSet
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+
+from lectures.models import Category, Field, Lecturer
+from lectures.services.permissions import can_create_page
+
+
+class LecturerFilterSet(WagtailFilterSet):
+    class Meta:
+        model = Lecturer
+        fields = ["fields", "forums"]
+
+
+class LecturerViewSet(SnippetViewSet):
+    model = Lecturer
+    icon = "user"
+    menu_label = _("Lecturers")
+    menu_order = 200
+    list_display = ["name", "title", "unit"]
+    list_per_page = 50
+    search_fields = ["name", "unit"]
+    filterset_class = LecturerFilterSet
+    ordering = ["name"]
+    add_to_admin_menu = False
+
+
+class FieldViewSet(SnippetViewSet):
+    model = Field
+    icon = "tag"
+    menu_label = _("Fields")
+    list_display = ["name", "slug", "sort_order"]
+
+
+class CategoryViewSet(SnippetViewSet):
+    model = Category
+    icon = "folder-open-inverse"
+    menu_label = _("Categories")
+    list_display = ["name", "slug", "sort_order"]
+
+
+class LectureNetworkGroup(SnippetViewSetGroup):
+    items = (LecturerViewSet, FieldViewSet, CategoryViewSet)
+    menu_icon = "group"
+    menu_label = _("Lecture network")
+    menu_name = "lecture-network"
+    menu_order = 150
+
+
+register_snippet(LectureNetworkGroup)
+
+
+@hooks.register("before_create_page")
+def only_what_the_role_may_draft(request, parent_page, page_class):
+    """Wagtail's 'add' grant is coarse: a lecturer may draft sessions, not forums."""
+    if not can_create_page(request.user, parent_page, page_class):
+        raise PermissionDenied

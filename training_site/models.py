@@ -1,0 +1,28 @@
+"""The site shell: the home page at the root of the tree."""
+
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel
+from wagtail.fields import RichTextField
+from wagtail.models import Page
+
+
+class HomePage(Page):
+    """The network at a glance; parent of the district forum."""
+
+    introduction = RichTextField(_("introduction"), blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("introduction")]
+
+    parent_page_types = ["wagtailcore.Page"]
+    subpage_types = ["lectures.DistrictForumPage"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("home page")
+
+    def get_context(self, request, *args, **kwargs):
+        from lectures.services.overview import network_overview
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(network_overview())
+        return context
