@@ -1,0 +1,109 @@
+"""The flows a person does, in a real browser at a phone's width."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from lectures.models import SessionPage, VillageForumPage
+
+from .conftest import PASSWORD, login
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+
+def logout(page):
+    page.context.clear_cookies()
+
+
+def fill_title(page, title: str):
+    """Type a title and wait for Wagtail's script to derive the slug from it."""
+    page.fill("#id_title", title)
+    page.locator("#id_title").blur()
+    page.wait_for_function("document.querySelector('#id_slug').value !== ''")
+
+
+def open_actions(page):
+    """Open the footer's action menu (submit, approve…)."""
+    page.locator(
+        "footer .dropdown-toggle, footer [data-w-dropdown-target=toggle]"
+    ).first.click()
+
+
+def test_public_pages_work_on_a_phone(page, network, shot):
+    page.goto("/")
+    assert page.locator("h1").first.inner_text()
+    shot(page, "home")
+    page.goto(network["town"].url)
+    assert "东风村微讲坛" in page.content()
+    page.goto("/schedule/?forum=chengguan")
+    assert page.get_by_text("乡村振兴政策宣讲").count() == 1
+    shot(page, "schedule")
+    page.get_by_text("乡村振兴政策宣讲").click()
+    page.wait_for_load_state()
+    assert "东风村党群服务中心" in page.content()
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, "the session page must not scroll sideways on a phone"
+    shot(page, "session")
+
+
+def test_lecturer_drafts_a_session_and_the_town_approves_it(page, network, shot):
+    town = network["town"]
+    login(page, "lecturer", PASSWORD)
+    page.goto(f"/admin/pages/add/lectures/sessionpage/{town.pk}/")
+    start = timezone.localtime() + timedelta(days=10)
+    fill_title(page, "基层治理能力提升专题讲座")
+    page.fill("#id_start", start.strftime("%Y-%m-%d %H:%M"))
+    page.fill("#id_end", (start + timedelta(hours=2)).strftime("%Y-%m-%d %H:%M"))
+    page.fill("#id_venue", "城关镇政府三楼会议室")
+    open_actions(page)
+    page.click("button[name=action-submit]")
+    page.wait_for_load_state("networkidle")
+    shot(page, "submitted")
+    session = SessionPage.objects.get(title="基层治理能力提升专题讲座")
+    assert not session.live
+
+    logout(page)
+    login(page, "town_admin", PASSWORD)
+    page.goto(f"/admin/pages/{session.pk}/edit/")
+    open_actions(page)
+    page.locator("button[data-workflow-action-name=approve]").first.click()
+    page.wait_for_load_state("networkidle")
+    session.refresh_from_db()
+    assert session.live
+
+    page.goto("/schedule/")
+    assert page.get_by_text("基层治理能力提升专题讲座").count() == 1
+    shot(page, "on-schedule")
+
+
+def test_village_admin_proposes_a_forum_and_the_town_approves_it(page, network, shot):
+    town = network["town"]
+    login(page, "village_admin", PASSWORD)
+    page.goto(f"/admin/pages/add/lectures/villageforumpage/{town.pk}/")
+    fill_title(page, "幸福村微讲坛")
+    page.select_option("#id_unit_kind", "village")
+    page.fill("#id_unit_name", "幸福村")
+    open_actions(page)
+    page.click("button[name=action-submit]")
+    page.wait_for_load_state("networkidle")
+    shot(page, "proposed")
+    forum = VillageForumPage.objects.get(title="幸福村微讲坛")
+    assert not forum.live
+
+    logout(page)
+    login(page, "town_admin", PASSWORD)
+    page.goto("/admin/")
+    assert page.get_by_text("幸福村微讲坛").count() >= 1, "shown as awaiting review"
+    shot(page, "dashboard")
+    page.goto(f"/admin/pages/{forum.pk}/edit/")
+    open_actions(page)
+    page.locator("button[data-workflow-action-name=approve]").first.click()
+    page.wait_for_load_state("networkidle")
+    forum.refresh_from_db()
+    assert forum.live
+    assert re.search("幸福村微讲坛", page.goto(town.url).text())
