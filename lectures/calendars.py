@@ -60,5 +60,6 @@ def build_calendar(sessions: Iterable[SessionPage], name: str, request) -> bytes
     calendar.add("x-wr-timezone", settings.TIME_ZONE)
     calendar.add_component(Timezone.from_tzid(settings.TIME_ZONE))
     for session in sessions:
-        calendar.add_component(build_event(session, session.get_full_url(request)))
+        url = request.build_absolute_uri(session.get_url(request))
+        calendar.add_component(build_event(session, url))
     return calendar.to_ical()

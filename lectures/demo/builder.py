@@ -70,7 +70,9 @@ class DemoSummary:
 class DemoBuilder:
     scale: int = 1
     seed: int = 2026
-    progress: Callable[[Iterator, int, str], Iterator] = lambda items, total, desc: items
+    progress: Callable[[Iterator, int, str], Iterator] = lambda items, total, desc: (
+        items
+    )
     now: datetime = field(default_factory=timezone.now)
 
     def __post_init__(self):
@@ -270,7 +272,9 @@ class DemoBuilder:
         town = self.units[0]
         village = VillageForumPage.objects.child_of(town).order_by("path").first()
         password = demo_password()
-        self._user("demo_admin", "组织部", "管理员", password, self.district.admin_group)
+        self._user(
+            "demo_admin", "组织部", "管理员", password, self.district.admin_group
+        )
         self._user("demo_town", town.unit_name, "管理员", password, town.admin_group)
         self._user(
             "demo_village", village.unit_name, "管理员", password, village.admin_group
@@ -297,9 +301,9 @@ class DemoBuilder:
 def reset_demo() -> None:
     """Remove the network, its people and groups, leaving the home page."""
     district = DistrictForumPage.objects.first()
-    groups = Group.objects.filter(administered_forum__isnull=False) | Group.objects.filter(
-        lecturing_forum__isnull=False
-    )
+    groups = Group.objects.filter(
+        administered_forum__isnull=False
+    ) | Group.objects.filter(lecturing_forum__isnull=False)
     group_ids = list(groups.values_list("pk", flat=True))
     if district is not None:
         district.delete()

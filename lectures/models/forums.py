@@ -12,7 +12,6 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.api import APIField
-from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
 from wagtail.models import Page, PageManager
 from wagtail.query import PageQuerySet
@@ -58,7 +57,7 @@ class ForumPageForm(WagtailAdminPageForm):
             field.choices = [c for c in UnitKind.choices if c[0] in allowed]
 
 
-class ForumPage(RoutablePageMixin, Page):
+class ForumPage(Page):
     """Fields and behaviour common to every tier; not creatable itself."""
 
     level = models.CharField(
@@ -163,10 +162,11 @@ class ForumPage(RoutablePageMixin, Page):
 
         context = super().get_context(request, *args, **kwargs)
         context.update(forum_overview(self, request))
+        context["feed_url"] = self.get_url(request) + "feed.ics"
         return context
 
-    @path("feed.ics", name="feed")
-    def feed(self, request):
+    def serve_feed_ics(self, request):
+        """`<forum URL>feed.ics`: this forum and everything below it."""
         from lectures.views.calendars import forum_feed
 
         return forum_feed(request, self)

@@ -18,7 +18,7 @@ from wagtail.admin.panels import (
     TabbedInterface,
 )
 from wagtail.api import APIField
-from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.contrib.routable_page.models import RoutablePageMixin
 from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page, PageManager
 from wagtail.query import PageQuerySet
@@ -324,10 +324,11 @@ class SessionPage(RoutablePageMixin, Page):
         context["lecturer_list"] = list(self.lecturers.all())
         context["materials"] = list(self.materials.select_related("document"))
         context["photos"] = list(self.photos.select_related("image"))
+        context["event_url"] = self.get_url(request) + "event.ics"
         return context
 
-    @path("event.ics", name="event")
-    def event(self, request):
+    def serve_event_ics(self, request):
+        """`<session URL>event.ics`."""
         from lectures.views.calendars import session_event
 
         return session_event(request, self)

@@ -2,9 +2,10 @@
 
 from datetime import timedelta
 
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from wagtail.models import Page, Site
 
 from lectures.calendars import build_calendar
 from lectures.filters import ScheduleFilter
@@ -52,3 +53,27 @@ def session_event(request, session):
     return calendar_response(
         build_calendar([session], session.title, request), f"session-{session.pk}.ics"
     )
+
+
+def page_calendar(request, page_path: str, kind: str):
+    """`<page URL>feed.ics` and `<page URL>event.ics` for any page that offers one.
+
+    Wagtail's page URLs end in a slash and never contain a dot, so these are
+    routed here: the page is found the way Wagtail serves it (live, on this
+    site) and asked for its calendar through `serve_<kind>_ics`.
+    """
+    site = Site.find_for_request(request)
+    if site is None:
+        raise Http404
+    page = (
+        Page.objects.live()
+        .filter(url_path=site.root_page.url_path + page_path)
+        .specific()
+        .first()
+    )
+    if page is None:
+        raise Http404
+    handler = getattr(page, f"serve_{kind}_ics", None)
+    if handler is None:
+        raise Http404
+    return handler(request)
