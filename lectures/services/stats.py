@@ -9,7 +9,6 @@ from datetime import date, timedelta
 
 from django.db.models import Count, Min, Q, Sum
 from django.utils import timezone
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from lectures.filters import day_start
@@ -117,9 +116,9 @@ def work_report_paragraph(stats: NetworkStats) -> str:
         "year": end.year,
         "month": end.month,
         "scope": scope,
-        "district": number_format(stats.forums["district"], force_grouping=True),
-        "unit": number_format(stats.forums["unit"], force_grouping=True),
-        "village": number_format(stats.forums["village"], force_grouping=True),
-        "held": number_format(stats.sessions_held, force_grouping=True),
-        "people": number_format(stats.participants, force_grouping=True),
+        "district": f"{stats.forums['district']:,}",
+        "unit": f"{stats.forums['unit']:,}",
+        "village": f"{stats.forums['village']:,}",
+        "held": f"{stats.sessions_held:,}",
+        "people": f"{stats.participants:,}",
     }

@@ -1,0 +1,136 @@
+"""The demo network has the seed's figures, and `lecture_stats` reports them."""
+
+import json
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from lectures.demo.builder import DemoBuilder, reset_demo
+from lectures.models import ForumPage, Lecturer, SessionPage, SessionStatus
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    """Built once for the module (it is the slowest fixture), removed afterwards."""
+    with django_db_blocker.unblock():
+        summary = DemoBuilder(scale=1).build()
+        yield summary
+        reset_demo()
+
+
+def stats_json(*args) -> dict:
+    out = StringIO()
+    call_command("lecture_stats", "--format", "json", *args, stdout=out)
+    return json.loads(out.getvalue())
+
+
+@pytest.mark.django_db
+def test_demo_has_the_seed_network(demo):
+    counts = {
+        level: ForumPage.objects.live().filter(level=level).count()
+        for level in ("district", "unit", "village")
+    }
+    assert counts == {"district": 1, "unit": 57, "village": 48}
+    held = SessionPage.objects.filter(status=SessionStatus.HELD)
+    assert held.count() == 520
+    people = sum(held.values_list("headcount", flat=True))
+    assert 19_000 <= people <= 21_000
+    assert people == demo.person_times
+    assert SessionPage.objects.filter(
+        start__gt=held.order_by("-start")[0].start
+    ).exists()
+    assert Lecturer.objects.count() == 60
+
+
+@pytest.mark.django_db
+def test_every_forum_has_its_groups_and_demo_roles(demo):
+    assert not ForumPage.objects.filter(admin_group=None).exists()
+    assert not ForumPage.objects.filter(lecturer_group=None).exists()
+    from django.contrib.auth import get_user_model
+
+    users = {
+        u.username: u
+        for u in get_user_model().objects.filter(username__startswith="demo_")
+    }
+    town = users["demo_town"].groups.get().administered_forum
+    village = users["demo_village"].groups.get().administered_forum
+    assert village.get_parent().pk == town.pk
+    assert users["demo_lecturer"].lecturer.forums.get().pk == town.pk
+    assert users["demo_lecturer"].groups.get().lecturing_forum.pk == town.pk
+    assert users["demo_admin"].groups.get().administered_forum.level == "district"
+    assert not users["demo_trainee"].groups.exists()
+
+
+@pytest.mark.django_db
+def test_lecture_stats_json_matches_the_rows(demo):
+    data = stats_json()
+    assert data["forums"] == {"district": 1, "unit": 57, "village": 48}
+    assert data["sessions_held"] == 520
+    assert data["participants"] == demo.person_times
+    assert set(data) >= {
+        "forums",
+        "sessions_held",
+        "participants",
+        "unique_participants",
+        "period",
+    }
+    assert set(data["period"]) == {"from", "to"}
+
+
+@pytest.mark.django_db
+def test_two_adjacent_periods_add_up_to_their_union(demo):
+    first = stats_json("--from", "2025-01-01", "--to", "2026-05-31")
+    second = stats_json("--from", "2026-06-01", "--to", "2026-12-31")
+    union = stats_json("--from", "2025-01-01", "--to", "2026-12-31")
+    for key in ("sessions_held", "participants"):
+        assert first[key] + second[key] == union[key]
+
+
+@pytest.mark.django_db
+def test_a_subtree_is_part_of_the_whole(demo):
+    whole = stats_json()
+    parts = [
+        stats_json("--forum", slug)
+        for slug in ForumPage.objects.filter(level="unit").values_list(
+            "slug", flat=True
+        )
+    ]
+    district_only = SessionPage.objects.filter(
+        status=SessionStatus.HELD, forum__level="district"
+    ).count()
+    assert (
+        sum(p["sessions_held"] for p in parts) + district_only == whole["sessions_held"]
+    )
+
+
+@pytest.mark.django_db
+def test_text_format_prints_the_work_report_paragraph(demo):
+    out = StringIO()
+    call_command("lecture_stats", stdout=out)
+    text = out.getvalue()
+    assert "区级大讲坛1个" in text and "小讲坛57个" in text and "微讲坛48个" in text
+    assert "已开讲520期" in text
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--from", "2026-13-01"],
+        ["--to", "yesterday"],
+        ["--forum", "no-such-forum"],
+        ["--from", "2026-06-01", "--to", "2026-01-01"],
+    ],
+)
+def test_lecture_stats_refuses_bad_input_clearly(demo, args):
+    with pytest.raises(CommandError):
+        call_command("lecture_stats", *args, stdout=StringIO())
+
+
+@pytest.mark.django_db
+def test_load_demo_refuses_a_non_empty_database(demo):
+    with pytest.raises(CommandError, match="--reset"):
+        call_command("load_demo", verbosity=0)
+    call_command("load_demo", "--if-empty", verbosity=0)
+    assert ForumPage.objects.filter(level="district").count() == 1
