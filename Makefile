@@ -34,8 +34,12 @@ lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
+# Browser tests run in their own process: they flush the database between
+# tests and restore Wagtail's tree from a snapshot, which must not depend on
+# which other tests ran first.
 test: install lint
-	DJANGO_SETTINGS_MODULE=training_site.settings.test $(VENV)/bin/pytest
+	DJANGO_SETTINGS_MODULE=training_site.settings.test $(VENV)/bin/pytest -m "not browser"
+	DJANGO_SETTINGS_MODULE=training_site.settings.test $(VENV)/bin/pytest -m browser
 
 bench: install
 	$(PY) bench/run.py

@@ -1,6 +1,7 @@
 """Admin for the lecture network: lecturers, classifications and tier rules."""
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.filters import WagtailFilterSet
@@ -8,7 +9,10 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from lectures.models import Category, Field, Lecturer
-from lectures.services.permissions import can_create_page
+from lectures.services.permissions import (
+    admin_visible_pages_filter,
+    can_create_page,
+)
 
 
 class LecturerFilterSet(WagtailFilterSet):
@@ -60,3 +64,17 @@ def only_what_the_role_may_draft(request, parent_page, page_class):
     """Wagtail's 'add' grant is coarse: a lecturer may draft sessions, not forums."""
     if not can_create_page(request.user, parent_page, page_class):
         raise PermissionDenied
+
+
+@hooks.register("construct_explorer_page_queryset")
+def explore_only_the_users_subtree(parent_page, pages, request):
+    """Nobody lists drafts outside his subtree, even below an 'add' grant."""
+    visible = admin_visible_pages_filter(request.user)
+    return pages if visible is None else pages.filter(visible)
+
+
+@hooks.register("construct_page_chooser_queryset")
+def choose_live_pages_or_the_users_own(pages, request):
+    """Links may point at any published page, but at no one else's draft."""
+    visible = admin_visible_pages_filter(request.user)
+    return pages if visible is None else pages.filter(visible | Q(live=True))

@@ -188,3 +188,32 @@ def can_create_page(user, parent: Page, page_class) -> bool:
             pk=parent.pk, lecturer_group__user=user
         ).exists()
     return False
+
+
+def admin_visible_pages_filter(user) -> Q | None:
+    """Which pages the admin's explorer and chooser list for this user.
+
+    Wagtail shows every page below an 'add' grant, so an administrator who may
+    propose a sibling forum (add on the parent) or a lecturer (add on his
+    forum) would see other people's drafts. This narrows listings to: his own
+    subtrees, the way down to them, the pages he drafted himself, and live
+    pages where he lectures. `None` means no narrowing (superusers).
+    """
+    from lectures.services.numbering import ancestor_paths
+
+    if user.is_superuser:
+        return None
+    administered = list(administered_forums(user).values_list("path", flat=True))
+    lecturing = list(
+        ForumPage.objects.filter(lecturer_group__user=user).values_list(
+            "path", flat=True
+        )
+    )
+    query = Q(owner=user)
+    for path in administered:
+        query |= Q(path__startswith=path)
+    for path in lecturing:
+        query |= Q(path__startswith=path, live=True)
+    ancestors = {a for path in administered + lecturing for a in ancestor_paths(path)}
+    ancestors |= set(administered + lecturing)
+    return query | Q(path__in=ancestors)

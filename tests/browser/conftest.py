@@ -86,7 +86,7 @@ PASSWORD = "browser-pass-1"
 
 
 @pytest.fixture
-def network(db):
+def network(transactional_db):
     """A district, a town with a village, and one user per role."""
     from datetime import timedelta
 
