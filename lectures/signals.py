@@ -41,3 +41,19 @@ def page_moved(sender, instance, url_path_before, url_path_after, **kwargs):
             SessionPage.objects.filter(pk=session.pk).update(
                 forum=forum, number=session.number
             )
+
+
+def connect_notifications():
+    from wagtail.models import TaskState
+    from wagtail.signals import task_submitted
+
+    from lectures.notifications import forum_approval_submission_notifier
+
+    task_submitted.connect(
+        forum_approval_submission_notifier,
+        sender=TaskState,
+        dispatch_uid="forum_approval_task_submitted_email_notification",
+    )
+
+
+connect_notifications()
