@@ -7,4 +7,10 @@ class LecturesConfig(AppConfig):
     verbose_name = _("Lecture network")
 
     def ready(self):
+        from wagtail.models import Page
+        from wagtail.permissions import register_permission_policy
+
         from . import signals  # noqa: F401
+        from .permission_policies import ForumPagePermissionPolicy
+
+        register_permission_policy(Page, ForumPagePermissionPolicy(Page))
