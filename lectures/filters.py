@@ -27,10 +27,7 @@ MAX_FORUM_OPTIONS = 300
 class ForumSelect(forms.Select):
     """The district and town forums to pick from, plus the one selected."""
 
-    def __init__(self, attrs=None):
-        super().__init__(attrs)
-
-    def get_context(self, name, value, attrs):
+    def render(self, name, value, attrs=None, renderer=None):
         forums = list(
             ForumPage.objects.live()
             .exclude(level=ForumLevel.VILLAGE)
@@ -38,10 +35,8 @@ class ForumSelect(forms.Select):
             .values_list("slug", "title", "depth")[: MAX_FORUM_OPTIONS + 1]
         )
         if len(forums) > MAX_FORUM_OPTIONS:
-            self.input_type = "text"
-            self.template_name = "django/forms/widgets/text.html"
-            self.choices = []
-            return forms.TextInput.get_context(self, name, value, attrs)
+            text = forms.TextInput(attrs={**self.attrs, "placeholder": _("Forum slug")})
+            return text.render(name, value, attrs, renderer)
         top = min((depth for _slug, _title, depth in forums), default=0)
         choices = [("", _("All forums"))]
         choices += [
@@ -51,7 +46,7 @@ class ForumSelect(forms.Select):
             title = ForumPage.objects.filter(slug=value).values_list("title", flat=True)
             choices.append((value, title.first() or value))
         self.choices = choices
-        return super().get_context(name, value, attrs)
+        return super().render(name, value, attrs, renderer)
 
 
 class ForumChoiceField(forms.CharField):
