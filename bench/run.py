@@ -195,12 +195,12 @@ def main():
         row = f"{name:24}"
         for r in runs:
             p = r["pages"][name]
-            row += f"{p['median_ms']:>12}/{p['p95_ms']:<8} ({p['queries']:>2}) {p['x_healthz']:>5}×"
+            row += f"{p['median_ms']:>12}/{p['p95_ms']:<8} ({p['queries']:>2})"
+            row += f" {p['x_healthz']:>5}×"
         print(row)
     for r in runs:
-        print(
-            f"load_demo --scale {r['scale']}: {r['load_demo_seconds']} s (None = cached)"
-        )
+        seconds = r["load_demo_seconds"]
+        print(f"load_demo --scale {r['scale']}: {seconds} s (None = cached)")
     print(f"written to {out.relative_to(ROOT)}")
 
 
