@@ -1,0 +1,118 @@
+"""factory_boy factories for the lecture network.
+
+Page factories take the parent page as `parent` and create through
+`parent.add_child`, the way Wagtail builds its tree.
+"""
+
+from datetime import timedelta
+
+import factory
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from lectures.models import (
+    Category,
+    DistrictForumPage,
+    Field,
+    Lecturer,
+    SessionPage,
+    SessionStatus,
+    UnitForumPage,
+    VillageForumPage,
+)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda user: f"{user.username}@example.org")
+    password = factory.PostGenerationMethodCall("set_password", "pass-1234")
+
+    @factory.post_generation
+    def groups(self, create, groups, **kwargs):
+        if groups:
+            self.groups.add(*groups)
+        self.save()
+
+
+class FieldFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Field
+        django_get_or_create = ("slug",)
+
+    name = factory.Sequence(lambda n: f"领域{n}")
+    slug = factory.Sequence(lambda n: f"field-{n}")
+
+
+class CategoryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Category
+        django_get_or_create = ("slug",)
+
+    name = factory.Sequence(lambda n: f"类别{n}")
+    slug = factory.Sequence(lambda n: f"category-{n}")
+
+
+class LecturerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Lecturer
+
+    name = factory.Sequence(lambda n: f"讲师{n}")
+    title = "党校教授"
+    unit = "区委党校"
+
+
+class PageFactory(factory.django.DjangoModelFactory):
+    """Builds a page below `parent` (a required keyword)."""
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def _create(cls, model_class, *args, parent, **kwargs):
+        return parent.add_child(instance=model_class(*args, **kwargs))
+
+
+class DistrictFactory(PageFactory):
+    class Meta:
+        model = DistrictForumPage
+
+    title = "区级大讲坛"
+    slug = "district"
+    unit_kind = "district"
+    unit_name = "区委组织部"
+
+
+class TownFactory(PageFactory):
+    class Meta:
+        model = UnitForumPage
+
+    title = factory.Sequence(lambda n: f"镇{n}小讲坛")
+    slug = factory.Sequence(lambda n: f"town-{n}")
+    unit_kind = "town"
+    unit_name = factory.Sequence(lambda n: f"镇{n}")
+
+
+class VillageFactory(PageFactory):
+    class Meta:
+        model = VillageForumPage
+
+    title = factory.Sequence(lambda n: f"村{n}微讲坛")
+    slug = factory.Sequence(lambda n: f"village-{n}")
+    unit_kind = "village"
+    unit_name = factory.Sequence(lambda n: f"村{n}")
+
+
+class SessionFactory(PageFactory):
+    class Meta:
+        model = SessionPage
+
+    title = factory.Sequence(lambda n: f"专题讲座{n}")
+    slug = factory.Sequence(lambda n: f"session-{n}")
+    start = factory.LazyFunction(lambda: timezone.now() + timedelta(days=3))
+    end = factory.LazyAttribute(lambda session: session.start + timedelta(hours=2))
+    venue = "党群服务中心"
+    status = SessionStatus.SCHEDULED
