@@ -78,3 +78,11 @@ def choose_live_pages_or_the_users_own(pages, request):
     """Links may point at any published page, but at no one else's draft."""
     visible = admin_visible_pages_filter(request.user)
     return pages if visible is None else pages.filter(visible | Q(live=True))
+
+
+@hooks.register("register_log_actions")
+def participation_log_actions(actions):
+    from lectures.services.registration import ACTIONS
+
+    for action, label in ACTIONS.items():
+        actions.register_action(action, label, label)

@@ -7,6 +7,11 @@ from .forums import (
     VillageForumPage,
 )
 from .lecturers import Lecturer
+from .participation import (
+    Registration,
+    RegistrationStatus,
+    TraineeProfile,
+)
 from .sessions import SessionMaterial, SessionPage, SessionPhoto, SessionStatus
 from .taxonomy import Category, Field
 from .workflow import ForumApprovalTask
@@ -19,10 +24,13 @@ __all__ = [
     "ForumLevel",
     "ForumPage",
     "Lecturer",
+    "Registration",
+    "RegistrationStatus",
     "SessionMaterial",
     "SessionPage",
     "SessionPhoto",
     "SessionStatus",
+    "TraineeProfile",
     "UnitForumPage",
     "UnitKind",
     "VillageForumPage",

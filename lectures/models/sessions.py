@@ -18,7 +18,7 @@ from wagtail.admin.panels import (
     TabbedInterface,
 )
 from wagtail.api import APIField
-from wagtail.contrib.routable_page.models import RoutablePageMixin
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page, PageManager
 from wagtail.query import PageQuerySet
@@ -30,6 +30,11 @@ class SessionStatus(models.TextChoices):
     HELD = "held", _("Held")
     POSTPONED = "postponed", _("Postponed")
     CANCELLED = "cancelled", _("Cancelled")
+
+
+class AudienceScope(models.TextChoices):
+    ALL = "all", _("Open to all")
+    SUBTREE = "subtree", _("Only units at or below this forum")
 
 
 class SessionQuerySet(PageQuerySet):
@@ -139,6 +144,12 @@ class SessionPage(RoutablePageMixin, Page):
         blank=True,
         help_text=_("Leave empty for no limit"),
     )
+    audience_scope = models.CharField(
+        _("who may register"),
+        max_length=10,
+        choices=AudienceScope.choices,
+        default=AudienceScope.ALL,
+    )
     registration_opens = models.DateTimeField(
         _("registration opens"), null=True, blank=True
     )
@@ -191,6 +202,7 @@ class SessionPage(RoutablePageMixin, Page):
     ]
     registration_panels = [
         FieldRowPanel([FieldPanel("capacity"), FieldPanel("study_hours")]),
+        FieldPanel("audience_scope"),
         FieldRowPanel(
             [FieldPanel("registration_opens"), FieldPanel("registration_closes")]
         ),
@@ -310,6 +322,10 @@ class SessionPage(RoutablePageMixin, Page):
         return _("No. %(number)s") % {"number": self.number} if self.number else ""
 
     @property
+    def registration_closes_at(self):
+        return self.registration_closes or self.start
+
+    @property
     def is_cancelled(self) -> bool:
         return self.status == SessionStatus.CANCELLED
 
@@ -325,7 +341,34 @@ class SessionPage(RoutablePageMixin, Page):
         context["materials"] = list(self.materials.select_related("document"))
         context["photos"] = list(self.photos.select_related("image"))
         context["event_url"] = self.get_url(request) + "event.ics"
+        context.update(self._registration_context(request))
         return context
+
+    def _registration_context(self, request) -> dict:
+        from lectures.services.registration import seats, waiting_position
+
+        mine = None
+        if request.user.is_authenticated:
+            mine = self.registrations.active().filter(user=request.user).first()
+        return {
+            "seats": seats(self),
+            "my_registration": mine,
+            "my_position": waiting_position(mine) if mine else None,
+            "registration_url": self.get_url(request) + "register/",
+            "cancel_url": self.get_url(request) + "cancel/",
+        }
+
+    @path("register/", name="register")
+    def register_route(self, request):
+        from lectures.views.participation import register
+
+        return register(request, self)
+
+    @path("cancel/", name="cancel")
+    def cancel_route(self, request):
+        from lectures.views.participation import cancel
+
+        return cancel(request, self)
 
     def serve_event_ics(self, request):
         """`<session URL>event.ics`."""

@@ -122,7 +122,7 @@ EXPECTED = {
     "schedule filtered": 9,
     "district forum": 16,
     "village forum": 19,
-    "session": 19,
+    "session": 20,
     "schedule.ics": 3,
     "forum feed.ics": 5,
     "event.ics": 5,

@@ -57,6 +57,7 @@ def session_form(title: str, action: str = "action-submit") -> dict:
             "end": (start + timedelta(hours=2)).strftime("%Y-%m-%d %H:%M"),
             "venue": "镇政府会议室",
             "status": "scheduled",
+            "audience_scope": "all",
             "description": rich_text(""),
             "record_summary": rich_text(""),
             "study_hours": "2",

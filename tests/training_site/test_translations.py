@@ -20,13 +20,19 @@ def po_entries(path: Path) -> list[str]:
     return [block for block in blocks[1:] if "msgid" in block]
 
 
+def unescape(text: str) -> str:
+    """Undo the C-style escapes of a .po string."""
+    escapes = {"n": "\n", "t": "\t", '"': '"', "\\": "\\"}
+    return re.sub(r"\\(.)", lambda m: escapes.get(m.group(1), m.group(1)), text)
+
+
 def msgids(path: Path) -> set[str]:
     ids = set()
     for block in po_entries(path):
         if block.lstrip().startswith("#~"):
             continue
         match = re.search(r'^msgid ((?:".*"\n?)+)', block, re.M)
-        ids.add("".join(re.findall(r'"(.*)"', match.group(1))))
+        ids.add(unescape("".join(re.findall(r'"(.*)"', match.group(1)))))
     return ids
 
 

@@ -1,3 +1,5 @@
+import os
+
 from .base import *  # noqa: F403
 
 DEBUG = False
@@ -11,3 +13,11 @@ WAGTAILADMIN_BASE_URL = "http://testserver"
 # Serve static files straight from the apps: tests run without collectstatic.
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+
+# A real file, not Django's shared-cache memory database: concurrency tests
+# run threads against it, and only a file has SQLite's real locking (WAL,
+# IMMEDIATE transactions, the busy timeout) that production relies on.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": str(BASE_DIR / f"test-db-{os.getpid()}.sqlite3")  # noqa: F405
+    }

@@ -1,0 +1,112 @@
+"""Trainees and their registrations: ordinary Django models keyed to the session.
+
+Rules (capacity, waiting list, promotion) live in `lectures.services.registration`;
+these models only hold rows, with the invariants the database can keep.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class TraineeProfile(models.Model):
+    """A cadre: personal data that never leaves the admin and his own page."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="trainee",
+    )
+    real_name = models.CharField(_("real name"), max_length=50)
+    unit_forum = models.ForeignKey(
+        "lectures.ForumPage",
+        verbose_name=_("unit forum"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="trainees",
+        help_text=_("The forum of the trainee's unit, if it has one"),
+    )
+    unit_name = models.CharField(_("unit"), max_length=100, blank=True)
+    position = models.CharField(_("position"), max_length=100, blank=True)
+    rank = models.CharField(_("rank"), max_length=50, blank=True)
+    mobile = models.CharField(_("mobile phone"), max_length=20, unique=True)
+
+    class Meta:
+        verbose_name = _("trainee")
+        verbose_name_plural = _("trainees")
+        ordering = ["real_name", "pk"]
+
+    def __str__(self):
+        return self.real_name
+
+    @property
+    def unit_display(self) -> str:
+        return self.unit_name or (self.unit_forum.unit_name if self.unit_forum else "")
+
+
+class RegistrationStatus(models.TextChoices):
+    CONFIRMED = "confirmed", _("Confirmed")
+    WAITING = "waiting", _("On the waiting list")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class RegistrationQuerySet(models.QuerySet):
+    def confirmed(self):
+        return self.filter(status=RegistrationStatus.CONFIRMED)
+
+    def waiting(self):
+        return self.filter(status=RegistrationStatus.WAITING)
+
+    def active(self):
+        return self.exclude(status=RegistrationStatus.CANCELLED)
+
+    def in_line(self):
+        """The waiting list in the order it is served."""
+        return self.waiting().order_by("queued_at", "pk")
+
+
+class Registration(models.Model):
+    """One trainee's place at one session; one row per pair, reused on return."""
+
+    session = models.ForeignKey(
+        "lectures.SessionPage",
+        verbose_name=_("session"),
+        on_delete=models.PROTECT,
+        related_name="registrations",
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("trainee"),
+        on_delete=models.PROTECT,
+        related_name="registrations",
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=RegistrationStatus.choices
+    )
+    created_at = models.DateTimeField(_("registered at"), auto_now_add=True)
+    queued_at = models.DateTimeField(_("queued at"), null=True, blank=True)
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+
+    objects = RegistrationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("registration")
+        verbose_name_plural = _("registrations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "user"], name="one_registration_per_trainee"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=RegistrationStatus.WAITING)
+                | Q(queued_at__isnull=False),
+                name="waiting_registrations_have_a_place_in_line",
+            ),
+        ]
+        indexes = [models.Index(fields=["session", "status", "queued_at"])]
+
+    def __str__(self):
+        return f"{self.user} · {self.session_id} · {self.status}"

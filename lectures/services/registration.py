@@ -1,0 +1,211 @@
+"""Registration: capacity that never overbooks, a waiting list, promotion on cancel.
+
+Every function owns its transaction and first locks the session row, so the
+confirmed count it reads cannot change before it writes: on PostgreSQL by
+`SELECT … FOR UPDATE`, on SQLite because transactions begin IMMEDIATE (one
+writer at a time). The database's unique constraint (one registration per
+trainee and session) backs the rest.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from wagtail.log_actions import log
+
+from lectures.models import (
+    ForumPage,
+    Registration,
+    RegistrationStatus,
+    SessionPage,
+    SessionStatus,
+)
+from lectures.models.sessions import AudienceScope
+
+
+class RegistrationError(Exception):
+    """A refusal with a machine-readable code and a translated message."""
+
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Seats:
+    capacity: int | None
+    confirmed: int
+    waiting: int
+
+    @property
+    def left(self) -> int | None:
+        return None if self.capacity is None else max(self.capacity - self.confirmed, 0)
+
+
+ACTIONS = {
+    "lectures.registration.confirmed": gettext_lazy("Registered"),
+    "lectures.registration.waiting": gettext_lazy("Joined the waiting list"),
+    "lectures.registration.promoted": gettext_lazy("Promoted from the waiting list"),
+    "lectures.registration.cancelled": gettext_lazy("Cancelled a registration"),
+}
+
+
+def seats(session: SessionPage) -> Seats:
+    counts = session.registrations.aggregate(
+        confirmed=Count("pk", filter=Q(status=RegistrationStatus.CONFIRMED)),
+        waiting=Count("pk", filter=Q(status=RegistrationStatus.WAITING)),
+    )
+    return Seats(capacity=session.capacity, **counts)
+
+
+def waiting_position(registration: Registration) -> int | None:
+    """1 for the first in line; None when not waiting."""
+    if registration.status != RegistrationStatus.WAITING:
+        return None
+    ahead = Registration.objects.in_line().filter(
+        session_id=registration.session_id, queued_at__lt=registration.queued_at
+    )
+    return ahead.count() + 1
+
+
+def _locked(session: SessionPage) -> SessionPage:
+    return SessionPage.objects.select_for_update().get(pk=session.pk)
+
+
+def _check_open(session: SessionPage, now: datetime) -> None:
+    if not session.live or session.status != SessionStatus.SCHEDULED:
+        raise RegistrationError(
+            "not_open", _("This session is not taking registrations.")
+        )
+    if session.registration_opens and now < session.registration_opens:
+        when = timezone.localtime(session.registration_opens)
+        raise RegistrationError(
+            "not_yet",
+            _("Registration opens at %(when)s.")
+            % {"when": when.strftime("%Y-%m-%d %H:%M")},
+        )
+    if now >= session.registration_closes_at:
+        raise RegistrationError(
+            "closed", _("Registration for this session has closed.")
+        )
+
+
+def _check_audience(session: SessionPage, user) -> None:
+    if session.audience_scope != AudienceScope.SUBTREE:
+        return
+    forum = ForumPage.objects.filter(trainees__user=user).only("path").first()
+    if (
+        forum is None
+        or session.forum is None
+        or not forum.path.startswith(session.forum.path)
+    ):
+        raise RegistrationError(
+            "not_in_audience",
+            _("This session is only open to units of %(forum)s and below.")
+            % {"forum": session.forum.title if session.forum else ""},
+        )
+
+
+def _log(registration: Registration, action: str, user) -> None:
+    log(instance=registration, action=action, user=user)
+
+
+@transaction.atomic
+def register(
+    session: SessionPage, user, *, now: datetime | None = None
+) -> Registration:
+    """Confirm a seat, or a place on the waiting list when the session is full.
+
+    Registering again is harmless: the existing registration is returned.
+    """
+    now = now or timezone.now()
+    session = _locked(session)
+    existing = Registration.objects.filter(session=session, user=user).first()
+    if existing and existing.status != RegistrationStatus.CANCELLED:
+        return existing
+    _check_open(session, now)
+    _check_audience(session, user)
+
+    confirmed = session.registrations.confirmed().count()
+    registration = existing or Registration(session=session, user=user)
+    registration.cancelled_at = None
+    if session.capacity is None or confirmed < session.capacity:
+        registration.status = RegistrationStatus.CONFIRMED
+        registration.confirmed_at, registration.queued_at = now, None
+        action = "lectures.registration.confirmed"
+    else:
+        registration.status = RegistrationStatus.WAITING
+        registration.queued_at, registration.confirmed_at = now, None
+        action = "lectures.registration.waiting"
+    registration.save()
+    _log(registration, action, user)
+    return registration
+
+
+@transaction.atomic
+def cancel(session: SessionPage, user, *, now: datetime | None = None) -> Registration:
+    """Give up a seat (or a place in line); a freed seat goes to the first in line."""
+    now = now or timezone.now()
+    session = _locked(session)
+    registration = (
+        Registration.objects.active().filter(session=session, user=user).first()
+    )
+    if registration is None:
+        raise RegistrationError(
+            "not_registered", _("You are not registered for this session.")
+        )
+    if now >= session.start:
+        raise RegistrationError(
+            "started",
+            _("The session has started; registrations can no longer be cancelled."),
+        )
+    freed_a_seat = registration.status == RegistrationStatus.CONFIRMED
+    registration.status = RegistrationStatus.CANCELLED
+    registration.cancelled_at = now
+    registration.save()
+    _log(registration, "lectures.registration.cancelled", user)
+    if freed_a_seat:
+        promote_next(session, now=now)
+    return registration
+
+
+def promote_next(session: SessionPage, *, now: datetime) -> Registration | None:
+    """Confirm the first in line if a seat is free; call with the session locked."""
+    confirmed = session.registrations.confirmed().count()
+    if session.capacity is not None and confirmed >= session.capacity:
+        return None
+    first = Registration.objects.in_line().filter(session=session).first()
+    if first is None:
+        return None
+    first.status = RegistrationStatus.CONFIRMED
+    first.confirmed_at = now
+    first.save(update_fields=["status", "confirmed_at"])
+    _log(first, "lectures.registration.promoted", None)
+    transaction.on_commit(lambda: _tell_promoted(first, session))
+    return first
+
+
+def _tell_promoted(registration: Registration, session: SessionPage) -> None:
+    user = registration.user
+    if not user.email:
+        return
+    send_mail(
+        _("A seat is yours: %(title)s") % {"title": session.title},
+        _(
+            "A seat has become free and you have moved up from the waiting list.\n"
+            "%(title)s\n%(when)s, %(venue)s"
+        )
+        % {
+            "title": session.title,
+            "when": timezone.localtime(session.start).strftime("%Y-%m-%d %H:%M"),
+            "venue": session.venue,
+        },
+        None,
+        [user.email],
+    )
