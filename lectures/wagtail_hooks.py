@@ -82,7 +82,10 @@ def choose_live_pages_or_the_users_own(pages, request):
 
 @hooks.register("register_log_actions")
 def participation_log_actions(actions):
+    from lectures.services.checkin import LOG_ACTION as CHECKIN_LOG_ACTION
     from lectures.services.registration import ACTIONS
 
     for action, label in ACTIONS.items():
         actions.register_action(action, label, label)
+    checked_in = _("Checked in")
+    actions.register_action(CHECKIN_LOG_ACTION, checked_in, checked_in)

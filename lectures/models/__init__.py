@@ -8,6 +8,9 @@ from .forums import (
 )
 from .lecturers import Lecturer
 from .participation import (
+    Attendance,
+    AttendanceStatus,
+    CheckInMethod,
     Registration,
     RegistrationStatus,
     TraineeProfile,
@@ -17,6 +20,9 @@ from .taxonomy import Category, Field
 from .workflow import ForumApprovalTask
 
 __all__ = [
+    "Attendance",
+    "AttendanceStatus",
+    "CheckInMethod",
     "Category",
     "DistrictForumPage",
     "Field",

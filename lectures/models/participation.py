@@ -110,3 +110,62 @@ class Registration(models.Model):
 
     def __str__(self):
         return f"{self.user} · {self.session_id} · {self.status}"
+
+
+class AttendanceStatus(models.TextChoices):
+    PRESENT = "present", _("Present")
+    LATE = "late", _("Late")
+    ON_LEAVE = "on_leave", _("On leave")
+    ABSENT = "absent", _("Absent")
+
+
+class CheckInMethod(models.TextChoices):
+    QR = "qr", _("QR scan")
+    CODE = "code", _("Check-in code")
+    ROSTER = "roster", _("Roster")
+    BULK = "bulk", _("Bulk entry")
+
+
+class AttendanceQuerySet(models.QuerySet):
+    def attended(self):
+        """Present or late: what counts as a person-time and earns study hours."""
+        return self.filter(status__in=[AttendanceStatus.PRESENT, AttendanceStatus.LATE])
+
+
+class Attendance(models.Model):
+    """Whether a trainee came to a session; one row per pair, first check-in kept."""
+
+    session = models.ForeignKey(
+        "lectures.SessionPage",
+        verbose_name=_("session"),
+        on_delete=models.PROTECT,
+        related_name="attendances",
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("trainee"),
+        on_delete=models.PROTECT,
+        related_name="attendances",
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=AttendanceStatus.choices
+    )
+    method = models.CharField(_("method"), max_length=10, choices=CheckInMethod.choices)
+    checked_in_at = models.DateTimeField(_("checked in at"), null=True, blank=True)
+    leave_reason = models.CharField(_("reason for leave"), max_length=200, blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = AttendanceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("attendance")
+        verbose_name_plural = _("attendance")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "user"], name="one_attendance_per_trainee"
+            ),
+        ]
+        indexes = [models.Index(fields=["session", "status"])]
+
+    def __str__(self):
+        return f"{self.user} · {self.session_id} · {self.status}"

@@ -346,11 +346,16 @@ class SessionPage(RoutablePageMixin, Page):
 
     def _registration_context(self, request) -> dict:
         from lectures.services.registration import seats, waiting_position
+        from lectures.views.checkin import may_run_checkin
 
         mine = None
+        organiser = False
         if request.user.is_authenticated:
             mine = self.registrations.active().filter(user=request.user).first()
+            organiser = may_run_checkin(request.user, self)
         return {
+            "checkin_url": self.get_url(request) + "checkin/",
+            "organiser": organiser,
             "seats": seats(self),
             "my_registration": mine,
             "my_position": waiting_position(mine) if mine else None,
@@ -369,6 +374,24 @@ class SessionPage(RoutablePageMixin, Page):
         from lectures.views.participation import cancel
 
         return cancel(request, self)
+
+    @path("checkin/", name="checkin")
+    def checkin_route(self, request):
+        from lectures.views.checkin import trainee_checkin
+
+        return trainee_checkin(request, self)
+
+    @path("checkin/screen/", name="checkin_screen")
+    def checkin_screen_route(self, request):
+        from lectures.views.checkin import screen
+
+        return screen(request, self)
+
+    @path("checkin/status/", name="checkin_status")
+    def checkin_status_route(self, request):
+        from lectures.views.checkin import screen_status
+
+        return screen_status(request, self)
 
     def serve_event_ics(self, request):
         """`<session URL>event.ics`."""

@@ -1,0 +1,177 @@
+"""Check-in: rotating signed QR tokens, short codes, and the attendance rules.
+
+A token or code is only good for a short time, so a photo of the screen sent
+to a friend has expired before it is of use; and whoever presents it is
+checked in as himself (the logged-in user), never as someone else.
+Nothing is kept in process memory: tokens are signed, codes are derived from
+the secret key and the clock, attempt counters live in the shared cache.
+"""
+
+import hashlib
+import hmac
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core import signing
+from django.core.cache import cache
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from wagtail.log_actions import log
+
+from lectures.models import (
+    Attendance,
+    AttendanceStatus,
+    CheckInMethod,
+    SessionPage,
+    SessionStatus,
+)
+
+ROTATION_SECONDS = 30
+TOKEN_MAX_AGE = 90  # a token shown on screen stays good for three rotations
+OPENS_BEFORE = timedelta(minutes=30)
+LATE_AFTER = timedelta(minutes=10)
+MAX_WRONG_CODES_PER_USER = 5
+MAX_WRONG_CODES_PER_SESSION = 200
+WRONG_CODE_WINDOW = 15 * 60
+
+LOG_ACTION = "lectures.attendance.checked_in"
+
+
+class CheckInError(Exception):
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Credentials:
+    """What the organiser's screen shows right now."""
+
+    token: str
+    code: str
+    rotates_in: int
+
+
+def _salt(session: SessionPage) -> str:
+    return f"lectures.checkin.{session.pk}"
+
+
+def _slot(moment: datetime) -> int:
+    return int(moment.timestamp()) // ROTATION_SECONDS
+
+
+def code_for(session: SessionPage, slot: int) -> str:
+    digest = hmac.new(
+        settings.SECRET_KEY.encode(),
+        f"checkin-code:{session.pk}:{slot}".encode(),
+        hashlib.sha256,
+    ).hexdigest()
+    return f"{int(digest[:12], 16) % 1_000_000:06d}"
+
+
+def current_credentials(
+    session: SessionPage, now: datetime | None = None
+) -> Credentials:
+    now = now or timezone.now()
+    slot = _slot(now)
+    token = signing.TimestampSigner(salt=_salt(session)).sign(str(slot))
+    return Credentials(
+        token=token,
+        code=code_for(session, slot),
+        rotates_in=ROTATION_SECONDS - int(now.timestamp()) % ROTATION_SECONDS,
+    )
+
+
+def verify_token(session: SessionPage, token: str) -> None:
+    try:
+        signing.TimestampSigner(salt=_salt(session)).unsign(
+            token, max_age=TOKEN_MAX_AGE
+        )
+    except signing.SignatureExpired as error:
+        raise CheckInError(
+            "expired", _("This QR code has expired. Scan the one on screen now.")
+        ) from error
+    except signing.BadSignature as error:
+        raise CheckInError(
+            "bad_token", _("This QR code does not belong to this session.")
+        ) from error
+
+
+def _wrong_code_keys(session: SessionPage, user) -> tuple[str, str]:
+    return (f"checkin:wrong:{session.pk}:{user.pk}", f"checkin:wrong:{session.pk}")
+
+
+def verify_code(session: SessionPage, user, code: str, now: datetime) -> None:
+    user_key, session_key = _wrong_code_keys(session, user)
+    if (cache.get(user_key) or 0) >= MAX_WRONG_CODES_PER_USER or (
+        cache.get(session_key) or 0
+    ) >= MAX_WRONG_CODES_PER_SESSION:
+        raise CheckInError(
+            "too_many",
+            _("Too many wrong codes. Ask the organiser or scan the QR code."),
+        )
+    slot = _slot(now)
+    valid = {code_for(session, s) for s in (slot, slot - 1)}
+    if (code or "").strip() not in valid:
+        for key in (user_key, session_key):
+            cache.add(key, 0, WRONG_CODE_WINDOW)
+            cache.incr(key)
+        raise CheckInError("wrong_code", _("That code is not right, or has expired."))
+
+
+def check_window(session: SessionPage, now: datetime) -> None:
+    if session.status in (SessionStatus.CANCELLED, SessionStatus.POSTPONED):
+        raise CheckInError("not_open", _("This session is not taking place."))
+    if now < session.start - OPENS_BEFORE:
+        raise CheckInError(
+            "too_early", _("Check-in opens 30 minutes before the start.")
+        )
+    if now > session.end:
+        raise CheckInError("closed", _("Check-in has closed: the session has ended."))
+
+
+def check_in(
+    session: SessionPage,
+    user,
+    *,
+    method: str,
+    token: str | None = None,
+    code: str | None = None,
+    now: datetime | None = None,
+) -> Attendance:
+    """Check the user in as himself; a second check-in returns the first."""
+    now = now or timezone.now()
+    check_window(session, now)
+    if method == CheckInMethod.QR:
+        verify_token(session, token or "")
+    elif method == CheckInMethod.CODE:
+        verify_code(session, user, code or "", now)
+    else:
+        raise CheckInError("method", _("Unknown check-in method."))
+    existing = Attendance.objects.filter(session=session, user=user).first()
+    if existing and existing.checked_in_at:
+        return existing
+    status = (
+        AttendanceStatus.LATE
+        if now > session.start + LATE_AFTER
+        else (AttendanceStatus.PRESENT)
+    )
+    try:
+        with transaction.atomic():
+            attendance, created = Attendance.objects.get_or_create(
+                session=session,
+                user=user,
+                defaults={"status": status, "method": method, "checked_in_at": now},
+            )
+            if not created and attendance.checked_in_at is None:
+                attendance.status, attendance.method = status, method
+                attendance.checked_in_at = now
+                attendance.save()
+    except IntegrityError:
+        # Two check-ins of one person at the same instant: the other won.
+        return Attendance.objects.get(session=session, user=user)
+    log(instance=attendance, action=LOG_ACTION, user=user)
+    return attendance

@@ -1,0 +1,187 @@
+"""Check-in: as oneself only, with a fresh token or code, inside the window."""
+
+import threading
+from datetime import timedelta
+
+import pytest
+from django.core.cache import cache
+from django.utils import timezone
+
+from lectures.models import Attendance, AttendanceStatus, CheckInMethod
+from lectures.services import checkin as service
+from tests.factories import LecturerFactory, SessionFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def clear_cache():
+    cache.clear()
+
+
+@pytest.fixture
+def session(tree):
+    start = timezone.now() + timedelta(minutes=5)
+    return SessionFactory(
+        parent=tree["town"], start=start, end=start + timedelta(hours=2)
+    )
+
+
+def test_the_qr_token_checks_in_the_logged_in_user(session):
+    user = UserFactory()
+    token = service.current_credentials(session).token
+    attendance = service.check_in(session, user, method=CheckInMethod.QR, token=token)
+    assert attendance.user == user
+    assert attendance.status == AttendanceStatus.PRESENT
+
+
+def test_checking_in_twice_keeps_the_first_time(session):
+    user = UserFactory()
+    token = service.current_credentials(session).token
+    first = service.check_in(session, user, method=CheckInMethod.QR, token=token)
+    later = timezone.now() + timedelta(minutes=30)
+    again = service.check_in(
+        session,
+        user,
+        method=CheckInMethod.QR,
+        token=service.current_credentials(session, later).token,
+        now=later,
+    )
+    assert again.pk == first.pk and again.checked_in_at == first.checked_in_at
+    assert Attendance.objects.count() == 1
+
+
+def test_after_the_grace_period_it_counts_as_late(session):
+    late = session.start + service.LATE_AFTER + timedelta(minutes=1)
+    attendance = service.check_in(
+        session,
+        UserFactory(),
+        method=CheckInMethod.CODE,
+        code=service.code_for(session, service._slot(late)),
+        now=late,
+    )
+    assert attendance.status == AttendanceStatus.LATE
+
+
+def test_an_expired_token_is_refused(session, monkeypatch):
+    token = service.current_credentials(session).token
+    monkeypatch.setattr(service, "TOKEN_MAX_AGE", -1)
+    with pytest.raises(service.CheckInError) as error:
+        service.check_in(session, UserFactory(), method=CheckInMethod.QR, token=token)
+    assert error.value.code == "expired"
+    assert not Attendance.objects.exists()
+
+
+def test_another_sessions_token_is_refused(session, tree):
+    other = SessionFactory(parent=tree["town"], start=session.start)
+    token = service.current_credentials(other).token
+    with pytest.raises(service.CheckInError) as error:
+        service.check_in(session, UserFactory(), method=CheckInMethod.QR, token=token)
+    assert error.value.code == "bad_token"
+
+
+def test_wrong_codes_are_limited_per_user(session):
+    user = UserFactory()
+    for _ in range(service.MAX_WRONG_CODES_PER_USER):
+        with pytest.raises(service.CheckInError):
+            service.check_in(session, user, method=CheckInMethod.CODE, code="000000x")
+    right = service.current_credentials(session).code
+    with pytest.raises(service.CheckInError) as error:
+        service.check_in(session, user, method=CheckInMethod.CODE, code=right)
+    assert error.value.code == "too_many"
+    other = UserFactory()
+    assert service.check_in(session, other, method=CheckInMethod.CODE, code=right)
+
+
+@pytest.mark.parametrize(
+    "offset, code", [(-timedelta(hours=1), "too_early"), (timedelta(hours=3), "closed")]
+)
+def test_outside_the_window(session, offset, code):
+    moment = session.start + offset
+    with pytest.raises(service.CheckInError) as error:
+        service.check_in(
+            session,
+            UserFactory(),
+            method=CheckInMethod.QR,
+            token=service.current_credentials(session, moment).token,
+            now=moment,
+        )
+    assert error.value.code == code
+
+
+def test_scanning_while_logged_out_checks_in_after_login(client, session):
+    user = UserFactory()
+    token = service.current_credentials(session).token
+    response = client.get(session.url + "checkin/", {"t": token})
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    client.post(
+        response["Location"],
+        {"username": user.username, "password": "pass-1234"},
+    )
+    page = client.get(session.url + "checkin/")
+    assert page.status_code == 200
+    assert Attendance.objects.get().user == user
+
+
+def test_typing_the_code_over_http(client, session):
+    user = UserFactory()
+    client.force_login(user)
+    code = service.current_credentials(session).code
+    client.post(session.url + "checkin/", {"code": code})
+    assert Attendance.objects.get().user == user
+    wrong = client.post(session.url + "checkin/", {"code": "<bad>"})
+    assert wrong.status_code == 200
+
+
+def test_only_organisers_open_the_screen(client, session, people):
+    url = session.url + "checkin/screen/"
+    client.force_login(people["trainee"])
+    assert client.get(url).status_code == 403
+    assert client.get(session.url + "checkin/status/").status_code == 403
+    client.force_login(people["village_admin"])
+    assert client.get(url).status_code == 403
+    client.force_login(people["town_admin"])
+    screen = client.get(url)
+    assert screen.status_code == 200
+    assert "data:image/svg+xml" in screen.content.decode()
+    status = client.get(session.url + "checkin/status/").json()
+    assert set(status) >= {"qr", "code", "checked_in", "registered", "rotates_in"}
+
+
+def test_the_sessions_lecturer_opens_the_screen(client, session):
+    user = UserFactory()
+    session.lecturers.set([LecturerFactory(user=user)])
+    session.save()
+    client.force_login(user)
+    assert client.get(session.url + "checkin/screen/").status_code == 200
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_simultaneous_check_ins_of_one_person_give_one_record(tree):
+    start = timezone.now() + timedelta(minutes=5)
+    session = SessionFactory(
+        parent=tree["town"], start=start, end=start + timedelta(hours=1)
+    )
+    user = UserFactory()
+    token = service.current_credentials(session).token
+    barrier = threading.Barrier(8)
+    errors = []
+
+    def scan():
+        from django.db import connection
+
+        barrier.wait()
+        try:
+            service.check_in(session, user, method=CheckInMethod.QR, token=token)
+        except Exception as error:  # noqa: BLE001 - the assertion reports it
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=scan) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert Attendance.objects.filter(user=user).count() == 1
