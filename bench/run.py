@@ -33,9 +33,10 @@ def database(scale: int) -> tuple[dict, float | None]:
     path = CACHE / f"scale{scale}.sqlite3"
     env = {**os.environ, "SQLITE_PATH": str(path), "DJANGO_DEBUG": "0"}
     seconds = None
-    if not path.exists():
-        CACHE.mkdir(parents=True, exist_ok=True)
-        run([PYTHON, "manage.py", "migrate", "-v0"], env)
+    fresh = not path.exists()
+    CACHE.mkdir(parents=True, exist_ok=True)
+    run([PYTHON, "manage.py", "migrate", "-v0"], env)  # cached ones catch up too
+    if fresh:
         started = time.monotonic()
         run([PYTHON, "manage.py", "load_demo", "--scale", str(scale), "-v0"], env)
         seconds = round(time.monotonic() - started, 1)
@@ -44,6 +45,19 @@ def database(scale: int) -> tuple[dict, float | None]:
 
 def run(cmd, env):
     subprocess.run(cmd, cwd=ROOT, env=env, check=True)
+
+
+def django_shell(env, script: str):
+    """Run a snippet in `manage.py shell` and read the JSON its last line prints."""
+    out = subprocess.run(
+        [PYTHON, "manage.py", "shell", "-c", script],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    return json.loads(out.strip().splitlines()[-1])
 
 
 def page_paths(env) -> dict[str, str]:
@@ -56,19 +70,7 @@ def page_paths(env) -> dict[str, str]:
         "import json;print(json.dumps({'district':d.url,'town':t.url,"
         "'village':v.url,'session':s.url,'town_slug':t.slug}))"
     )
-    out = (
-        subprocess.run(
-            [PYTHON, "manage.py", "shell", "-c", script],
-            cwd=ROOT,
-            env=env,
-            check=True,
-            capture_output=True,
-            text=True,
-        )
-        .stdout.strip()
-        .splitlines()[-1]
-    )
-    urls = json.loads(out)
+    urls = django_shell(env, script)
     return {
         "/healthz": "/healthz",
         "/": "/",
@@ -96,19 +98,7 @@ def query_counts(env, paths) -> dict[str, int]:
         "    out[name]=len(q)\n"
         "print(json.dumps(out))"
     )
-    out = (
-        subprocess.run(
-            [PYTHON, "manage.py", "shell", "-c", script],
-            cwd=ROOT,
-            env=env,
-            check=True,
-            capture_output=True,
-            text=True,
-        )
-        .stdout.strip()
-        .splitlines()[-1]
-    )
-    return json.loads(out)
+    return django_shell(env, script)
 
 
 def timed_get(url: str) -> float:

@@ -59,10 +59,17 @@ class CategoryFactory(factory.django.DjangoModelFactory):
 class LecturerFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Lecturer
+        skip_postgeneration_save = True
 
     name = factory.Sequence(lambda n: f"讲师{n}")
     title = "党校教授"
     unit = "区委党校"
+
+    @factory.post_generation
+    def fields(self, create, fields, **kwargs):
+        if fields:
+            self.fields.set(fields)
+            self.save()
 
 
 class PageFactory(factory.django.DjangoModelFactory):

@@ -82,79 +82,18 @@ def login(page, username: str, password: str, next_url: str = "/admin/"):
     page.wait_for_load_state("networkidle")
 
 
-PASSWORD = "browser-pass-1"
+PASSWORD = "pass-1234"  # what tests.factories.UserFactory sets
 
 
 @pytest.fixture
-def network(transactional_db):
-    """A district, a town with a village, and one user per role."""
-    from datetime import timedelta
+def network(tree, people):
+    """The shared tree and roles, plus one upcoming session in the village."""
+    from tests.factories import SessionFactory
 
-    from django.contrib.auth import get_user_model
-    from django.utils import timezone
-
-    from lectures.models import (
-        DistrictForumPage,
-        Lecturer,
-        SessionPage,
-        SessionStatus,
-        UnitForumPage,
-        VillageForumPage,
+    session = SessionFactory(
+        parent=tree["village"],
+        title="乡村振兴政策宣讲",
+        venue="东风村党群服务中心",
+        lecturers=[people["lecturer"].lecturer],
     )
-    from training_site.models import HomePage
-
-    User = get_user_model()
-    home = HomePage.objects.get()
-    district = home.add_child(
-        instance=DistrictForumPage(
-            title="区级大讲坛", slug="district", unit_kind="district", unit_name="区委"
-        )
-    )
-    town = district.add_child(
-        instance=UnitForumPage(
-            title="城关镇小讲坛", slug="chengguan", unit_kind="town", unit_name="城关镇"
-        )
-    )
-    village = town.add_child(
-        instance=VillageForumPage(
-            title="东风村微讲坛",
-            slug="dongfeng",
-            unit_kind="village",
-            unit_name="东风村",
-        )
-    )
-    start = timezone.now() + timedelta(days=3)
-    session = village.add_child(
-        instance=SessionPage(
-            title="乡村振兴政策宣讲",
-            start=start,
-            end=start + timedelta(hours=2),
-            venue="东风村党群服务中心",
-            status=SessionStatus.SCHEDULED,
-        )
-    )
-
-    def user(name, group=None):
-        account = User.objects.create_user(name, password=PASSWORD, last_name=name)
-        if group is not None:
-            account.groups.add(group)
-        return account
-
-    lecturer_user = user("lecturer")
-    lecturer = Lecturer.objects.create(
-        name="王讲师", title="党校教授", user=lecturer_user
-    )
-    # Parental m2m relations are committed when their owner is saved.
-    lecturer.forums.set([town])
-    lecturer.save()
-    session.lecturers.set([lecturer])
-    session.save()
-    return {
-        "district": district,
-        "town": town,
-        "village": village,
-        "session": session,
-        "lecturer": lecturer,
-        "town_admin": user("town_admin", town.admin_group),
-        "village_admin": user("village_admin", village.admin_group),
-    }
+    return {**tree, **people, "session": session}

@@ -3,30 +3,14 @@
 import pytest
 
 from lectures import filters
-from lectures.models import DistrictForumPage, UnitForumPage
-from training_site.models import HomePage
+from tests.factories import TownFactory
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def towns():
-    district = HomePage.objects.get().add_child(
-        instance=DistrictForumPage(
-            title="区级大讲坛", slug="district", unit_kind="district", unit_name="区"
-        )
-    )
-    return [
-        district.add_child(
-            instance=UnitForumPage(
-                title=f"{n}镇小讲坛",
-                slug=f"town-{n}",
-                unit_kind="town",
-                unit_name=f"{n}镇",
-            )
-        )
-        for n in range(3)
-    ]
+def towns(tree):
+    return [TownFactory(parent=tree["district"], slug=f"town-{n}") for n in range(3)]
 
 
 def test_few_forums_are_offered_in_a_select(client, towns):
@@ -36,7 +20,7 @@ def test_few_forums_are_offered_in_a_select(client, towns):
 
 
 def test_many_forums_become_a_text_box_that_still_filters(client, towns, monkeypatch):
-    monkeypatch.setattr(filters, "MAX_FORUM_OPTIONS", 2)
+    monkeypatch.setattr(filters, "MAX_FORUM_OPTIONS", 4)
     response = client.get("/schedule/", {"forum": "town-1"})
     html = response.content.decode()
     assert response.status_code == 200

@@ -12,53 +12,25 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from lectures.models import (
-    Category,
-    DistrictForumPage,
-    Field,
-    Lecturer,
-    SessionPage,
-    SessionStatus,
-    UnitForumPage,
-    VillageForumPage,
+from lectures.models import SessionPage, SessionStatus
+from tests.factories import (
+    CategoryFactory,
+    FieldFactory,
+    LecturerFactory,
+    SessionFactory,
 )
-from training_site.models import HomePage
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def network():
-    district = HomePage.objects.get().add_child(
-        instance=DistrictForumPage(
-            title="区级大讲坛", slug="district", unit_kind="district", unit_name="区"
-        )
-    )
-    town = district.add_child(
-        instance=UnitForumPage(
-            title="城关镇小讲坛", slug="chengguan", unit_kind="town", unit_name="城关镇"
-        )
-    )
-    village = town.add_child(
-        instance=VillageForumPage(
-            title="东风村微讲坛",
-            slug="dongfeng",
-            unit_kind="village",
-            unit_name="东风村",
-        )
-    )
-    field = Field.objects.create(name="理论学习", slug="theory")
-    category = Category.objects.create(name="专题讲座", slug="lecture")
-    lecturers = [Lecturer.objects.create(name=f"讲师{n}") for n in range(4)]
-    for lecturer in lecturers:
-        lecturer.fields.set([field])
-        lecturer.save()
+def network(tree):
+    field = FieldFactory(name="理论学习", slug="theory")
+    lecturers = [LecturerFactory(fields=[field]) for _ in range(4)]
     return {
-        "district": district,
-        "town": town,
-        "village": village,
+        **tree,
         "field": field,
-        "category": category,
+        "category": CategoryFactory(name="专题讲座", slug="lecture"),
         "lecturers": lecturers,
     }
 
@@ -71,19 +43,16 @@ def add_sessions(network, count: int, lecturers_each: int) -> list[SessionPage]:
         # Alternate upcoming and held so every list on every page fills up.
         held = n % 2 == 1
         start = now + timedelta(days=(-n - 1) if held else n + 1)
-        session = SessionPage(
-            title=f"讲座{n}",
-            slug=f"s{n}",
+        session = SessionFactory(
+            parent=forums[n % len(forums)],
             start=start,
-            end=start + timedelta(hours=2),
-            venue="礼堂",
             field=network["field"],
             category=network["category"],
             status=SessionStatus.HELD if held else SessionStatus.SCHEDULED,
             headcount=30 if held else None,
             lecturers=network["lecturers"][:lecturers_each],
         )
-        sessions.append(forums[n % len(forums)].add_child(instance=session))
+        sessions.append(session)
     return sessions
 
 
