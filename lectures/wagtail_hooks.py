@@ -2,9 +2,11 @@
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
@@ -89,3 +91,34 @@ def participation_log_actions(actions):
         actions.register_action(action, label, label)
     checked_in = _("Checked in")
     actions.register_action(CHECKIN_LOG_ACTION, checked_in, checked_in)
+
+
+@hooks.register("register_admin_urls")
+def trainee_import_urls():
+    from lectures.views import admin_import
+
+    return [
+        path(
+            "trainees/import/", admin_import.import_view, name="lectures_trainee_import"
+        ),
+        path(
+            "trainees/import/template.xlsx",
+            admin_import.template_view,
+            name="lectures_trainee_import_template",
+        ),
+    ]
+
+
+class TraineeImportMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.has_perm("lectures.add_traineeprofile")
+
+
+@hooks.register("register_admin_menu_item")
+def trainee_import_menu_item():
+    return TraineeImportMenuItem(
+        _("Import trainees"),
+        reverse("lectures_trainee_import"),
+        icon_name="user",
+        order=160,
+    )

@@ -21,7 +21,9 @@ def home(db):
 def tree(home):
     """district → town (village, village2) and a sibling town (its village)."""
     district = DistrictFactory(parent=home)
-    town = TownFactory(parent=district, slug="chengguan", title="城关镇小讲坛")
+    town = TownFactory(
+        parent=district, slug="chengguan", title="城关镇小讲坛", unit_name="城关镇"
+    )
     sibling = TownFactory(parent=district, slug="qingshan", title="青山镇小讲坛")
     return {
         "district": district,

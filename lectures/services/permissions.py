@@ -36,6 +36,8 @@ DISTRICT_MODEL_PERMISSIONS = (
     ("lectures", "change_field"),
     ("lectures", "add_category"),
     ("lectures", "change_category"),
+    ("lectures", "add_traineeprofile"),
+    ("lectures", "change_traineeprofile"),
 )
 
 
