@@ -11,11 +11,13 @@ from .participation import (
     Attendance,
     AttendanceStatus,
     CheckInMethod,
+    PersonalCalendar,
     Registration,
     RegistrationStatus,
     TraineeProfile,
 )
 from .sessions import SessionMaterial, SessionPage, SessionPhoto, SessionStatus
+from .settings import ParticipationSettings
 from .taxonomy import Category, Field
 from .workflow import ForumApprovalTask
 
@@ -30,6 +32,8 @@ __all__ = [
     "ForumLevel",
     "ForumPage",
     "Lecturer",
+    "PersonalCalendar",
+    "ParticipationSettings",
     "Registration",
     "RegistrationStatus",
     "SessionMaterial",

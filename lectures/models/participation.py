@@ -4,6 +4,8 @@ Rules (capacity, waiting list, promotion) live in `lectures.services.registratio
 these models only hold rows, with the invariants the database can keep.
 """
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -90,6 +92,7 @@ class Registration(models.Model):
     queued_at = models.DateTimeField(_("queued at"), null=True, blank=True)
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    reminded_at = models.DateTimeField(_("reminded at"), null=True, blank=True)
 
     objects = RegistrationQuerySet.as_manager()
 
@@ -169,3 +172,22 @@ class Attendance(models.Model):
 
     def __str__(self):
         return f"{self.user} · {self.session_id} · {self.status}"
+
+
+class PersonalCalendar(models.Model):
+    """The secret behind a trainee's calendar link; a reset replaces it."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="personal_calendar",
+    )
+    key = models.UUIDField(_("key"), default=uuid.uuid4)
+
+    class Meta:
+        verbose_name = _("personal calendar")
+        verbose_name_plural = _("personal calendars")
+
+    def __str__(self):
+        return str(self.user)

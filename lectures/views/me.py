@@ -1,0 +1,47 @@
+"""`/me/`: the trainee's own page, and his calendar behind a signed link."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from lectures.calendars import build_calendar
+from lectures.models import ParticipationSettings
+from lectures.services import trainee_page
+from lectures.views.calendars import calendar_response
+
+
+@login_required
+def me(request):
+    quota = ParticipationSettings.for_request(request).yearly_hours_quota
+    context = trainee_page.overview(request.user, quota)
+    context["calendar_url"] = request.build_absolute_uri(
+        reverse("lectures:my_calendar", args=[context.pop("calendar_token")])
+    )
+    context["webcal_url"] = "webcal://" + context["calendar_url"].split("://", 1)[1]
+    context["profile"] = getattr(request.user, "trainee", None)
+    return render(request, "lectures/me.html", context)
+
+
+@login_required
+@require_POST
+def reset_calendar(request):
+    trainee_page.reset_calendar(request.user)
+    messages.success(
+        request, _("Your calendar link has been reset; the old one no longer works.")
+    )
+    return redirect("lectures:me")
+
+
+def my_calendar(request, token: str):
+    user = trainee_page.user_for_calendar_token(token)
+    if user is None:
+        raise Http404
+    sessions = trainee_page.calendar_sessions(user)
+    body = build_calendar(sessions, _("My cadre lectures"), request)
+    response = calendar_response(body, "my-lectures.ics")
+    response["Cache-Control"] = "private, no-store"
+    return response
