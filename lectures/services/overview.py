@@ -1,7 +1,7 @@
 """What the public home and forum pages show, each in a fixed number of queries."""
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Sum
+from django.db.models import Count
 
 from lectures.models import ForumLevel, ForumPage, SessionPage
 
@@ -21,13 +21,14 @@ def forum_counts(forums=None) -> dict[str, int]:
 
 
 def network_overview() -> dict:
+    from lectures.services.stats import person_times
+
     sessions = SessionPage.objects.live()
-    held = sessions.held().aggregate(n=Count("pk"), people=Sum("headcount"))
     return {
         "forum_counts": forum_counts(),
         "levels": ForumLevel,
-        "held_count": held["n"],
-        "person_times": held["people"] or 0,
+        "held_count": sessions.held().count(),
+        "person_times": person_times(sessions),
         "upcoming": list(
             sessions.upcoming().for_listing().order_by("start")[:UPCOMING_ON_HOME]
         ),
@@ -43,15 +44,16 @@ def forum_overview(forum: ForumPage, request) -> dict:
     records = Paginator(
         sessions.held().for_listing().order_by("-start"), RECORDS_PER_PAGE
     )
-    held = sessions.held().aggregate(n=Count("pk"), people=Sum("headcount"))
+    from lectures.services.stats import person_times
+
     return {
         "subforums": list(subforums),
         "upcoming": list(
             sessions.upcoming().for_listing().order_by("start")[:UPCOMING_ON_FORUM]
         ),
         "records": records.get_page(request.GET.get("page")),
-        "held_count": held["n"],
-        "person_times": held["people"] or 0,
+        "held_count": sessions.held().count(),
+        "person_times": person_times(sessions),
         "subtree_counts": forum_counts(ForumPage.objects.live().in_subtree(forum)),
         "levels": ForumLevel,
     }

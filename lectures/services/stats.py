@@ -7,12 +7,30 @@ a question asked two ways is answered by the same query.
 from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
 
-from django.db.models import Count, Min, Q, Sum
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    IntegerField,
+    Min,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    When,
+)
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lectures.filters import day_start
-from lectures.models import ForumLevel, ForumPage, SessionPage, SessionStatus
+from lectures.models import (
+    Attendance,
+    ForumLevel,
+    ForumPage,
+    SessionPage,
+    SessionStatus,
+)
 from lectures.services.overview import forum_counts
 
 
@@ -45,6 +63,33 @@ class NetworkStats:
         return asdict(self)
 
 
+def with_person_times(sessions):
+    """Annotate `people`: attendance (present + late) where the session kept a
+    roster, else its declared head-count. The one rule every figure uses."""
+    attended = (
+        Attendance.objects.attended()
+        .filter(session=OuterRef("pk"))
+        .order_by()
+        .values("session")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    kept_roster = Exists(Attendance.objects.filter(session=OuterRef("pk")))
+    return sessions.annotate(
+        people=Case(
+            When(kept_roster, then=Coalesce(Subquery(attended), 0)),
+            default=Coalesce("headcount", 0),
+            output_field=IntegerField(),
+        )
+    )
+
+
+def person_times(sessions) -> int:
+    """Person-times (人次) of the held sessions among `sessions`."""
+    held = with_person_times(sessions.held().order_by())
+    return held.aggregate(total=Sum("people"))["total"] or 0
+
+
 def network_stats(
     start: date | None = None, end: date | None = None, forum: ForumPage | None = None
 ) -> NetworkStats:
@@ -67,21 +112,27 @@ def network_stats(
         held=Count("pk", filter=Q(status=SessionStatus.HELD)),
         cancelled=Count("pk", filter=Q(status=SessionStatus.CANCELLED)),
         postponed=Count("pk", filter=Q(status=SessionStatus.POSTPONED)),
-        people=Sum("headcount", filter=Q(status=SessionStatus.HELD)),
         hours=Sum("study_hours", filter=Q(status=SessionStatus.HELD)),
+    )
+    totals["people"] = person_times(sessions)
+    unique = (
+        Attendance.objects.attended()
+        .filter(session__in=sessions.held().values("pk"))
+        .values("user")
+        .distinct()
+        .count()
     )
     by_level = {level: {"sessions_held": 0, "participants": 0} for level in ForumLevel}
     rows = (
-        sessions.held()
-        .order_by()
+        with_person_times(sessions.held().order_by())
         .values("forum__level")
-        .annotate(n=Count("pk"), people=Sum("headcount"))
+        .annotate(n=Count("pk"), total=Sum("people"))
     )
     for row in rows:
         if row["forum__level"] in by_level:
             by_level[row["forum__level"]] = {
                 "sessions_held": row["n"],
-                "participants": row["people"] or 0,
+                "participants": row["total"] or 0,
             }
     return NetworkStats(
         period={"from": start.isoformat(), "to": end.isoformat()},
@@ -95,9 +146,9 @@ def network_stats(
         sessions_cancelled=totals["cancelled"],
         sessions_postponed=totals["postponed"],
         participants=totals["people"] or 0,
-        # Distinct people need attendance rows (the participation issue);
-        # head-counts alone cannot tell who came twice.
-        unique_participants=0,
+        # Only rosters name people: sessions counted by head-count add
+        # person-times but cannot tell who came twice.
+        unique_participants=unique,
         study_hours_offered=str(totals["hours"] or 0),
         by_level={str(level): figures for level, figures in by_level.items()},
     )
