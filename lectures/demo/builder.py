@@ -14,19 +14,26 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 
 from lectures.demo import data
 from lectures.models import (
+    Attendance,
+    AttendanceStatus,
     Category,
+    CheckInMethod,
     DistrictForumPage,
     Field,
     ForumPage,
     Lecturer,
+    Registration,
+    RegistrationStatus,
     SessionPage,
     SessionStatus,
+    TraineeProfile,
     UnitForumPage,
     VillageForumPage,
 )
@@ -46,6 +53,12 @@ HELD_PLAN = {"district": (52, 112), "unit": (312, 32), "village": (156, 24)}
 UPCOMING_PER_SCALE = 40
 UPCOMING_DAYS = 56
 HISTORY_DAYS = 365
+TRAINEES_PER_SCALE = 3000
+# District and town/unit sessions keep a roster (签到表); village sessions
+# declare a head-count.
+ROSTER_LEVELS = {"district", "unit"}
+POSITIONS = ("科员", "副科长", "科长", "副主任", "主任", "村（社区）干部", "办事员")
+RANKS = ("一级科员", "二级科员", "四级主任科员", "三级主任科员", "二级主任科员", "")
 SESSION_TIMES = (time(9, 0), time(14, 30), time(19, 0))
 
 
@@ -61,6 +74,7 @@ def database_is_empty() -> bool:
 class DemoSummary:
     forums: dict[str, int] = field(default_factory=dict)
     lecturers: int = 0
+    trainees: int = 0
     sessions_held: int = 0
     sessions_upcoming: int = 0
     person_times: int = 0
@@ -80,6 +94,8 @@ class DemoBuilder:
         self.today = timezone.localdate(self.now)
         self.summary = DemoSummary()
         self._slug_counter = 0
+        self.registrations: list[Registration] = []
+        self.attendances: list[Attendance] = []
 
     # Entry point -----------------------------------------------------------
 
@@ -90,9 +106,12 @@ class DemoBuilder:
         self.district = self._district()
         self.units, self.villages = self._network()
         self.lecturers = self._lecturers()
+        self.trainees = self._trainees()
         self._held_sessions()
         self._upcoming_sessions()
         self._accounts()
+        Registration.objects.bulk_create(self.registrations, batch_size=2000)
+        Attendance.objects.bulk_create(self.attendances, batch_size=2000)
         self.summary.forums = {
             "district": 1,
             "unit": len(self.units),
@@ -178,6 +197,74 @@ class DemoBuilder:
         self.summary.lecturers = len(lecturers)
         return lecturers
 
+    def _trainees(self) -> list:
+        """Cadres across the units, created in bulk (one password hash for all)."""
+        User = get_user_model()
+        password = make_password(demo_password())
+        units = [*self.units, *self.villages]
+        total = TRAINEES_PER_SCALE * self.scale
+        users = [
+            User(
+                username=f"t{13900000000 + n}",
+                password=password,
+                last_name=self.rng.choice(data.TRAINEE_SURNAMES),
+                first_name=self.rng.choice(data.TRAINEE_GIVEN),
+            )
+            for n in range(total)
+        ]
+        User.objects.bulk_create(users, batch_size=2000)
+        users = list(User.objects.filter(username__startswith="t139").order_by("pk"))
+        TraineeProfile.objects.bulk_create(
+            [
+                TraineeProfile(
+                    user=user,
+                    real_name=user.last_name + user.first_name,
+                    mobile=user.username[1:],
+                    unit_forum=self.rng.choice(units),
+                    position=self.rng.choice(POSITIONS),
+                    rank=self.rng.choice(RANKS),
+                )
+                for user in users
+            ],
+            batch_size=2000,
+        )
+        self.summary.trainees = len(users)
+        return users
+
+    def _roster(self, session: SessionPage, headcount: int) -> None:
+        """Registrations and attendance for a held session that kept a roster."""
+        expected = self.rng.sample(self.trainees, headcount + max(1, headcount // 20))
+        for index, user in enumerate(expected):
+            self.registrations.append(
+                Registration(
+                    session=session,
+                    user=user,
+                    status=RegistrationStatus.CONFIRMED,
+                    confirmed_at=session.start - timedelta(days=3),
+                )
+            )
+            if index < headcount:
+                late = self.rng.random() < 0.08
+                status = AttendanceStatus.LATE if late else AttendanceStatus.PRESENT
+                arrived = session.start + timedelta(minutes=15 if late else -10)
+            else:
+                status = self.rng.choice(
+                    (AttendanceStatus.ON_LEAVE, AttendanceStatus.ABSENT)
+                )
+                arrived = None
+            self.attendances.append(
+                Attendance(
+                    session=session,
+                    user=user,
+                    status=status,
+                    method=CheckInMethod.QR if arrived else CheckInMethod.ROSTER,
+                    checked_in_at=arrived,
+                    leave_reason="工作冲突"
+                    if status == AttendanceStatus.ON_LEAVE
+                    else "",
+                )
+            )
+
     # Sessions ----------------------------------------------------------------
 
     def _forums_of(self, level: str) -> list[ForumPage]:
@@ -229,9 +316,15 @@ class DemoBuilder:
             forum = self.rng.choice(self._forums_of(level))
             day = self.today - timedelta(days=self.rng.randrange(1, HISTORY_DAYS))
             headcount = max(5, round(self.rng.gauss(typical, typical * 0.2)))
+            roster = level in ROSTER_LEVELS
             session = self._session(
-                forum, self._at(day), status=SessionStatus.HELD, headcount=headcount
+                forum,
+                self._at(day),
+                status=SessionStatus.HELD,
+                headcount=None if roster else headcount,
             )
+            if roster:
+                self._roster(session, headcount)
             lecturer = session.lecturers.first()
             summary = self.rng.choice(data.RECORD_SUMMARIES).format(
                 lecturer=lecturer.name if lecturer else "",
@@ -245,6 +338,7 @@ class DemoBuilder:
             self.summary.person_times += headcount
 
     def _upcoming_sessions(self):
+        self.upcoming: list[SessionPage] = []
         total = UPCOMING_PER_SCALE * self.scale
         levels = ["district"] * 4 + ["unit"] * 24 + ["village"] * 12
         for index in self.progress(range(total), total, "未开讲"):
@@ -256,14 +350,26 @@ class DemoBuilder:
                 status = SessionStatus.POSTPONED
             elif index % 20 == 13:
                 status = SessionStatus.CANCELLED
-            self._session(
+            capacity = self.rng.choice((30, 50, 80, 120, 200))
+            session = self._session(
                 forum,
                 start,
                 status=status,
-                capacity=self.rng.choice((30, 50, 80, 120, 200)),
+                capacity=capacity,
                 registration_opens=start - timedelta(days=14),
                 registration_closes=start - timedelta(hours=2),
             )
+            self.upcoming.append(session)
+            if status == SessionStatus.SCHEDULED:
+                for user in self.rng.sample(self.trainees, capacity // 2):
+                    self.registrations.append(
+                        Registration(
+                            session=session,
+                            user=user,
+                            status=RegistrationStatus.CONFIRMED,
+                            confirmed_at=self.now,
+                        )
+                    )
             self.summary.sessions_upcoming += 1
 
     # Accounts ----------------------------------------------------------------
@@ -284,7 +390,61 @@ class DemoBuilder:
         lecturer.user = lecturer_user
         lecturer.forums.set([town])
         lecturer.save()
-        self._user("demo_trainee", "李", "学员", password, None)
+        trainee = self._user("demo_trainee", "李", "学员", password, None)
+        TraineeProfile.objects.create(
+            user=trainee,
+            real_name="李学员",
+            mobile="13700000000",
+            unit_forum=town,
+            position="科员",
+            rank="一级科员",
+        )
+        self._demo_trainee_history(trainee, town)
+
+    def _demo_trainee_history(self, trainee, town) -> None:
+        """Attended sessions this year, and upcoming registrations, some open."""
+        year_start = timezone.make_aware(datetime(self.today.year, 1, 1))
+        attended = list(
+            SessionPage.objects.filter(
+                status=SessionStatus.HELD,
+                forum__level__in=ROSTER_LEVELS,
+                start__gte=year_start,
+            ).order_by("-start")[:12]
+        )
+        self.summary.person_times += len(attended)
+        for session in attended:
+            self.registrations.append(
+                Registration(
+                    session=session,
+                    user=trainee,
+                    status=RegistrationStatus.CONFIRMED,
+                    confirmed_at=session.start - timedelta(days=2),
+                )
+            )
+            self.attendances.append(
+                Attendance(
+                    session=session,
+                    user=trainee,
+                    status=AttendanceStatus.PRESENT,
+                    method=CheckInMethod.QR,
+                    checked_in_at=session.start - timedelta(minutes=5),
+                )
+            )
+        open_now = [
+            s
+            for s in self.upcoming
+            if s.status == SessionStatus.SCHEDULED
+            and s.registration_opens <= self.now < s.registration_closes
+        ]
+        for session in open_now[:2]:
+            self.registrations.append(
+                Registration(
+                    session=session,
+                    user=trainee,
+                    status=RegistrationStatus.CONFIRMED,
+                    confirmed_at=self.now,
+                )
+            )
 
     def _user(
         self, username: str, last: str, first: str, password: str, group: Group | None
@@ -305,6 +465,10 @@ def reset_demo() -> None:
         administered_forum__isnull=False
     ) | Group.objects.filter(lecturing_forum__isnull=False)
     group_ids = list(groups.values_list("pk", flat=True))
+    # Participation rows protect their sessions; the demo's go first.
+    Attendance.objects.all().delete()
+    Registration.objects.all().delete()
+    get_user_model().objects.filter(trainee__isnull=False).delete()
     if district is not None:
         district.delete()
     Group.objects.filter(pk__in=group_ids).delete()

@@ -7,7 +7,16 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from lectures.demo.builder import DemoBuilder, reset_demo
-from lectures.models import ForumPage, Lecturer, SessionPage, SessionStatus
+from lectures.models import (
+    Attendance,
+    ForumPage,
+    Lecturer,
+    Registration,
+    SessionPage,
+    SessionStatus,
+    TraineeProfile,
+)
+from lectures.services.stats import person_times
 
 
 @pytest.fixture(scope="module")
@@ -34,7 +43,7 @@ def test_demo_has_the_seed_network(demo):
     assert counts == {"district": 1, "unit": 57, "village": 48}
     held = SessionPage.objects.filter(status=SessionStatus.HELD)
     assert held.count() == 520
-    people = sum(held.values_list("headcount", flat=True))
+    people = person_times(SessionPage.objects.all())
     assert 19_000 <= people <= 21_000
     assert people == demo.person_times
     assert SessionPage.objects.filter(
@@ -134,3 +143,29 @@ def test_load_demo_refuses_a_non_empty_database(demo):
         call_command("load_demo", verbosity=0)
     call_command("load_demo", "--if-empty", verbosity=0)
     assert ForumPage.objects.filter(level="district").count() == 1
+
+
+@pytest.mark.django_db
+def test_rosters_for_district_and_unit_sessions_head_counts_for_villages(demo):
+    assert TraineeProfile.objects.count() >= 3000
+    held = SessionPage.objects.filter(status=SessionStatus.HELD)
+    village = held.filter(forum__level="village")
+    assert not Attendance.objects.filter(session__in=village).exists()
+    assert not village.filter(headcount=None).exists()
+    rostered = held.exclude(forum__level="village")
+    assert not rostered.filter(attendances=None).exists()
+    assert Registration.objects.filter(session__in=rostered).count() >= (
+        Attendance.objects.filter(session__in=rostered).count()
+    )
+
+
+@pytest.mark.django_db
+def test_the_demo_trainee_has_a_history_and_open_registrations(demo, client):
+    from django.contrib.auth import get_user_model
+
+    trainee = get_user_model().objects.get(username="demo_trainee")
+    client.force_login(trainee)
+    response = client.get("/me/")
+    assert response.context["hours"] > 0
+    assert len(response.context["history"]) >= 10
+    assert len(response.context["upcoming"]) >= 1
