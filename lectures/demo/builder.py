@@ -231,18 +231,21 @@ class DemoBuilder:
         self.summary.trainees = len(users)
         return users
 
+    def _confirm(self, session: SessionPage, user, at: datetime) -> None:
+        self.registrations.append(
+            Registration(
+                session=session,
+                user=user,
+                status=RegistrationStatus.CONFIRMED,
+                confirmed_at=at,
+            )
+        )
+
     def _roster(self, session: SessionPage, headcount: int) -> None:
         """Registrations and attendance for a held session that kept a roster."""
         expected = self.rng.sample(self.trainees, headcount + max(1, headcount // 20))
         for index, user in enumerate(expected):
-            self.registrations.append(
-                Registration(
-                    session=session,
-                    user=user,
-                    status=RegistrationStatus.CONFIRMED,
-                    confirmed_at=session.start - timedelta(days=3),
-                )
-            )
+            self._confirm(session, user, session.start - timedelta(days=3))
             if index < headcount:
                 late = self.rng.random() < 0.08
                 status = AttendanceStatus.LATE if late else AttendanceStatus.PRESENT
@@ -362,14 +365,7 @@ class DemoBuilder:
             self.upcoming.append(session)
             if status == SessionStatus.SCHEDULED:
                 for user in self.rng.sample(self.trainees, capacity // 2):
-                    self.registrations.append(
-                        Registration(
-                            session=session,
-                            user=user,
-                            status=RegistrationStatus.CONFIRMED,
-                            confirmed_at=self.now,
-                        )
-                    )
+                    self._confirm(session, user, self.now)
             self.summary.sessions_upcoming += 1
 
     # Accounts ----------------------------------------------------------------
@@ -413,14 +409,7 @@ class DemoBuilder:
         )
         self.summary.person_times += len(attended)
         for session in attended:
-            self.registrations.append(
-                Registration(
-                    session=session,
-                    user=trainee,
-                    status=RegistrationStatus.CONFIRMED,
-                    confirmed_at=session.start - timedelta(days=2),
-                )
-            )
+            self._confirm(session, trainee, session.start - timedelta(days=2))
             self.attendances.append(
                 Attendance(
                     session=session,
@@ -437,14 +426,7 @@ class DemoBuilder:
             and s.registration_opens <= self.now < s.registration_closes
         ]
         for session in open_now[:2]:
-            self.registrations.append(
-                Registration(
-                    session=session,
-                    user=trainee,
-                    status=RegistrationStatus.CONFIRMED,
-                    confirmed_at=self.now,
-                )
-            )
+            self._confirm(session, trainee, self.now)
 
     def _user(
         self, username: str, last: str, first: str, password: str, group: Group | None
