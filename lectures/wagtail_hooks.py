@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.widgets import Button
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
@@ -91,13 +92,25 @@ def participation_log_actions(actions):
         actions.register_action(action, label, label)
     checked_in = _("Checked in")
     actions.register_action(CHECKIN_LOG_ACTION, checked_in, checked_in)
+    for action, label in (
+        ("lectures.attendance.marked", _("Attendance marked")),
+        ("lectures.attendance.walk_in", _("Walk-in added")),
+        ("lectures.roster.closed", _("Roster closed")),
+    ):
+        actions.register_action(action, label, label)
 
 
 @hooks.register("register_admin_urls")
 def trainee_import_urls():
-    from lectures.views import admin_import
+    from lectures.views import admin_import, roster
 
     return [
+        path("lectures/roster/<int:pk>/", roster.roster_view, name="lectures_roster"),
+        path(
+            "lectures/roster/<int:pk>/sheet.xlsx",
+            roster.sheet_view,
+            name="lectures_roster_sheet",
+        ),
         path(
             "trainees/import/", admin_import.import_view, name="lectures_trainee_import"
         ),
@@ -122,3 +135,24 @@ def trainee_import_menu_item():
         icon_name="user",
         order=160,
     )
+
+
+def _roster_button(page, user, priority):
+    from lectures.models import SessionPage
+    from lectures.services.roster import may_keep_roster
+
+    if not issubclass(page.specific_class or type(page), SessionPage):
+        return
+    specific = page.specific
+    if may_keep_roster(user, specific):
+        yield Button(
+            _("Roster and check-in"),
+            reverse("lectures_roster", args=[page.pk]),
+            icon_name="list-ul",
+            priority=priority,
+        )
+
+
+@hooks.register("register_page_header_buttons")
+def roster_header_button(page, user, view_name=None, next_url=None):
+    yield from _roster_button(page, user, priority=50)

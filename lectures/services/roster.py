@@ -1,0 +1,182 @@
+"""The organiser's roster (考勤台账): marks, walk-ins, closing, the sign-in sheet."""
+
+import io
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, Side
+from wagtail.log_actions import log
+
+from lectures.models import (
+    Attendance,
+    AttendanceStatus,
+    CheckInMethod,
+    Registration,
+    SessionPage,
+    TraineeProfile,
+)
+from lectures.services.permissions import can_administer
+
+MARK_ACTION = "lectures.attendance.marked"
+WALK_IN_ACTION = "lectures.attendance.walk_in"
+
+
+class RosterError(Exception):
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+@dataclass
+class RosterRow:
+    user_id: int
+    name: str
+    unit: str
+    position: str
+    mobile: str
+    registered: bool
+    attendance: Attendance | None
+
+    @property
+    def status(self) -> str:
+        return self.attendance.status if self.attendance else ""
+
+
+def may_keep_roster(user, session: SessionPage) -> bool:
+    """The session's forum administrators (and above) and its lecturers."""
+    if not user.is_authenticated:
+        return False
+    return can_administer(user, session) or session.lecturers.filter(user=user).exists()
+
+
+def roster(session: SessionPage) -> list[RosterRow]:
+    """Everyone confirmed or recorded for the session, in three queries."""
+    registered = set(
+        Registration.objects.confirmed()
+        .filter(session=session)
+        .values_list("user_id", flat=True)
+    )
+    attendance = {a.user_id: a for a in Attendance.objects.filter(session=session)}
+    people = registered | set(attendance)
+    profiles = {
+        p.user_id: p
+        for p in TraineeProfile.objects.filter(user_id__in=people).select_related(
+            "unit_forum", "user"
+        )
+    }
+    rows = []
+    for user_id in people:
+        profile = profiles.get(user_id)
+        rows.append(
+            RosterRow(
+                user_id=user_id,
+                name=profile.real_name if profile else str(user_id),
+                unit=profile.unit_display if profile else "",
+                position=profile.position if profile else "",
+                mobile=profile.mobile if profile else "",
+                registered=user_id in registered,
+                attendance=attendance.get(user_id),
+            )
+        )
+    return sorted(rows, key=lambda row: (row.unit, row.name))
+
+
+@transaction.atomic
+def mark(
+    session: SessionPage, user_id: int, status: str, *, reason: str = "", by
+) -> Attendance:
+    """Record one trainee's attendance as the organiser saw it."""
+    if status not in AttendanceStatus.values:
+        raise RosterError("status", _("Unknown attendance status."))
+    if status == AttendanceStatus.ON_LEAVE and not reason.strip():
+        raise RosterError("reason", _("Give the reason for the leave."))
+    attendance, _created = Attendance.objects.select_for_update().get_or_create(
+        session=session,
+        user_id=user_id,
+        defaults={"status": status, "method": CheckInMethod.ROSTER},
+    )
+    attendance.status = status
+    attendance.leave_reason = reason.strip()[:200] if status == "on_leave" else ""
+    attendance.save()
+    log(instance=attendance, action=MARK_ACTION, user=by)
+    return attendance
+
+
+def find_trainees(query: str, limit: int = 20):
+    query = query.strip()
+    if len(query) < 2:
+        return TraineeProfile.objects.none()
+    return TraineeProfile.objects.filter(
+        Q(real_name__icontains=query) | Q(mobile__startswith=query)
+    ).select_related("unit_forum")[:limit]
+
+
+def add_walk_in(session: SessionPage, user_id: int, *, by) -> Attendance:
+    attendance = mark(session, user_id, AttendanceStatus.PRESENT, by=by)
+    log(instance=attendance, action=WALK_IN_ACTION, user=by)
+    return attendance
+
+
+@transaction.atomic
+def close(session: SessionPage, *, by) -> int:
+    """Registered people with no mark become absent; returns how many."""
+    marked = Attendance.objects.filter(session=session).values("user_id")
+    missing = (
+        Registration.objects.confirmed()
+        .filter(session=session)
+        .exclude(user_id__in=marked)
+        .values_list("user_id", flat=True)
+    )
+    rows = [
+        Attendance(
+            session=session,
+            user_id=user_id,
+            status=AttendanceStatus.ABSENT,
+            method=CheckInMethod.ROSTER,
+        )
+        for user_id in missing
+    ]
+    Attendance.objects.bulk_create(rows, ignore_conflicts=True)
+    log(instance=session, action="lectures.roster.closed", user=by)
+    return len(rows)
+
+
+def sign_in_sheet(session: SessionPage) -> bytes:
+    """The printable 签到表: registered trainees, a column to sign."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = _("Sign-in sheet")[:31]
+    thin = Side(style="thin")
+    border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    headers = [
+        _("No."),
+        _("Name"),
+        _("Unit"),
+        _("Position"),
+        _("Mobile"),
+        _("Signature"),
+    ]
+    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(headers))
+    sheet["A1"] = _("Sign-in sheet: %(title)s") % {"title": session.title}
+    sheet["A1"].font = Font(size=14, bold=True)
+    sheet["A1"].alignment = Alignment(horizontal="center")
+    sheet.merge_cells(start_row=2, start_column=1, end_row=2, end_column=len(headers))
+    when = timezone.localtime(session.start).strftime("%Y-%m-%d %H:%M")
+    sheet["A2"] = f"{when}  {session.venue}"
+    sheet.append(headers)
+    registered = [row for row in roster(session) if row.registered]
+    for number, row in enumerate(registered, start=1):
+        sheet.append([number, row.name, row.unit, row.position, row.mobile, ""])
+    for row in sheet.iter_rows(min_row=3, max_row=sheet.max_row):
+        for cell in row:
+            cell.border = border
+    for column, width in zip("ABCDEF", (6, 12, 24, 14, 14, 18), strict=True):
+        sheet.column_dimensions[column].width = width
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

@@ -1,0 +1,102 @@
+"""The organiser's roster: marks, leave with a reason, walk-ins, closing, the sheet."""
+
+import io
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+from openpyxl import load_workbook
+from wagtail.models import ModelLogEntry
+
+from lectures.models import Attendance, AttendanceStatus, TraineeProfile
+from lectures.services import roster as service
+from lectures.services.registration import register
+from tests.factories import SessionFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def session(tree):
+    start = timezone.now() + timedelta(days=1)
+    return SessionFactory(parent=tree["town"], start=start, capacity=10)
+
+
+def trainee(name, mobile, forum=None):
+    user = UserFactory()
+    TraineeProfile.objects.create(
+        user=user, real_name=name, mobile=mobile, unit_forum=forum, unit_name="某单位"
+    )
+    return user
+
+
+@pytest.fixture
+def registered(session):
+    people = [trainee(f"学员{n}", f"1380000000{n}") for n in range(3)]
+    for user in people:
+        register(session, user)
+    return people
+
+
+def test_marks_leave_and_closing(session, registered, people):
+    a, b, c = registered
+    service.mark(session, a.pk, "present", by=people["town_admin"])
+    with pytest.raises(service.RosterError):
+        service.mark(session, b.pk, "on_leave", by=people["town_admin"])
+    service.mark(session, b.pk, "on_leave", reason="出差", by=people["town_admin"])
+    assert service.close(session, by=people["town_admin"]) == 1
+    statuses = dict(Attendance.objects.values_list("user_id", "status"))
+    assert statuses == {a.pk: "present", b.pk: "on_leave", c.pk: "absent"}
+    assert Attendance.objects.get(user=b).leave_reason == "出差"
+    assert (
+        ModelLogEntry.objects.filter(action="lectures.attendance.marked").count() == 2
+    )
+
+
+def test_a_walk_in_joins_the_roster(session, registered, people):
+    walk_in = trainee("临时来的", "13900000099")
+    found = list(service.find_trainees("临时"))
+    assert [p.user_id for p in found] == [walk_in.pk]
+    service.add_walk_in(session, walk_in.pk, by=people["town_admin"])
+    rows = {row.name: row for row in service.roster(session)}
+    assert rows["临时来的"].status == AttendanceStatus.PRESENT
+    assert not rows["临时来的"].registered
+
+
+def test_the_sign_in_sheet_lists_the_registered(session, registered):
+    book = load_workbook(io.BytesIO(service.sign_in_sheet(session)))
+    values = [[c.value for c in row] for row in book.active.iter_rows()]
+    assert session.title in values[0][0]
+    names = {row[1] for row in values[3:]}
+    assert names == {"学员0", "学员1", "学员2"}
+
+
+def test_the_roster_page_is_for_the_forums_organisers_only(
+    client, session, registered, people
+):
+    url = f"/admin/lectures/roster/{session.pk}/"
+    for role in ("village_admin", "lecturer", "trainee"):
+        client.force_login(people[role])
+        assert client.get(url).status_code in (302, 403), role
+    client.force_login(people["town_admin"])
+    page = client.get(url)
+    assert page.status_code == 200
+    assert "学员0" in page.content.decode()
+    client.post(url, {"action": "mark", "user": registered[0].pk, "status": "late"})
+    assert Attendance.objects.get(user=registered[0]).status == "late"
+    client.post(url, {"action": "mark", "user": "x", "status": "late"})
+    sheet = client.get(f"/admin/lectures/roster/{session.pk}/sheet.xlsx")
+    assert sheet.status_code == 200
+
+
+@pytest.mark.parametrize("count", [1, 15])
+def test_the_roster_costs_the_same_queries_for_one_or_many(
+    client, session, people, count, django_assert_num_queries
+):
+    for n in range(count):
+        register(session, trainee(f"人{n}", f"137{n:08d}"))
+    client.force_login(people["town_admin"])
+    url = f"/admin/lectures/roster/{session.pk}/"
+    client.get(url)
+    with django_assert_num_queries(15):
+        client.get(url)
