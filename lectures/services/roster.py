@@ -3,6 +3,7 @@
 import io
 from dataclasses import dataclass
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -95,6 +96,8 @@ def mark(
         raise RosterError("status", _("Unknown attendance status."))
     if status == AttendanceStatus.ON_LEAVE and not reason.strip():
         raise RosterError("reason", _("Give the reason for the leave."))
+    if not get_user_model().objects.filter(pk=user_id, is_active=True).exists():
+        raise RosterError("user", _("There is no such trainee."))
     attendance, _created = Attendance.objects.select_for_update().get_or_create(
         session=session,
         user_id=user_id,

@@ -84,7 +84,15 @@ def test_the_roster_page_is_for_the_forums_organisers_only(
     assert "学员0" in page.content.decode()
     client.post(url, {"action": "mark", "user": registered[0].pk, "status": "late"})
     assert Attendance.objects.get(user=registered[0]).status == "late"
-    client.post(url, {"action": "mark", "user": "x", "status": "late"})
+    for bad in (
+        {"action": "mark", "user": "x", "status": "late"},
+        {"action": "mark", "user": "999999", "status": "late"},
+        {"action": "mark", "user": registered[1].pk, "status": "asleep"},
+        {"action": "walk_in", "user": "999999"},
+        {"action": "explode"},
+    ):
+        assert client.post(url, bad).status_code == 302, bad
+    assert Attendance.objects.count() == 1
     sheet = client.get(f"/admin/lectures/roster/{session.pk}/sheet.xlsx")
     assert sheet.status_code == 200
 
