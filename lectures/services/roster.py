@@ -1,7 +1,8 @@
 """The organiser's roster (考勤台账): marks, walk-ins, closing, the sign-in sheet."""
 
 import io
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -183,3 +184,114 @@ def sign_in_sheet(session: SessionPage) -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+@dataclass
+class BulkReport:
+    marked: int = 0
+    errors: list[tuple[int, str]] = field(default_factory=list)
+
+
+def _bulk_lines(text: str | None, upload) -> list[tuple[int, list[str]]]:
+    """(line number, cells) from pasted text or an uploaded sheet.
+
+    A sheet is read below its header row (the one naming 姓名 or 手机号码);
+    when it has a 签名 column, only signed rows count — so the sign-in sheet
+    printed from here can be filled on paper, typed in and uploaded.
+    """
+    if upload is None:
+        lines = (text or "").splitlines()
+        return [
+            (n, re.split(r"[\s,，;；]+", line.strip()))
+            for n, line in enumerate(lines, start=1)
+            if line.strip()
+        ]
+    from lectures.services.trainee_import import read_rows
+
+    rows = read_rows(upload.name, upload.read())
+    header_names = {"姓名", "手机号码", "手机号", "Name", "Mobile"}
+    index = next(
+        (i for i, row in enumerate(rows) if header_names & {c.strip() for c in row}),
+        None,
+    )
+    if index is None:
+        return [(n, row) for n, row in enumerate(rows, start=1) if any(row)]
+    header = [cell.strip() for cell in rows[index]]
+
+    def column(*names):
+        return next((i for i, cell in enumerate(header) if cell in names), None)
+
+    name_at = column("姓名", "Name")
+    mobile_at = column("手机号码", "手机号", "Mobile")
+    signed_at = column("签名", "Signature")
+    picked = []
+    for n, row in enumerate(rows[index + 1 :], start=index + 2):
+
+        def cell(at, row=row):
+            return row[at].strip() if at is not None and at < len(row) else ""
+
+        if signed_at is not None and not cell(signed_at):
+            continue
+        cells = [cell(name_at), cell(mobile_at)]
+        if any(cells):
+            picked.append((n, cells))
+    return picked
+
+
+def bulk_entry(session: SessionPage, *, by, text: str | None = None, upload=None):
+    """Mark everyone on a filled sign-in sheet present: all lines or none.
+
+    A line names a trainee by mobile (best) or by a name that is unique.
+    """
+    report = BulkReport()
+    wanted: dict[int, int] = {}
+    for line, cells in _bulk_lines(text, upload):
+        cells = [cell.strip() for cell in cells if cell and cell.strip()]
+        mobiles = [cell for cell in cells if re.fullmatch(r"1\d{10}", cell)]
+        names = [cell for cell in cells if cell not in mobiles]
+        if mobiles:
+            found = list(
+                TraineeProfile.objects.filter(mobile=mobiles[0]).values_list(
+                    "user_id", flat=True
+                )
+            )
+            what = mobiles[0]
+        elif names:
+            found = list(
+                TraineeProfile.objects.filter(real_name=names[0]).values_list(
+                    "user_id", flat=True
+                )[:2]
+            )
+            what = names[0]
+        else:
+            found, what = [], ""
+        if not found:
+            report.errors.append((line, _("no trainee “%(who)s”") % {"who": what[:30]}))
+        elif len(found) > 1:
+            report.errors.append(
+                (line, _("“%(who)s” is not unique; give the mobile") % {"who": what})
+            )
+        elif found[0] in wanted.values():
+            report.errors.append((line, _("%(who)s is listed twice") % {"who": what}))
+        else:
+            wanted[line] = found[0]
+    if report.errors or not wanted:
+        if not wanted and not report.errors:
+            report.errors.append((0, _("The sheet names nobody.")))
+        return report
+    with transaction.atomic():
+        for user_id in wanted.values():
+            attendance, _created = Attendance.objects.get_or_create(
+                session=session,
+                user_id=user_id,
+                defaults={
+                    "status": AttendanceStatus.PRESENT,
+                    "method": CheckInMethod.BULK,
+                },
+            )
+            if attendance.status != AttendanceStatus.PRESENT:
+                attendance.status = AttendanceStatus.PRESENT
+                attendance.save(update_fields=["status", "updated_at"])
+            log(instance=attendance, action=MARK_ACTION, user=by)
+            report.marked += 1
+    return report

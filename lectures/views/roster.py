@@ -9,6 +9,7 @@ from wagtail.admin import messages
 
 from lectures.models import AttendanceStatus, SessionPage
 from lectures.services import roster as service
+from lectures.services.trainee_import import ImportFileError
 
 
 def _session_for(request, pk: int) -> SessionPage:
@@ -60,6 +61,29 @@ def _act(request, session):
         elif action == "walk_in" and user_id:
             service.add_walk_in(session, user_id, by=request.user)
             messages.success(request, _("Walk-in added."))
+        elif action == "bulk":
+            report = service.bulk_entry(
+                session,
+                by=request.user,
+                text=request.POST.get("lines", "")[:200_000],
+                upload=request.FILES.get("sheet"),
+            )
+            if report.errors:
+                messages.error(
+                    request,
+                    _("Nothing marked: %(problems)s")
+                    % {
+                        "problems": "；".join(
+                            _("line %(line)d: %(message)s")
+                            % {"line": line, "message": message}
+                            for line, message in report.errors[:50]
+                        )
+                    },
+                )
+            else:
+                messages.success(
+                    request, _("%(n)d trainees marked present.") % {"n": report.marked}
+                )
         elif action == "close":
             count = service.close(session, by=request.user)
             messages.success(
@@ -69,6 +93,8 @@ def _act(request, session):
             messages.error(request, _("Nothing to do."))
     except service.RosterError as error:
         messages.error(request, error.message)
+    except ImportFileError as error:
+        messages.error(request, str(error))
     return redirect("lectures_roster", pk=session.pk)
 
 

@@ -108,3 +108,41 @@ def test_the_roster_costs_the_same_queries_for_one_or_many(
     client.get(url)
     with django_assert_num_queries(15):
         client.get(url)
+
+
+def test_bulk_entry_of_pasted_lines_is_all_or_nothing(session, registered, people):
+    a, b, c = registered
+    bad = service.bulk_entry(
+        session,
+        by=people["town_admin"],
+        text="13800000000\n学员1\n查无此人\n13812345678",
+    )
+    assert [line for line, _message in bad.errors] == [3, 4]
+    assert not Attendance.objects.exists()
+    good = service.bulk_entry(
+        session, by=people["town_admin"], text="13800000000\n学员1, 13800000001\n"
+    )
+    assert good.errors == [] and good.marked == 2
+    assert set(Attendance.objects.values_list("user_id", flat=True)) == {a.pk, b.pk}
+
+
+def test_the_printed_sheet_signed_and_uploaded_marks_the_signers(
+    session, registered, people
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    book = load_workbook(io.BytesIO(service.sign_in_sheet(session)))
+    sheet = book.active
+    signed = {sheet.cell(row=4, column=2).value, sheet.cell(row=6, column=2).value}
+    sheet.cell(row=4, column=6).value = "签"
+    sheet.cell(row=6, column=6).value = "签"
+    out = io.BytesIO()
+    book.save(out)
+    upload = SimpleUploadedFile("signed.xlsx", out.getvalue())
+    report = service.bulk_entry(session, by=people["town_admin"], upload=upload)
+    assert report.errors == [] and report.marked == 2
+    marked = {
+        p.real_name
+        for p in TraineeProfile.objects.filter(user__attendances__session=session)
+    }
+    assert marked == signed
