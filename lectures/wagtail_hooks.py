@@ -62,6 +62,21 @@ class LectureNetworkGroup(SnippetViewSetGroup):
 register_snippet(LectureNetworkGroup)
 
 
+@hooks.register("register_admin_viewset")
+def participation_viewsets():
+    from wagtail.admin.viewsets.base import ViewSetGroup
+
+    from lectures.admin_views import AttendanceViewSet, RegistrationViewSet
+
+    class ParticipationGroup(ViewSetGroup):
+        items = (RegistrationViewSet("registrations"), AttendanceViewSet("attendance"))
+        menu_icon = "list-ul"
+        menu_label = _("Participation")
+        menu_order = 170
+
+    return ParticipationGroup()
+
+
 @hooks.register("before_create_page")
 def only_what_the_role_may_draft(request, parent_page, page_class):
     """Wagtail's 'add' grant is coarse: a lecturer may draft sessions, not forums."""

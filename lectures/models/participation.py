@@ -49,6 +49,31 @@ class TraineeProfile(models.Model):
         return self.unit_name or (self.unit_forum.unit_name if self.unit_forum else "")
 
 
+class TraineeFacts:
+    """The trainee's name, unit and mobile for admin lists and exports."""
+
+    def _profile(self):
+        return getattr(self.user, "trainee", None)
+
+    def trainee_name(self) -> str:
+        profile = self._profile()
+        return profile.real_name if profile else self.user.get_username()
+
+    trainee_name.short_description = _("Name")
+
+    def trainee_unit(self) -> str:
+        profile = self._profile()
+        return profile.unit_display if profile else ""
+
+    trainee_unit.short_description = _("Unit")
+
+    def trainee_mobile(self) -> str:
+        profile = self._profile()
+        return profile.mobile if profile else ""
+
+    trainee_mobile.short_description = _("Mobile")
+
+
 class RegistrationStatus(models.TextChoices):
     CONFIRMED = "confirmed", _("Confirmed")
     WAITING = "waiting", _("On the waiting list")
@@ -70,7 +95,7 @@ class RegistrationQuerySet(models.QuerySet):
         return self.waiting().order_by("queued_at", "pk")
 
 
-class Registration(models.Model):
+class Registration(TraineeFacts, models.Model):
     """One trainee's place at one session; one row per pair, reused on return."""
 
     session = models.ForeignKey(
@@ -135,7 +160,7 @@ class AttendanceQuerySet(models.QuerySet):
         return self.filter(status__in=[AttendanceStatus.PRESENT, AttendanceStatus.LATE])
 
 
-class Attendance(models.Model):
+class Attendance(TraineeFacts, models.Model):
     """Whether a trainee came to a session; one row per pair, first check-in kept."""
 
     session = models.ForeignKey(

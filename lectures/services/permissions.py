@@ -28,6 +28,11 @@ MEDIA_PERMISSIONS = (
     ("wagtaildocs", "add_document"),
     ("wagtaildocs", "choose_document"),
 )
+# Rows are scoped to the subtree by the views; these only open the lists.
+ORGANISER_MODEL_PERMISSIONS = (
+    ("lectures", "view_registration"),
+    ("lectures", "view_attendance"),
+)
 DISTRICT_MODEL_PERMISSIONS = (
     ("lectures", "add_lecturer"),
     ("lectures", "change_lecturer"),
@@ -81,6 +86,7 @@ def provision_forum_groups(forum: ForumPage) -> None:
     for group in (admins, lecturers):
         group.permissions.add(*admin_access)
         _grant_media(group)
+    admins.permissions.add(*_permissions(ORGANISER_MODEL_PERMISSIONS))
     if forum.level == "district":
         admins.permissions.add(*_permissions(DISTRICT_MODEL_PERMISSIONS))
 
