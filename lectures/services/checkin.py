@@ -4,7 +4,8 @@ A token or code is only good for a short time, so a photo of the screen sent
 to a friend has expired before it is of use; and whoever presents it is
 checked in as himself (the logged-in user), never as someone else.
 Nothing is kept in process memory: tokens are signed, codes are derived from
-the secret key and the clock, attempt counters live in the shared cache.
+the secret key and the clock, and attempt counters live in the database
+cache, shared by every process.
 """
 
 import hashlib
@@ -14,7 +15,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core import signing
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -105,6 +106,7 @@ def _wrong_code_keys(session: SessionPage, user) -> tuple[str, str]:
 
 
 def verify_code(session: SessionPage, user, code: str, now: datetime) -> None:
+    cache = caches["counters"]
     user_key, session_key = _wrong_code_keys(session, user)
     if (cache.get(user_key) or 0) >= MAX_WRONG_CODES_PER_USER or (
         cache.get(session_key) or 0

@@ -7,6 +7,7 @@ import pytest
 from django.utils import timezone
 
 from lectures.models import SessionPage, VillageForumPage
+from tests.factories import SessionFactory
 
 from .conftest import PASSWORD, login
 
@@ -107,3 +108,32 @@ def test_village_admin_proposes_a_forum_and_the_town_approves_it(page, network, 
     forum.refresh_from_db()
     assert forum.live
     assert re.search("幸福村微讲坛", page.goto(town.url).text())
+
+
+def test_a_trainee_registers_and_checks_in_with_the_code(page, network, shot):
+    from lectures.models import Attendance, Registration
+    from lectures.services.checkin import current_credentials
+
+    soon = timezone.now() + timedelta(minutes=5)
+    session = SessionFactory(
+        parent=network["town"],
+        title="马上开讲的讲座",
+        start=soon,
+        end=soon + timedelta(hours=2),
+        capacity=30,
+    )
+    login(page, "trainee", PASSWORD, next_url=session.url)
+    page.goto(session.url)
+    page.get_by_role("button", name="报名").click()
+    page.wait_for_load_state()
+    assert "您已报名" in page.content()
+    assert Registration.objects.get(session=session).status == "confirmed"
+    shot(page, "registered")
+
+    page.goto(session.url + "checkin/")
+    page.fill("#id_code", current_credentials(session).code)
+    page.get_by_role("button", name="签到").click()
+    page.wait_for_load_state()
+    assert "签到（出勤）" in page.content()
+    assert Attendance.objects.get(session=session).user.username == "trainee"
+    shot(page, "checked-in")

@@ -4,7 +4,7 @@ import threading
 from datetime import timedelta
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import caches
 from django.utils import timezone
 
 from lectures.models import Attendance, AttendanceStatus, CheckInMethod
@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(autouse=True)
 def clear_cache():
-    cache.clear()
+    caches["counters"].clear()
 
 
 @pytest.fixture
@@ -185,3 +185,26 @@ def test_simultaneous_check_ins_of_one_person_give_one_record(tree):
         thread.join()
     assert errors == []
     assert Attendance.objects.filter(user=user).count() == 1
+
+
+@pytest.mark.parametrize("count", [1, 15])
+def test_the_screen_status_costs_the_same_for_one_or_many(
+    client, session, people, count, django_assert_num_queries
+):
+    from lectures.services.registration import register
+
+    for _ in range(count):
+        user = UserFactory()
+        register(session, user)
+        service.check_in(
+            session,
+            user,
+            method=CheckInMethod.QR,
+            token=service.current_credentials(session).token,
+        )
+    client.force_login(people["town_admin"])
+    url = session.url + "checkin/status/"
+    client.get(url)
+    with django_assert_num_queries(15):
+        status = client.get(url).json()
+    assert status["checked_in"] == count and status["registered"] == count

@@ -155,6 +155,12 @@ STORAGES = {
 
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    # Counters that must hold across processes (wrong check-in codes): in the
+    # database, so several gunicorn workers or hosts share them.
+    "counters": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "lectures_counters",
+    },
 }
 
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
