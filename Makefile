@@ -44,6 +44,7 @@ test: install lint
 
 bench: install
 	$(PY) bench/run.py
+	$(PY) bench/rush.py
 
 # Regenerate the translation catalogues after changing strings.
 messages: install
