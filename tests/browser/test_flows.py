@@ -137,3 +137,34 @@ def test_a_trainee_registers_and_checks_in_with_the_code(page, network, shot):
     assert "签到（出勤）" in page.content()
     assert Attendance.objects.get(session=session).user.username == "trainee"
     shot(page, "checked-in")
+
+
+def test_the_check_in_screen_counts_without_reload(page, network, shot):
+    from lectures.models import CheckInMethod
+    from lectures.services.checkin import check_in, current_credentials
+    from lectures.services.registration import register
+
+    soon = timezone.now() + timedelta(minutes=5)
+    session = SessionFactory(
+        parent=network["town"], start=soon, end=soon + timedelta(hours=2)
+    )
+    register(session, network["trainee"])
+    login(page, "town_admin", PASSWORD, next_url=session.url)
+    page.goto(session.url + "checkin/screen/")
+    counter = page.locator('[data-field="checked_in"]')
+    assert counter.inner_text() == "0"
+    assert page.locator('[data-field="registered"]').inner_text() == "1"
+    code_before = page.locator('[data-field="code"]').inner_text()
+    assert code_before == current_credentials(session).code
+
+    check_in(
+        session,
+        network["trainee"],
+        method=CheckInMethod.QR,
+        token=current_credentials(session).token,
+    )
+    page.wait_for_function(
+        "document.querySelector('[data-field=\"checked_in\"]').textContent === '1'",
+        timeout=15_000,
+    )
+    shot(page, "screen")
