@@ -18,9 +18,9 @@ import time
 import urllib.request
 from concurrent.futures import ProcessPoolExecutor
 from datetime import datetime
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from server import ROOT, django_shell, gunicorn  # bench/ is on the path
+
 CACHE = ROOT / "bench" / ".cache"
 RESULTS = ROOT / "bench" / "results"
 PYTHON = str(ROOT / ".venv" / "bin" / "python")
@@ -45,19 +45,6 @@ def database(scale: int) -> tuple[dict, float | None]:
 
 def run(cmd, env):
     subprocess.run(cmd, cwd=ROOT, env=env, check=True)
-
-
-def django_shell(env, script: str):
-    """Run a snippet in `manage.py shell` and read the JSON its last line prints."""
-    out = subprocess.run(
-        [PYTHON, "manage.py", "shell", "-c", script],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
-    return json.loads(out.strip().splitlines()[-1])
 
 
 def page_paths(env) -> dict[str, str]:
@@ -122,29 +109,7 @@ def measure(scale: int) -> dict:
     env, load_seconds = database(scale)
     paths = page_paths(env)
     counts = query_counts(env, paths)
-    server = subprocess.Popen(
-        [
-            str(ROOT / ".venv" / "bin" / "gunicorn"),
-            "training_site.wsgi",
-            "--bind",
-            f"127.0.0.1:{PORT}",
-            "--workers",
-            "4",
-            "--threads",
-            "2",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=open(CACHE / "server.log", "w"),
-    )
-    try:
-        for _ in range(50):
-            try:
-                timed_get(f"http://127.0.0.1:{PORT}/healthz")
-                break
-            except OSError:
-                time.sleep(0.2)
+    with gunicorn(env, PORT, log=open(CACHE / "server.log", "w")):
         pages = {}
         for name, path in paths.items():
             pages[name] = latency(f"http://127.0.0.1:{PORT}{path}")
@@ -152,9 +117,6 @@ def measure(scale: int) -> dict:
         floor = pages["/healthz"]["median_ms"]
         for figures in pages.values():
             figures["x_healthz"] = round(figures["median_ms"] / floor, 1)
-    finally:
-        server.terminate()
-        server.wait()
     return {"scale": scale, "load_demo_seconds": load_seconds, "pages": pages}
 
 

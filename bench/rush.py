@@ -6,17 +6,14 @@ does, logs in N trainees from several client processes, then times their
 registrations (capacity 100) and their check-ins (by code) and counts rows.
 """
 
-import json
 import os
-import subprocess
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
-from pathlib import Path
 
 import requests
+from server import ROOT, django_shell, gunicorn  # bench/ is on the path
 
-ROOT = Path(__file__).resolve().parent.parent
 PYTHON = str(ROOT / ".venv" / "bin" / "python")
 DB = os.environ.get("SQLITE_PATH", str(ROOT / "bench" / ".cache" / "scale1.sqlite3"))
 ENV = {
@@ -32,15 +29,7 @@ CAPACITY = 100
 
 
 def shell(script: str):
-    out = subprocess.run(
-        [PYTHON, "manage.py", "shell", "-c", script],
-        cwd=ROOT,
-        env=ENV,
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
-    return json.loads(out.strip().splitlines()[-1])
+    return django_shell(ENV, script)
 
 
 SETUP = """
@@ -119,38 +108,13 @@ def client(args):
 def main():
     sessions = shell(SETUP)
     password = os.environ.get("DEMO_PASSWORD") or "demo1234"
-    server = subprocess.Popen(
-        [
-            str(ROOT / ".venv" / "bin" / "gunicorn"),
-            "training_site.wsgi",
-            "--bind",
-            f"127.0.0.1:{PORT}",
-            "--workers",
-            "4",
-            "--threads",
-            "2",
-        ],
-        cwd=ROOT,
-        env=ENV,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        for _ in range(50):
-            try:
-                requests.get(f"{BASE}/healthz", timeout=2)
-                break
-            except requests.ConnectionError:
-                time.sleep(0.2)
+    with gunicorn(ENV, PORT):
         wall = time.perf_counter()
         with ProcessPoolExecutor(CLIENTS) as pool:
             results = list(
                 pool.map(client, [(i, sessions, password) for i in range(CLIENTS)])
             )
         wall = time.perf_counter() - wall
-    finally:
-        server.terminate()
-        server.wait()
     total = CLIENTS * PER_CLIENT
     reg_time = max(r[0] for r in results)
     chk_time = max(r[1] for r in results)
