@@ -71,6 +71,13 @@ class LecturerFactory(factory.django.DjangoModelFactory):
             self.fields.set(fields)
             self.save()
 
+    @factory.post_generation
+    def forums(self, create, forums, **kwargs):
+        # A parental m2m is committed by save(), whose signal syncs the groups.
+        if forums:
+            self.forums.set(forums)
+            self.save()
+
 
 class PageFactory(factory.django.DjangoModelFactory):
     """Builds a page below `parent` (a required keyword)."""
@@ -119,7 +126,10 @@ class SessionFactory(PageFactory):
 
     title = factory.Sequence(lambda n: f"专题讲座{n}")
     slug = factory.Sequence(lambda n: f"session-{n}")
-    start = factory.LazyFunction(lambda: timezone.now() + timedelta(days=3))
+    # Whole minutes, as the admin's date-time widget enters them.
+    start = factory.LazyFunction(
+        lambda: timezone.now().replace(second=0, microsecond=0) + timedelta(days=3)
+    )
     end = factory.LazyAttribute(lambda session: session.start + timedelta(hours=2))
     venue = "党群服务中心"
     status = SessionStatus.SCHEDULED

@@ -28,6 +28,7 @@ from lectures.models import (
     SessionPage,
     SessionStatus,
 )
+from lectures.services.errors import ServiceError
 
 ROTATION_SECONDS = 30
 TOKEN_MAX_AGE = 90  # a token shown on screen stays good for three rotations
@@ -40,11 +41,8 @@ WRONG_CODE_WINDOW = 15 * 60
 LOG_ACTION = "lectures.attendance.checked_in"
 
 
-class CheckInError(Exception):
-    def __init__(self, code: str, message: str):
-        super().__init__(message)
-        self.code = code
-        self.message = message
+class CheckInError(ServiceError):
+    """Why a check-in was refused."""
 
 
 @dataclass(frozen=True)

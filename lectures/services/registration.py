@@ -26,15 +26,11 @@ from lectures.models import (
     SessionStatus,
 )
 from lectures.models.sessions import AudienceScope
+from lectures.services.errors import ServiceError
 
 
-class RegistrationError(Exception):
-    """A refusal with a machine-readable code and a translated message."""
-
-    def __init__(self, code: str, message: str):
-        super().__init__(message)
-        self.code = code
-        self.message = message
+class RegistrationError(ServiceError):
+    """Why a registration or cancellation was refused."""
 
 
 @dataclass(frozen=True)

@@ -21,17 +21,15 @@ from lectures.models import (
     SessionPage,
     TraineeProfile,
 )
+from lectures.services.errors import ServiceError
 from lectures.services.permissions import can_administer
 
 MARK_ACTION = "lectures.attendance.marked"
 WALK_IN_ACTION = "lectures.attendance.walk_in"
 
 
-class RosterError(Exception):
-    def __init__(self, code: str, message: str):
-        super().__init__(message)
-        self.code = code
-        self.message = message
+class RosterError(ServiceError):
+    """Why a roster change was refused."""
 
 
 @dataclass
