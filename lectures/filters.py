@@ -69,6 +69,20 @@ class ForumChoiceField(forms.CharField):
         return value.slug if isinstance(value, ForumPage) else value
 
 
+class CalendarDateField(forms.DateField):
+    """A date the calendar can handle: years 1900–2100, else a clear error."""
+
+    def to_python(self, value):
+        day = super().to_python(value)
+        if day is not None and not 1900 <= day.year <= 2100:
+            raise forms.ValidationError(_("Give a date between 1900 and 2100."))
+        return day
+
+
+class CalendarDateFilter(django_filters.DateFilter):
+    field_class = CalendarDateField
+
+
 class ForumFilter(django_filters.Filter):
     field_class = ForumChoiceField
 
@@ -101,12 +115,10 @@ class ScheduleFilter(django_filters.FilterSet):
         to_field_name="slug",
         empty_label=_("All categories"),
     )
-    start = django_filters.DateFilter(
+    start = CalendarDateFilter(
         label=_("From"), method="filter_start", widget=DATE_INPUT
     )
-    end = django_filters.DateFilter(
-        label=_("To"), method="filter_end", widget=DATE_INPUT
-    )
+    end = CalendarDateFilter(label=_("To"), method="filter_end", widget=DATE_INPUT)
     status = django_filters.ChoiceFilter(
         label=_("Status"), choices=SessionStatus.choices, empty_label=_("Any status")
     )
@@ -138,5 +150,7 @@ class ScheduleFilter(django_filters.FilterSet):
 
     @property
     def has_dates(self) -> bool:
-        data = self.form.cleaned_data if self.form.is_valid() else {}
+        """Whether a valid date was given (other filters may still be invalid)."""
+        self.form.is_valid()
+        data = self.form.cleaned_data
         return bool(data.get("start") or data.get("end"))

@@ -183,6 +183,9 @@ class SessionPage(RoutablePageMixin, Page):
 
     objects = SessionManager()
 
+    # A copy is a new session: its forum and 第N期 follow where it lands.
+    exclude_fields_in_copy = ["number", "forum", "ical_sequence"]
+
     parent_page_types = [
         "lectures.DistrictForumPage",
         "lectures.UnitForumPage",

@@ -6,6 +6,7 @@ by its own forum's administrators (and theirs above), a new 微讲坛 by its
 town's. One workflow assigned at the root therefore serves every forum.
 """
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import CharField
 from django.db.models.functions import Cast
 from django.utils.translation import gettext_lazy as _
@@ -30,6 +31,13 @@ class ForumApprovalTask(Task):
 
     def user_can_lock(self, obj, user):
         return self._can_approve(obj, user)
+
+    def on_action(self, task_state, user, action_name, **kwargs):
+        # Wagtail checks the actions a user has on the page named in the URL;
+        # the task state in the URL must belong to a page he may approve too.
+        if not self._can_approve(task_state.workflow_state.content_object, user):
+            raise PermissionDenied
+        return super().on_action(task_state, user, action_name, **kwargs)
 
     def get_actions(self, obj, user):
         if self._can_approve(obj, user):

@@ -1,42 +1,90 @@
 """The read API (Wagtail API v2) and the health check."""
 
-import pytest
-from django.db import connection
+from datetime import datetime
+from decimal import Decimal
 
-from tests.factories import FieldFactory, LecturerFactory, SessionFactory
+import pytest
+from django.db import OperationalError, connection
+
+from tests.factories import (
+    CategoryFactory,
+    FieldFactory,
+    LecturerFactory,
+    SessionFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
-FIELDS = "start,end,forum,lecturers,venue,field,category,status,study_hours,number"
+SESSION_FIELDS = [
+    "start",
+    "end",
+    "forum",
+    "lecturers",
+    "venue",
+    "field",
+    "category",
+    "status",
+    "study_hours",
+]
+
+
+def sessions_api(client, fields=SESSION_FIELDS, **params) -> dict:
+    response = client.get(
+        "/api/v2/pages/",
+        {"type": "lectures.SessionPage", "fields": ",".join(fields), **params},
+    )
+    assert response.status_code == 200
+    return response.json()
 
 
 def test_sessions_carry_their_fields(client, tree):
+    wang = LecturerFactory(name="王建国", title="党校教授")
     session = SessionFactory(
         parent=tree["village"],
         field=FieldFactory(slug="rural", name="乡村振兴"),
-        lecturers=[LecturerFactory(name="王建国", title="教授")],
+        category=CategoryFactory(slug="lecture", name="专题讲座"),
+        lecturers=[wang],
+        venue="东风村党群服务中心",
+        study_hours=Decimal("1.5"),
     )
-    response = client.get(
-        "/api/v2/pages/", {"type": "lectures.SessionPage", "fields": FIELDS}
-    )
-    assert response.status_code == 200
-    [item] = response.json()["items"]
+    [item] = sessions_api(client)["items"]
+    assert set(SESSION_FIELDS) <= set(item)
     assert item["id"] == session.pk
-    assert item["venue"] == session.venue
-    assert item["status"] == "scheduled"
-    assert item["number"] == 1
+    # In Asia/Shanghai, the same instants as stored.
+    assert item["start"].endswith("+08:00") and item["end"].endswith("+08:00")
+    assert datetime.fromisoformat(item["start"]) == session.start
+    assert datetime.fromisoformat(item["end"]) == session.end
+    assert item["forum"] == {
+        "id": tree["village"].pk,
+        "title": "东风村微讲坛",
+        "slug": "dongfeng",
+        "level": "village",
+    }
+    assert item["lecturers"] == [{"id": wang.pk, "name": "王建国", "title": "党校教授"}]
+    assert item["venue"] == "东风村党群服务中心"
     assert item["field"] == {"name": "乡村振兴", "slug": "rural"}
-    assert item["forum"]["slug"] == "dongfeng" and item["forum"]["level"] == "village"
-    assert item["lecturers"] == [
-        {"id": session.lecturers.get().pk, "name": "王建国", "title": "教授"}
-    ]
-    assert item["start"].endswith("+08:00")
+    assert item["category"] == {"name": "专题讲座", "slug": "lecture"}
+    assert item["status"] == "scheduled"
+    assert Decimal(item["study_hours"]) == Decimal("1.5")
+
+
+def test_optional_fields_are_null_not_missing(client, tree):
+    SessionFactory(parent=tree["town"])
+    [item] = sessions_api(client)["items"]
+    assert item["field"] is None and item["category"] is None
+    assert item["lecturers"] == []
 
 
 def test_drafts_are_not_in_the_api(client, tree):
     SessionFactory(parent=tree["town"], live=False)
-    response = client.get("/api/v2/pages/", {"type": "lectures.SessionPage"})
-    assert response.json()["meta"]["total_count"] == 0
+    assert sessions_api(client)["meta"]["total_count"] == 0
+
+
+def test_the_api_filters_by_parent_forum(client, tree):
+    SessionFactory(parent=tree["town"], title="镇讲座")
+    SessionFactory(parent=tree["village"], title="村讲座")
+    data = sessions_api(client, fields=["venue"], child_of=tree["town"].pk)
+    assert [item["title"] for item in data["items"]] == ["镇讲座"]
 
 
 def test_forums_carry_their_level(client, tree):
@@ -46,18 +94,17 @@ def test_forums_carry_their_level(client, tree):
     assert {item["level"] for item in response.json()["items"]} == {"village"}
 
 
-def test_healthz_answers_after_a_database_round_trip(client):
+def test_healthz_answers_after_a_database_round_trip(client, db):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json()["database"] is True
+    assert response.json() == {"status": "ok", "database": True}
 
 
-def test_healthz_says_503_without_a_database(client, monkeypatch):
+def test_healthz_says_503_without_a_database(client, db, monkeypatch):
     def broken(*args, **kwargs):
-        from django.db import OperationalError
-
         raise OperationalError("database is gone")
 
     monkeypatch.setattr(connection, "cursor", broken)
     response = client.get("/healthz")
     assert response.status_code == 503
+    assert response.json()["database"] is False
