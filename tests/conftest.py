@@ -10,13 +10,17 @@ exactly as in production.
 """
 
 import pytest
+from django.db import transaction
 
 from tests.factories import (
+    TOWN,
+    VILLAGE,
     DistrictFactory,
     LecturerFactory,
     TownFactory,
     UserFactory,
     VillageFactory,
+    complete_tree,
 )
 from training_site.models import HomePage
 
@@ -34,28 +38,18 @@ def district(home):
 
 @pytest.fixture
 def town(district):
-    return TownFactory(
-        parent=district, slug="chengguan", title="城关镇小讲坛", unit_name="城关镇"
-    )
+    return TownFactory(parent=district, **TOWN)
 
 
 @pytest.fixture
 def village(town):
-    return VillageFactory(parent=town, slug="dongfeng", title="东风村微讲坛")
+    return VillageFactory(parent=town, **VILLAGE)
 
 
 @pytest.fixture
 def tree(district, town, village):
     """The whole small network by name, with a second village and a sibling town."""
-    sibling = TownFactory(parent=district, slug="qingshan", title="青山镇小讲坛")
-    return {
-        "district": district,
-        "town": town,
-        "village": village,
-        "village2": VillageFactory(parent=town, slug="hongqi", title="红旗村微讲坛"),
-        "sibling": sibling,
-        "sibling_village": VillageFactory(parent=sibling, slug="shanqian"),
-    }
+    return complete_tree(district, town, village)
 
 
 # One user per role ---------------------------------------------------------
@@ -103,6 +97,19 @@ def people(tree, district_admin, town_admin, village_admin, lecturer, trainee):
         "lecturer": lecturer,
         "trainee": trainee,
     }
+
+
+@pytest.fixture(scope="module")
+def module_db(django_db_setup, django_db_blocker):
+    """One transaction around a test module, rolled back after its last test.
+
+    Module-scoped fixtures that request this build read-mostly data once;
+    each test still runs in its own savepoint inside it (pytest-django's
+    `django_db`), so what a test writes is gone before the next one.
+    """
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield
+        transaction.set_rollback(True)
 
 
 @pytest.fixture

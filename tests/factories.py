@@ -133,3 +133,44 @@ class SessionFactory(PageFactory):
     end = factory.LazyAttribute(lambda session: session.start + timedelta(hours=2))
     venue = "党群服务中心"
     status = SessionStatus.SCHEDULED
+
+
+# The small network most tests stand on (see tests/conftest.py) --------------
+
+TOWN = {"slug": "chengguan", "title": "城关镇小讲坛", "unit_name": "城关镇"}
+VILLAGE = {"slug": "dongfeng", "title": "东风村微讲坛"}
+VILLAGE2 = {"slug": "hongqi", "title": "红旗村微讲坛"}
+SIBLING = {"slug": "qingshan", "title": "青山镇小讲坛"}
+SIBLING_VILLAGE = {"slug": "shanqian"}
+
+
+def complete_tree(district, town, village) -> dict:
+    """Add the second village and the sibling town with its village."""
+    sibling = TownFactory(parent=district, **SIBLING)
+    return {
+        "district": district,
+        "town": town,
+        "village": village,
+        "village2": VillageFactory(parent=town, **VILLAGE2),
+        "sibling": sibling,
+        "sibling_village": VillageFactory(parent=sibling, **SIBLING_VILLAGE),
+    }
+
+
+def build_tree(home) -> dict:
+    """The whole small network in one go, for module-scoped data."""
+    district = DistrictFactory(parent=home)
+    town = TownFactory(parent=district, **TOWN)
+    return complete_tree(district, town, VillageFactory(parent=town, **VILLAGE))
+
+
+def fresh(objects: dict) -> dict:
+    """The same rows re-read from the database.
+
+    Module-scoped objects are shared by the module's tests; a test that
+    changes one in memory (or adds children to a page) must not leave the
+    next test a stale copy.
+    """
+    return {
+        name: type(obj)._default_manager.get(pk=obj.pk) for name, obj in objects.items()
+    }

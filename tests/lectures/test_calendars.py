@@ -9,8 +9,15 @@ from django.utils import timezone
 from icalendar import Calendar
 
 from lectures.models import SessionStatus
-from tests.factories import LecturerFactory, SessionFactory
+from tests.factories import (
+    LecturerFactory,
+    SessionFactory,
+    UserFactory,
+    build_tree,
+    fresh,
+)
 from tests.wagtail_admin import edit_url, refused, session_form
+from training_site.models import HomePage
 
 pytestmark = pytest.mark.django_db
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -34,8 +41,7 @@ def events(client, url, **params) -> dict:
     }
 
 
-@pytest.fixture
-def sessions(tree):
+def make_sessions(tree) -> dict:
     return {
         "district": SessionFactory(parent=tree["district"], title="区讲座"),
         "town": SessionFactory(parent=tree["town"], title="镇讲座"),
@@ -48,6 +54,24 @@ def sessions(tree):
         "sibling": SessionFactory(parent=tree["sibling_village"], title="邻镇讲座"),
         "draft": SessionFactory(parent=tree["town"], title="草稿讲座", live=False),
     }
+
+
+@pytest.fixture(scope="module")
+def network(module_db):
+    """Built once: these tests only read it (or write inside their savepoint)."""
+    tree = build_tree(HomePage.objects.get())
+    return {"tree": tree, "sessions": make_sessions(tree)}
+
+
+@pytest.fixture
+def tree(network, db):
+    """Overrides conftest's `tree` with the module's network, freshly read."""
+    return fresh(network["tree"])
+
+
+@pytest.fixture
+def sessions(network, db):
+    return fresh(network["sessions"])
 
 
 EVERY_LIVE = {"区讲座", "镇讲座", "村讲座", "邻镇讲座"}
@@ -193,7 +217,8 @@ def edit_and_publish(client, user, session, **changes):
     client.logout()
 
 
-def test_the_sequence_rises_after_an_edit_and_publish(client, sessions, town_admin):
+def test_the_sequence_rises_after_an_edit_and_publish(client, tree, sessions):
+    town_admin = UserFactory(groups=[tree["town"].admin_group])
     session = sessions["town"]
     url = session.url + "event.ics"
     before = events(client, url)["镇讲座"]

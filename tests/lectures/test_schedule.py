@@ -17,13 +17,15 @@ from tests.factories import (
     FieldFactory,
     LecturerFactory,
     SessionFactory,
+    build_tree,
+    fresh,
 )
+from training_site.models import HomePage
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def sessions(tree):
+def make_sessions(tree) -> dict:
     theory = FieldFactory(slug="theory", name="理论学习")
     rural = FieldFactory(slug="rural", name="乡村振兴")
     lecture = CategoryFactory(slug="lecture", name="专题讲座")
@@ -58,6 +60,24 @@ def sessions(tree):
             status=SessionStatus.HELD,
         ),
     }
+
+
+@pytest.fixture(scope="module")
+def network(module_db):
+    """Built once: these tests only read it (or write inside their savepoint)."""
+    tree = build_tree(HomePage.objects.get())
+    return {"tree": tree, "sessions": make_sessions(tree)}
+
+
+@pytest.fixture
+def tree(network, db):
+    """Overrides conftest's `tree` with the module's network, freshly read."""
+    return fresh(network["tree"])
+
+
+@pytest.fixture
+def sessions(network, db):
+    return fresh(network["sessions"])
 
 
 UPCOMING = {"全区理论大讲堂", "城关镇营商环境", "东风村乡村振兴", "山前村垃圾分类"}
@@ -141,8 +161,8 @@ def test_past_sessions_need_a_date_range(client, sessions):
 
 def test_pagination(client, tree):
     for n in range(25):
-        SessionFactory(parent=tree["town"], title=f"第{n}讲")
-    first, second = get(client), get(client, page=2)
+        SessionFactory(parent=tree["village2"], title=f"第{n}讲")
+    first, second = get(client, forum="hongqi"), get(client, forum="hongqi", page=2)
     assert len(first.context["sessions"]) == 20
     assert len(second.context["sessions"]) == 5
     assert first.context["page_obj"].paginator.count == 25
@@ -151,11 +171,10 @@ def test_pagination(client, tree):
     }
 
 
-def test_pagination_keeps_the_filters(client, tree):
-    for n in range(25):
-        SessionFactory(parent=tree["village"], title=f"第{n}讲")
-    html = get(client, forum="dongfeng").content.decode()
-    assert "forum=dongfeng" in html and "page=2" in html
+def test_pagination_keeps_the_filters(client, sessions, monkeypatch):
+    monkeypatch.setattr("lectures.views.schedule.PER_PAGE", 2)
+    html = get(client, forum="district").content.decode()
+    assert "?forum=district&amp;page=2" in html
 
 
 # Bad input -----------------------------------------------------------------

@@ -240,8 +240,8 @@ SAVES = {
     [(name, True) for name in CALENDAR_CHANGES]
     + [(name, False) for name in OTHER_CHANGES],
 )
-def test_the_calendar_sequence_rises_with_what_calendars_show(tree, how, change, rises):
-    session = SessionFactory(parent=tree["town"])
+def test_the_calendar_sequence_rises_with_what_calendars_show(town, how, change, rises):
+    session = SessionFactory(parent=town)
     assert session.ical_sequence == 0
     {**CALENDAR_CHANGES, **OTHER_CHANGES}[change](session)
     SAVES[how](session)
@@ -250,8 +250,8 @@ def test_the_calendar_sequence_rises_with_what_calendars_show(tree, how, change,
 
 
 @pytest.mark.django_db
-def test_each_change_raises_the_sequence_again(tree):
-    session = SessionFactory(parent=tree["town"])
+def test_each_change_raises_the_sequence_again(town):
+    session = SessionFactory(parent=town)
     for venue in ("甲", "乙", "丙"):
         session.venue = venue
         session.save()
