@@ -18,6 +18,7 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
+from wagtail import hooks
 
 from lectures.demo import data
 from lectures.models import (
@@ -112,6 +113,10 @@ class DemoBuilder:
         self._accounts()
         Registration.objects.bulk_create(self.registrations, batch_size=2000)
         Attendance.objects.bulk_create(self.attendances, batch_size=2000)
+        # Other parts (evaluations, training classes) add their demo data
+        # through the `build_demo` hook, so this module never imports them.
+        for extend in hooks.get_hooks("build_demo"):
+            extend(self)
         self.summary.forums = {
             "district": 1,
             "unit": len(self.units),
@@ -447,6 +452,8 @@ def reset_demo() -> None:
         administered_forum__isnull=False
     ) | Group.objects.filter(lecturing_forum__isnull=False)
     group_ids = list(groups.values_list("pk", flat=True))
+    for remove in hooks.get_hooks("reset_demo"):
+        remove()
     # Participation rows protect their sessions; the demo's go first.
     Attendance.objects.all().delete()
     Registration.objects.all().delete()
