@@ -75,6 +75,11 @@ def _locked(session: SessionPage) -> SessionPage:
 
 
 def _check_open(session: SessionPage, now: datetime) -> None:
+    if session.is_lesson:
+        # A lesson's roster follows enrolment in its class.
+        raise RegistrationError(
+            "lesson", _("This is a lesson of a training class: enrol in the class.")
+        )
     if not session.live or session.status != SessionStatus.SCHEDULED:
         raise RegistrationError(
             "not_open", _("This session is not taking registrations.")
