@@ -189,6 +189,13 @@ def _percent(part: int, whole: int) -> Decimal:
     )
 
 
+def one_decimal(value) -> Decimal | None:
+    """Scores to one decimal place; SQLite's MAX() hands back a float."""
+    if value is None:
+        return None
+    return Decimal(str(value)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
 def grade(attempt: Attempt, *, now: datetime) -> Attempt:
     """Score the attempt from its saved answers; call inside a transaction."""
     questions: dict[str, Question] = {q.id: q for q in attempt.class_page.question_list}
@@ -271,7 +278,7 @@ def best_attempts(class_page: ClassPage):
 
 def summary(class_page: ClassPage) -> TestSummary:
     best = list(best_attempts(class_page))
-    scores = [row["best"] for row in best]
+    scores = [one_decimal(row["best"]) for row in best]
     passed = sum(1 for row in best if row["passed_any"])
     stats = {
         row["question_id"]: row

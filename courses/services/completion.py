@@ -26,7 +26,12 @@ from courses.models import (
     Enrolment,
     EnrolmentStatus,
 )
-from courses.services.assessment import _percent, best_attempts, close_expired
+from courses.services.assessment import (
+    _percent,
+    best_attempts,
+    close_expired,
+    one_decimal,
+)
 from courses.services.lessons import (
     countable_lessons,
     countable_lessons_in,
@@ -88,7 +93,7 @@ def _fill(row: Progress, class_page: ClassPage, lessons, marks, best, certificat
         else:
             row.absent += 1
     if best:
-        row.best_score = best["best"]
+        row.best_score = one_decimal(best["best"])
         row.attempts = best["attempts"]
         row.passed = bool(best["passed_any"])
     row.certificate = certificate

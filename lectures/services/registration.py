@@ -154,6 +154,11 @@ def cancel(session: SessionPage, user, *, now: datetime | None = None) -> Regist
     """Give up a seat (or a place in line); a freed seat goes to the first in line."""
     now = now or timezone.now()
     session = _locked(session)
+    if session.is_lesson:
+        raise RegistrationError(
+            "lesson",
+            _("This is a lesson of a training class: ask the class for leave."),
+        )
     registration = (
         Registration.objects.active().filter(session=session, user=user).first()
     )
