@@ -5,8 +5,6 @@ its organisers and trainees, and a small question bank of each kind.
     城关镇小讲坛 `town` → `town_class` (the town's organisers)
 """
 
-from datetime import timedelta
-
 import pytest
 from django.utils import timezone
 
