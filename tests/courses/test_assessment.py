@@ -18,7 +18,7 @@ from courses.services.assessment import (
     summary,
 )
 from courses.services.enrolment import assign
-from tests.courses.conftest import (
+from tests.courses.helpers import (
     M_A,
     M_B,
     M_WRONG,
@@ -30,6 +30,7 @@ from tests.courses.conftest import (
     TRUE_FALSE,
     bank,
     now_minute,
+    take,
 )
 from tests.factories import (
     ClassFactory,
@@ -56,20 +57,10 @@ def test_class(index):
 
 
 @pytest.fixture
-def organiser(district):
-    return UserFactory(groups=[district.admin_group])
-
-
-@pytest.fixture
 def taker(test_class, organiser):
     user = UserFactory()
     assign(test_class, [user], by=organiser)
     return user
-
-
-def take(class_page, user, answers, **kwargs) -> Attempt:
-    attempt = start_attempt(class_page, user, **kwargs)
-    return submit(class_page, user, attempt.pk, answers, **kwargs)
 
 
 def graded(attempt) -> dict[str, bool]:

@@ -11,7 +11,7 @@ from courses.services.completion import progress
 from courses.services.enrolment import assign, enrol
 from courses.services.leave import LeaveError, decide, lesson_of, request_leave
 from lectures.models import Attendance, AttendanceStatus, CheckInMethod
-from tests.courses.conftest import now_minute
+from tests.courses.helpers import now_minute
 from tests.factories import ClassFactory, SessionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
