@@ -413,3 +413,18 @@ def test_results_close_attempts_whose_time_ran_out(login, finished, organiser):
     login(organiser).get(manage_url(class_page, "results"))
     attempt.refresh_from_db()
     assert attempt.submitted_at == attempt.deadline
+
+
+@pytest.mark.parametrize(
+    "name, content",
+    [("roster.txt", b"13900000000"), ("roster.xlsx", b"not a workbook")],
+)
+def test_an_unreadable_roster_file_is_a_message(
+    login, class_page, organiser, name, content
+):
+    upload = SimpleUploadedFile(name, content)
+    response = login(organiser).post(
+        manage_url(class_page, "enrolment"), {"action": "assign", "file": upload}
+    )
+    assert response.status_code == 302 and len(said(response)) == 1
+    assert not Enrolment.objects.exists()
