@@ -54,10 +54,20 @@ def ledger_workbook(
     return buffer.getvalue()
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _text(value: str) -> str:
+    """A name typed as "=…" stays text: no spreadsheet runs it as a formula."""
+    return "'" + value if value.startswith(FORMULA_STARTS) else value
+
+
 def _cell(value):
     if value is None:
         return ""
-    if isinstance(value, int | float | str):
+    if isinstance(value, str):
+        return _text(value)
+    if isinstance(value, int | float):
         return value
     try:
         return float(value)  # Decimal
@@ -70,7 +80,9 @@ def csv_bytes(headers: Sequence[str], rows: Iterable[Sequence]) -> bytes:
     writer = csv.writer(buffer)
     writer.writerow(headers)
     for row in rows:
-        writer.writerow(["" if value is None else value for value in row])
+        writer.writerow(
+            [_text(v) if isinstance(v, str) else "" if v is None else v for v in row]
+        )
     # A BOM so that Excel opens UTF-8 Chinese correctly.
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
