@@ -17,6 +17,8 @@ from wagtail.models import Page, PageManager
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
+from lectures.models.evaluations import EvaluationFormHost
+
 
 class ForumLevel(models.TextChoices):
     DISTRICT = "district", _("District forum")
@@ -57,7 +59,7 @@ class ForumPageForm(WagtailAdminPageForm):
             field.choices = [c for c in UnitKind.choices if c[0] in allowed]
 
 
-class ForumPage(Page):
+class ForumPage(EvaluationFormHost, Page):
     """Fields and behaviour common to every tier; not creatable itself."""
 
     level = models.CharField(
@@ -120,6 +122,7 @@ class ForumPage(Page):
             ],
             heading=_("Contact"),
         ),
+        FieldPanel("evaluation_form"),
     ]
     search_fields = Page.search_fields + [
         index.SearchField("unit_name"),

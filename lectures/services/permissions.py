@@ -43,6 +43,9 @@ DISTRICT_MODEL_PERMISSIONS = (
     ("lectures", "change_category"),
     ("lectures", "add_traineeprofile"),
     ("lectures", "change_traineeprofile"),
+    ("lectures", "add_evaluationform"),
+    ("lectures", "change_evaluationform"),
+    ("lectures", "view_evaluationform"),
 )
 
 

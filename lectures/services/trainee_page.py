@@ -10,6 +10,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from lectures.filters import day_start
+from lectures.services.evaluations import awaiting_evaluation
 from lectures.models import (
     Attendance,
     PersonalCalendar,
@@ -34,7 +35,7 @@ def year_hours(user, year: int) -> Decimal:
     return total or Decimal("0")
 
 
-def overview(user, quota: Decimal) -> dict:
+def overview(user, quota: Decimal, evaluation_days: int = 7) -> dict:
     now = timezone.now()
     ahead = (
         Registration.objects.waiting()
@@ -63,6 +64,7 @@ def overview(user, quota: Decimal) -> dict:
     return {
         "upcoming": upcoming,
         "history": history,
+        "to_evaluate": list(awaiting_evaluation(user, days=evaluation_days, now=now)),
         "hours": hours,
         "quota": quota,
         "hours_short": max(quota - hours, Decimal("0")),
