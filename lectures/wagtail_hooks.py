@@ -111,6 +111,7 @@ def participation_log_actions(actions):
         ("lectures.attendance.marked", _("Attendance marked")),
         ("lectures.attendance.walk_in", _("Walk-in added")),
         ("lectures.roster.closed", _("Roster closed")),
+        ("lectures.evaluation.submitted", _("Evaluated a session")),
     ):
         actions.register_action(action, label, label)
 
