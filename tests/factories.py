@@ -220,4 +220,5 @@ def make_form(name: str, *weights: int, scale: int = 4, **kwargs):
 def answer(form, *levels: int) -> dict[int, int]:
     """Ratings for a table's indicators, in their order."""
     indicators = list(form.indicators.order_by("sort_order"))
-    return {indicator.pk: level for indicator, level in zip(indicators, levels)}
+    pairs = zip(indicators, levels, strict=False)
+    return {indicator.pk: level for indicator, level in pairs}

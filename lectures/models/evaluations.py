@@ -267,6 +267,9 @@ class RatingTally(models.Model):
             ),
         ]
 
+    def __str__(self):
+        return f"{self.session_id} · {self.indicator_id} · {self.level}: {self.count}"
+
 
 class EvaluationComment(models.Model):
     """A free-text comment; a random id and no time, rewritten in random order."""

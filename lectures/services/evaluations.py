@@ -119,9 +119,7 @@ def window_days(site: Site | None = None) -> int:
     return ParticipationSettings.for_site(site).evaluation_window_days
 
 
-def check_may_evaluate(
-    session: SessionPage, user, *, now: datetime, days: int
-) -> None:
+def check_may_evaluate(session: SessionPage, user, *, now: datetime, days: int) -> None:
     """Raise `EvaluationError` unless the user may evaluate the session now."""
     if not session.live or session.status in (
         SessionStatus.CANCELLED,
@@ -143,7 +141,7 @@ def check_may_evaluate(
     if not Attendance.objects.attended().filter(session=session, user=user).exists():
         raise EvaluationError(
             "not_attended",
-            _("Only those who attended this session (present or late) may evaluate it."),
+            _("Only those who attended this session (present or late) may evaluate."),
         )
     if EvaluationReceipt.objects.filter(session=session, user=user).exists():
         raise EvaluationError(
@@ -289,9 +287,7 @@ def awaiting_evaluation(user, *, days: int, now: datetime | None = None):
     return (
         SessionPage.objects.live()
         .filter(
-            pk__in=Attendance.objects.attended()
-            .filter(user=user)
-            .values("session_id"),
+            pk__in=Attendance.objects.attended().filter(user=user).values("session_id"),
             end__lte=now,
             end__gt=now - timedelta(days=days),
         )

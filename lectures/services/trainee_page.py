@@ -10,7 +10,6 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from lectures.filters import day_start
-from lectures.services.evaluations import awaiting_evaluation
 from lectures.models import (
     Attendance,
     PersonalCalendar,
@@ -18,6 +17,7 @@ from lectures.models import (
     RegistrationStatus,
     SessionPage,
 )
+from lectures.services.evaluations import awaiting_evaluation
 
 CALENDAR_SALT = "lectures.personal-calendar"
 HISTORY_SHOWN = 50

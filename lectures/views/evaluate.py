@@ -69,9 +69,7 @@ def evaluate(request, session: SessionPage):
         return redirect_to_login(request.get_full_path())
     days = ParticipationSettings.for_request(request).evaluation_window_days
     try:
-        service.check_may_evaluate(
-            session, request.user, now=timezone.now(), days=days
-        )
+        service.check_may_evaluate(session, request.user, now=timezone.now(), days=days)
     except service.EvaluationError as error:
         return _refusal(request, session, error)
     table = service.form_in_force(session)

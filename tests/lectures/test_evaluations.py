@@ -105,12 +105,11 @@ def test_not_after_the_window(session, default_form):
     later = session.end + timedelta(days=7, minutes=1)
     refused("closed", session, user, answer(default_form, 4, 4, 4, 4, 4), now=later)
     # The window comes from the site setting.
-    service.submit(session, user, answer(default_form, 4, 4, 4, 4, 4), now=later, days=8)
+    ratings = answer(default_form, 4, 4, 4, 4, 4)
+    service.submit(session, user, ratings, now=later, days=8)
 
 
-@pytest.mark.parametrize(
-    "status", [SessionStatus.CANCELLED, SessionStatus.POSTPONED]
-)
+@pytest.mark.parametrize("status", [SessionStatus.CANCELLED, SessionStatus.POSTPONED])
 def test_not_a_session_that_did_not_take_place(tree, default_form, status):
     session = ended_session(tree["village"], status=status)
     user = UserFactory()
