@@ -352,8 +352,16 @@ def visible_sessions(user) -> QuerySet:
 
 
 def may_see_results(user) -> bool:
+    """Superusers, forum administrators and lecturers (remembered on the user,
+    as the admin menu asks several times a request)."""
     if not user.is_authenticated:
         return False
-    if user.is_superuser or administered_forums(user).exists():
-        return True
-    return hasattr(user, "lecturer")
+    cached = getattr(user, "_may_see_evaluation_results", None)
+    if cached is None:
+        cached = (
+            user.is_superuser
+            or administered_forums(user).exists()
+            or hasattr(user, "lecturer")
+        )
+        user._may_see_evaluation_results = cached
+    return cached

@@ -56,12 +56,8 @@ def test_the_default_table_ships_with_five_weighted_indicators(default_form):
     names = list(default_form.indicators.values_list("name", flat=True))
     assert names == ["内容针对性", "讲授水平", "组织管理", "学习收获", "总体评价"]
     assert default_form.scale == 4
-    assert [label for _level, label in default_form.levels()] == [
-        "Satisfied",
-        "Fairly satisfied",
-        "So-so",
-        "Dissatisfied",
-    ]
+    labels = [label for _level, label in default_form.levels()]
+    assert labels == ["满意", "较满意", "一般", "不满意"]
 
 
 def test_an_attendee_evaluates_once(session, default_form):
@@ -95,7 +91,7 @@ def test_not_before_the_session_ends(tree, default_form):
     user = UserFactory()
     attended(session, user)
     error = refused("not_ended", session, user, answer(default_form, 4, 4, 4, 4, 4))
-    assert "ends" in error.message
+    assert "结束后" in error.message
     assert nothing_stored()
 
 
