@@ -31,7 +31,7 @@ def default_form(apps, schema_editor):
         form = EvaluationForm.objects.create(
             name="干部讲坛教学质量评估表",
             scale=4,
-            introduction="本评估匿名进行，讲师和管理员看不到您的姓名。",
+            introduction="请根据本次讲座的实际情况如实评价，您的意见将帮助我们改进教学。",
             allow_comments=True,
             is_default=True,
         )
