@@ -16,6 +16,7 @@ from .forums import (
     UnitKind,
     VillageForumPage,
 )
+from .hosts import SessionHost, SessionKind
 from .lecturers import Lecturer
 from .participation import (
     Attendance,
@@ -56,6 +57,8 @@ __all__ = [
     "SessionEvaluation",
     "SessionMaterial",
     "SessionPage",
+    "SessionHost",
+    "SessionKind",
     "SessionPhoto",
     "SessionStatus",
     "TraineeProfile",

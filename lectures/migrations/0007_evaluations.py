@@ -58,7 +58,7 @@ def default_form(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('lectures', '0005_personal_calendar_and_settings'),
+        ('lectures', '0006_session_kind'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
