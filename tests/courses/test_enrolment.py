@@ -21,7 +21,7 @@ from courses.services.enrolment import (
 from courses.services.roster_import import RosterImportError, read_lines, resolve
 from lectures.models import Registration, RegistrationStatus
 from lectures.services.registration import RegistrationError, register
-from tests.courses.conftest import now_minute
+from tests.courses.helpers import now_minute
 from tests.factories import ClassFactory, SessionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -15,7 +15,7 @@ from courses.services.enrolment import (
     withdraw,
 )
 from lectures.models import Registration
-from tests.courses.conftest import bank, now_minute
+from tests.courses.helpers import bank, now_minute
 from tests.factories import ClassFactory, SessionFactory, UserFactory
 from tests.lectures.test_registration_concurrency import all_at_once
 

@@ -18,7 +18,7 @@ from lectures.models import (
     VillageForumPage,
 )
 from lectures.services.stats import network_stats
-from tests.courses.conftest import now_minute
+from tests.courses.helpers import now_minute
 from tests.factories import ClassFactory, SessionFactory, UserFactory
 from tests.wagtail_admin import add_url, refused, session_form
 from training_site.models import HomePage
