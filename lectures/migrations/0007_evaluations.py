@@ -53,6 +53,14 @@ def default_form(apps, schema_editor):
     )
     for group in Group.objects.filter(administered_forum__level="district"):
         group.permissions.add(*permissions)
+    results = Permission.objects.get(
+        content_type__app_label="lectures", codename="view_sessionevaluation"
+    )
+    for group in Group.objects.filter(
+        models.Q(administered_forum__isnull=False)
+        | models.Q(lecturing_forum__isnull=False)
+    ):
+        group.permissions.add(results)
 
 
 class Migration(migrations.Migration):

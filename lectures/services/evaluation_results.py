@@ -352,16 +352,18 @@ def visible_sessions(user) -> QuerySet:
 
 
 def may_see_results(user) -> bool:
-    """Superusers, forum administrators and lecturers (remembered on the user,
-    as the admin menu asks several times a request)."""
+    """Superusers, forum administrators and lecturers.
+
+    Forums' administrators' and lecturers' groups hold `view_sessionevaluation`
+    (read from the permission cache the admin loads anyway); a lecturer
+    attached to no forum is found by his profile, remembered on the user as
+    the admin menu asks several times a request.
+    """
     if not user.is_authenticated:
         return False
-    cached = getattr(user, "_may_see_evaluation_results", None)
+    if user.is_superuser or user.has_perm("lectures.view_sessionevaluation"):
+        return True
+    cached = getattr(user, "_gives_lectures", None)
     if cached is None:
-        cached = (
-            user.is_superuser
-            or administered_forums(user).exists()
-            or hasattr(user, "lecturer")
-        )
-        user._may_see_evaluation_results = cached
+        cached = user._gives_lectures = hasattr(user, "lecturer")
     return cached
