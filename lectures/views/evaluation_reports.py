@@ -302,7 +302,8 @@ class SessionResult(ResultsMixin, TemplateView):
         session = get_object_or_404(
             SessionPage.objects.select_related("forum"), pk=self.kwargs["pk"]
         )
-        if not results.visible_sessions(self.request.user).filter(pk=session.pk):
+        visible = results.visible_sessions(self.request.user)
+        if not visible.filter(pk=session.pk).exists():
             raise PermissionDenied
         return session
 
