@@ -78,12 +78,13 @@ class ClassQuerySet(PageQuerySet):
         return self
 
     def open_for_enrolment(self, now: datetime | None = None) -> "ClassQuerySet":
+        """Classes whose enrolment window holds `now`, as `enrolment_open` says:
+        it closes at `enrol_closes`, else when the first day begins."""
         now = now or timezone.now()
-        return (
-            self.filter(start_date__gte=timezone.localdate(now))
-            .exclude(enrol_opens__gt=now)
-            .exclude(enrol_closes__lte=now)
+        closes_later = models.Q(enrol_closes__gt=now) | models.Q(
+            enrol_closes__isnull=True, start_date__gt=timezone.localdate(now)
         )
+        return self.filter(closes_later).exclude(enrol_opens__gt=now)
 
 
 ClassManager = PageManager.from_queryset(ClassQuerySet)
@@ -233,6 +234,16 @@ class ClassPage(SessionHost, RoutablePageMixin, Page):
             errors["test_closes"] = _("The test must close after it opens.")
         if errors:
             raise ValidationError(errors)
+
+    def save(self, *args, **kwargs):
+        # Attempts name questions and options by id: make sure every option
+        # has one stored, also when the bank was written by code in the old
+        # list format (the editor always sends ids).
+        block = self.questions.stream_block
+        questions = block.to_python(self.questions.raw_data)
+        list(questions)  # bind every child, so none is written back raw
+        self.questions = block.get_prep_value(questions)
+        return super().save(*args, **kwargs)
 
     # Derived facts -------------------------------------------------------
 
