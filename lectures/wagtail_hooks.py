@@ -11,6 +11,8 @@ from wagtail.admin.widgets import Button
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from lectures import evaluation_admin
+from lectures.evaluation_admin import EvaluationFormViewSet
 from lectures.models import Category, Field, Lecturer
 from lectures.services.permissions import (
     admin_visible_pages_filter,
@@ -111,6 +113,7 @@ def participation_log_actions(actions):
         ("lectures.attendance.marked", _("Attendance marked")),
         ("lectures.attendance.walk_in", _("Walk-in added")),
         ("lectures.roster.closed", _("Roster closed")),
+        ("lectures.evaluation.submitted", _("Evaluated a session")),
     ):
         actions.register_action(action, label, label)
 
@@ -171,3 +174,32 @@ def _roster_button(page, user, priority):
 @hooks.register("register_page_header_buttons")
 def roster_header_button(page, user, view_name=None, next_url=None):
     yield from _roster_button(page, user, priority=50)
+
+
+# Evaluations ------------------------------------------------------------------
+
+register_snippet(EvaluationFormViewSet)
+
+
+@hooks.register("register_admin_urls")
+def evaluation_urls():
+    return evaluation_admin.urls()
+
+
+@hooks.register("register_admin_menu_item")
+def evaluation_menu_item():
+    return evaluation_admin.menu_item()
+
+
+@hooks.register("build_demo")
+def evaluation_demo(builder):
+    from lectures.demo import evaluations
+
+    evaluations.build(builder)
+
+
+@hooks.register("reset_demo")
+def evaluation_demo_reset():
+    from lectures.demo import evaluations
+
+    evaluations.reset()

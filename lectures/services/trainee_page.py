@@ -17,6 +17,7 @@ from lectures.models import (
     RegistrationStatus,
     SessionPage,
 )
+from lectures.services.evaluations import awaiting_evaluation
 
 CALENDAR_SALT = "lectures.personal-calendar"
 HISTORY_SHOWN = 50
@@ -34,7 +35,7 @@ def year_hours(user, year: int) -> Decimal:
     return total or Decimal("0")
 
 
-def overview(user, quota: Decimal) -> dict:
+def overview(user, quota: Decimal, evaluation_days: int = 7) -> dict:
     now = timezone.now()
     ahead = (
         Registration.objects.waiting()
@@ -63,6 +64,7 @@ def overview(user, quota: Decimal) -> dict:
     return {
         "upcoming": upcoming,
         "history": history,
+        "to_evaluate": list(awaiting_evaluation(user, days=evaluation_days, now=now)),
         "hours": hours,
         "quota": quota,
         "hours_short": max(quota - hours, Decimal("0")),

@@ -55,7 +55,7 @@ QUERIES = {
     "admin results xlsx": 14,
     "admin completion xlsx": 12,
     "admin questions csv": 9,
-    "me": 16,
+    "me": 17,  # with the sessions awaiting his evaluation
 }
 
 

@@ -169,3 +169,22 @@ def test_the_demo_trainee_has_a_history_and_open_registrations(demo, client):
     assert response.context["hours"] > 0
     assert len(response.context["history"]) >= 10
     assert len(response.context["upcoming"]) >= 1
+
+
+@pytest.mark.django_db
+def test_demo_has_evaluations_waiting_and_results_to_show(demo):
+    from django.contrib.auth import get_user_model
+
+    from lectures.models import EvaluationReceipt
+    from lectures.services import evaluation_results as results
+    from lectures.services.evaluations import awaiting_evaluation
+
+    users = get_user_model().objects
+    assert awaiting_evaluation(users.get(username="demo_trainee"), days=7).exists()
+    lecturer = users.get(username="demo_lecturer")
+    assert results.shown(results.visible_sessions(lecturer)).count() >= 3
+    everything = SessionPage.objects.all()
+    assert EvaluationReceipt.objects.count() == results.responses(everything)
+    summary = results.summary(everything)
+    assert 0.5 < summary.responses / summary.attendees < 0.95
+    assert 70 < summary.satisfaction < 97
