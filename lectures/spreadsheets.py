@@ -8,6 +8,7 @@ and a column outside any group has its header merged over both header rows.
 
 import csv
 import io
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -80,9 +81,15 @@ def _flat(spec: Sheet):
     ]
 
 
+def tab_name(text: str) -> str:
+    """A sheet tab's name: at most 31 characters, none of []:*?/\\."""
+    cleaned = re.sub(r"[\[\]:*?/\\]", " ", str(text)).strip()
+    return cleaned[:31] or "Sheet"
+
+
 def write_sheet(sheet, spec: Sheet) -> None:
     width = max(len(spec.headers), 1)
-    sheet.title = (spec.name or spec.title)[:31] or "Sheet"
+    sheet.title = tab_name(spec.name or spec.title)
     sheet.append([spec.title])
     _merge(sheet, 1, 1, width)
     sheet["A1"].font = Font(bold=True, size=14)

@@ -103,6 +103,23 @@ class Table:
     def groups(self) -> list[tuple[str, int]]:
         return _groups(1, self.columns)
 
+    def header_rows(self) -> list[list[dict]]:
+        """The two header rows of the HTML table, with their spans."""
+        top, bottom, index = [], [], 0
+        for label, span in self.groups:
+            headers = self.headers[index : index + span]
+            if label:
+                top.append({"text": label, "colspan": span, "rowspan": 1})
+                bottom += [{"text": h, "colspan": 1, "rowspan": 1} for h in headers]
+            else:
+                top += [{"text": h, "colspan": 1, "rowspan": 2} for h in headers]
+            index += span
+        return [top, bottom]
+
+    def lines(self) -> list[tuple]:
+        """(row, its values without the label) for the HTML table."""
+        return [(row, self.values(row)[1:]) for row in self.rows]
+
     def values(self, row) -> list:
         return [row.label] + [c.value(row) for c in self.columns]
 
@@ -144,9 +161,9 @@ def network_tables(report: NetworkReport) -> list[Table]:
     ]
 
 
-def forum_table_sheet(report: NetworkReport, heading: str, subtitle: str) -> Sheet:
-    """Forums by tier: founded, new in the period, active, not reporting."""
-    stats = report.stats
+def forum_tier_rows(stats) -> list[list]:
+    """Forums by tier: founded, new in the period, active, not reporting;
+    then the totals."""
     rows = [
         [
             str(label),
@@ -157,7 +174,11 @@ def forum_table_sheet(report: NetworkReport, heading: str, subtitle: str) -> She
         ]
         for level, label in ForumLevel.choices
     ]
-    totals = [_("Total")] + [sum(row[i] for row in rows) for i in range(1, 5)]
+    return rows + [[_("Total")] + [sum(row[i] for row in rows) for i in range(1, 5)]]
+
+
+def forum_table_sheet(report: NetworkReport, heading: str, subtitle: str) -> Sheet:
+    *rows, totals = forum_tier_rows(report.stats)
     return Sheet(
         title=f"{heading} · {_('Forums')}",
         name=_("Forums"),

@@ -90,9 +90,7 @@ def _aggregates() -> dict:
         "roster_size": Sum("on_roster", filter=HELD),
         "roster_attended": Sum("attended", filter=HELD),
         "study_hours_offered": Sum("study_hours", filter=HELD),
-        "study_hours_credited": Sum(
-            F("attended") * F("study_hours"), filter=HELD
-        ),
+        "study_hours_credited": Sum(F("attended") * F("study_hours"), filter=HELD),
     }
 
 
