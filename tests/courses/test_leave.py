@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.messages import get_messages
+from django.utils import timezone
 
 from courses.models import LeaveRequest, LeaveStatus
 from courses.services.completion import progress
@@ -155,7 +156,9 @@ def test_a_lesson_of_another_class_is_not_this_class(class_page, index, district
 def test_approved_leave_counts_as_on_leave_not_absent(index, district_admin):
     start = now_minute() - timedelta(days=3)
     class_page = ClassFactory(
-        parent=index, start_date=start.date(), end_date=start.date() + timedelta(1)
+        parent=index,
+        start_date=timezone.localdate(start),
+        end_date=timezone.localdate(start) + timedelta(1),
     )
     lessons = [
         SessionFactory(parent=class_page, start=start + timedelta(hours=h))
