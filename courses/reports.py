@@ -114,7 +114,7 @@ class ClassReportView(StatsReportView):
         Column("title", label=gettext_lazy("Class")),
         Column("get_class_type_display", label=gettext_lazy("Type")),
         Column("start_date", label=gettext_lazy("First day")),
-        Column("enrolled", label=gettext_lazy("Enrolled")),
+        Column("enrolled", label=gettext_lazy("Enrolled trainees")),
         Column("attendance_rate", label=gettext_lazy("Attendance rate (%)")),
         Column("pass_rate", label=gettext_lazy("Pass rate (%)")),
         Column("completion_rate", label=gettext_lazy("Completion rate (%)")),

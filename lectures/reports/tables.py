@@ -45,12 +45,12 @@ FIGURE_COLUMNS = (
         lambda f: f.sessions_postponed,
     ),
     Column(
-        gettext_lazy("Participation"),
+        gettext_lazy("Taking part"),
         gettext_lazy("Person-times"),
         lambda f: f.participants,
     ),
     Column(
-        gettext_lazy("Participation"),
+        gettext_lazy("Taking part"),
         gettext_lazy("Attendance rate (%)"),
         lambda f: shown(f.attendance_rate),
     ),
@@ -194,7 +194,7 @@ def forum_headers() -> list[str]:
         _("Tier"),
         _("Founded"),
         _("Founded in the period"),
-        _("Active"),
+        _("Active (held a session)"),
         _("Not reporting"),
     ]
 

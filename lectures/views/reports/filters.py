@@ -77,7 +77,7 @@ class NetworkFilterSet(ScopedFilterSet):
 
 class TraineeFilterSet(ScopedFilterSet):
     year = django_filters.NumberFilter(
-        label=_("Year"),
+        label=_("Calendar year"),
         method=_keep,
         min_value=1900,
         max_value=2100,

@@ -37,7 +37,7 @@ class LecturerReportView(StatsReportView):
     list_export = ["name"]
     columns = [
         Column("name", label=gettext_lazy("Lecturer")),
-        Column("title", label=gettext_lazy("Title")),
+        Column("title", label=gettext_lazy("Professional title")),
         Column("unit", label=gettext_lazy("Unit")),
         Column("sessions_given", label=gettext_lazy("Sessions given")),
         Column("person_times", label=gettext_lazy("Person-times reached")),
