@@ -40,8 +40,8 @@ ATTENDED = (AttendanceStatus.PRESENT, AttendanceStatus.LATE)
 
 def _count(queryset, field: str = "pk", *, distinct: bool = False):
     """COUNT over the rows of a correlated subquery, as one value (0 if none)."""
-    template = "%(function)s(DISTINCT %(expressions)s)" if distinct else None
-    counted = Func(F(field), function="COUNT", template=template)
+    extra = {"template": "%(function)s(DISTINCT %(expressions)s)"} if distinct else {}
+    counted = Func(F(field), function="COUNT", **extra)
     rows = queryset.order_by().annotate(n=counted).values("n")
     return Coalesce(Subquery(rows, output_field=IntegerField()), 0)
 
@@ -68,7 +68,7 @@ def class_rows(classes, now=None):
         attended=_count(_lesson_attendance(now).filter(status__in=ATTENDED)),
         takers=_count(submitted, "user", distinct=True),
         passed=_count(submitted.filter(passed=True), "user", distinct=True),
-        certificates=_count(Certificate.objects.filter(**mine)),
+        issued=_count(Certificate.objects.filter(**mine)),
     )
 
 
@@ -153,7 +153,7 @@ class ClassReportView(StatsReportView):
         for row in rows:
             row.attendance_rate = _percent(rate(row.attended, row.on_roster))
             row.pass_rate = _percent(rate(row.passed, row.takers))
-            row.completion_rate = _percent(rate(row.certificates, row.enrolled))
+            row.completion_rate = _percent(rate(row.issued, row.enrolled))
         return rows
 
     def ledger(self, object_list) -> Sheet:
@@ -166,7 +166,7 @@ class ClassReportView(StatsReportView):
                 "on_roster",
                 "passed",
                 "takers",
-                "certificates",
+                "issued",
             )
         }
         start, end = self.period
@@ -195,6 +195,6 @@ class ClassReportView(StatsReportView):
                 total["enrolled"],
                 _percent(rate(total["attended"], total["on_roster"])),
                 _percent(rate(total["passed"], total["takers"])),
-                _percent(rate(total["certificates"], total["enrolled"])),
+                _percent(rate(total["issued"], total["enrolled"])),
             ],
         )

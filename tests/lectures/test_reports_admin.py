@@ -84,7 +84,7 @@ def test_page_spreadsheet_json_and_paragraph_agree(data, superuser, login, forum
             expected["sessions_postponed"],
             expected["participants"],
         ], name
-        body = [row for row in rows[4:-1]]
+        body = rows[4:-1]
         assert sum(row[4] for row in body) == expected["participants"]
     # The forums sheet agrees with `forums`.
     forums = [list(r) for r in workbook["讲坛"].iter_rows(values_only=True)]
