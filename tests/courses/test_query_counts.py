@@ -54,6 +54,7 @@ QUERIES = {
     "admin completion": 18,
     "admin results xlsx": 14,
     "admin completion xlsx": 12,
+    "admin questions csv": 9,
     "me": 16,
 }
 
@@ -160,6 +161,10 @@ def urls(built) -> dict[str, tuple[str, str]]:
         "admin completion": ("organiser", admin + "completion/"),
         "admin results xlsx": ("organiser", admin + "results/?export=xlsx"),
         "admin completion xlsx": ("organiser", admin + "completion/?export=xlsx"),
+        "admin questions csv": (
+            "organiser",
+            admin + "results/?export=csv&table=questions",
+        ),
         "me": ("viewer", "/me/"),
     }
 
