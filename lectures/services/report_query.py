@@ -15,7 +15,11 @@ from django.utils.translation import gettext as _
 from lectures.filters import day_start
 from lectures.models import Category, Field, ForumPage, SessionPage
 from lectures.services.errors import ServiceError
-from lectures.services.permissions import administered_paths, can_administer
+from lectures.services.permissions import (
+    administered_forums,
+    administered_paths,
+    can_administer,
+)
 
 
 class ScopeError(ServiceError):
@@ -111,7 +115,8 @@ def may_see_reports(user) -> bool:
         return False
     cached = getattr(user, "_may_see_reports", None)
     if cached is None:
-        cached = user.is_superuser or reportable_forums(user).exists()
+        # One query: every page of the admin asks, through the menu.
+        cached = user.is_superuser or administered_forums(user).exists()
         user._may_see_reports = cached
     return cached
 
