@@ -27,6 +27,7 @@ from wagtail.search import index
 
 from courses.blocks import QuestionBankBlock, questions_of
 from lectures.models import SessionHost, SessionKind
+from lectures.models.evaluations import EvaluationFormHost
 
 
 class ClassType(models.TextChoices):
@@ -90,7 +91,7 @@ class ClassQuerySet(PageQuerySet):
 ClassManager = PageManager.from_queryset(ClassQuerySet)
 
 
-class ClassPage(SessionHost, RoutablePageMixin, Page):
+class ClassPage(EvaluationFormHost, SessionHost, RoutablePageMixin, Page):
     """One training class: its lessons are the session pages below it."""
 
     session_kind = SessionKind.LESSON
@@ -166,6 +167,7 @@ class ClassPage(SessionHost, RoutablePageMixin, Page):
         FieldRowPanel([FieldPanel("capacity"), FieldPanel("requires_approval")]),
         FieldRowPanel([FieldPanel("enrol_opens"), FieldPanel("enrol_closes")]),
         FieldPanel("min_attendance_rate"),
+        FieldPanel("evaluation_form"),
     ]
     test_panels = [
         MultiFieldPanel(

@@ -43,7 +43,7 @@ from lectures.models import (
     SessionPage,
 )
 from lectures.models.evaluations import level_label
-from lectures.services.permissions import administered_forums
+from lectures.services.permissions import administered_paths
 
 MIN_RESPONSES = 3
 
@@ -346,7 +346,8 @@ def visible_sessions(user) -> QuerySet:
     if user.is_superuser:
         return SessionPage.objects.all()
     query = Q(pk__in=SessionPage.objects.filter(lecturers__user=user).values("pk"))
-    for path in administered_forums(user).values_list("path", flat=True):
+    # Subtrees he administers: forums, and for the district /classes/ too.
+    for path in administered_paths(user):
         query |= Q(path__startswith=path)
     return SessionPage.objects.filter(query)
 
