@@ -161,17 +161,21 @@ def check_in(
     )
     try:
         with transaction.atomic():
-            attendance, created = Attendance.objects.get_or_create(
+            # Locked, so of two check-ins of one person at once only the
+            # first records (and logs) the time; the second finds it done.
+            attendance, created = Attendance.objects.select_for_update().get_or_create(
                 session=session,
                 user=user,
                 defaults={"status": status, "method": method, "checked_in_at": now},
             )
-            if not created and attendance.checked_in_at is None:
+            if not created:
+                if attendance.checked_in_at is not None:
+                    return attendance
                 attendance.status, attendance.method = status, method
                 attendance.checked_in_at = now
                 attendance.save()
+            log(instance=attendance, action=LOG_ACTION, user=user)
     except IntegrityError:
-        # Two check-ins of one person at the same instant: the other won.
+        # Two first check-ins at the same instant: the other one won.
         return Attendance.objects.get(session=session, user=user)
-    log(instance=attendance, action=LOG_ACTION, user=user)
     return attendance
