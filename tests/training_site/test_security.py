@@ -123,3 +123,21 @@ def test_a_success_before_the_limit_resets_the_count(client, trainee):
             "/accounts/login/", {"username": "trainee", "password": "x"}
         )
         assert wrong.status_code == 200
+
+
+# Requests no honest client sends ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "method, url, data",
+    [
+        ("get", "/schedule/", {"forum": "a\x00b"}),
+        ("get", "/api/v2/pages/", {"search": "\x00"}),
+        ("get", "/schedule/%00/", {}),
+        ("post", "/accounts/login/", {"username": "x\x00", "password": "y"}),
+    ],
+)
+def test_a_nul_character_is_a_translated_400(client, tree, method, url, data):
+    response = getattr(client, method)(url, data)
+    assert response.status_code == 400
+    assert "请求有误" in response.content.decode()
