@@ -7,7 +7,9 @@ NUL = "\x00"
 
 
 def _has_nul(query) -> bool:
-    return any(NUL in key or any(NUL in v for v in values) for key, values in query.lists())
+    return any(
+        NUL in key or any(NUL in v for v in values) for key, values in query.lists()
+    )
 
 
 class RejectNulCharactersMiddleware:

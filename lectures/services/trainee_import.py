@@ -125,6 +125,10 @@ def _forums_by_name(names: set[str]) -> dict[str, ForumPage]:
     return index
 
 
+def _has_control_characters(record: dict[str, str]) -> bool:
+    return any(CONTROL_CHARACTERS.search(value) for value in record.values())
+
+
 def _username_problems(record, taken: set[str], seen: dict[str, int], line: int):
     """The account name: the one given, else the mobile; valid, free, once.
 
@@ -183,9 +187,12 @@ def import_trainees(
         records.append((line, {key: cell(row, key) for key in COLUMNS}))
 
     report = ImportReport()
-    forums = _forums_by_name({r["unit"] for _line, r in records if r["unit"]})
-    mobiles = [r["mobile"] for _line, r in records]
-    usernames = [r["username"] or r["mobile"] for _line, r in records]
+    # Rows with control characters are refused below; PostgreSQL cannot even
+    # look up a value with a NUL in it, so they are left out of the lookups.
+    printable = [r for _line, r in records if not _has_control_characters(r)]
+    forums = _forums_by_name({r["unit"] for r in printable if r["unit"]})
+    mobiles = [r["mobile"] for r in printable]
+    usernames = [r["username"] or r["mobile"] for r in printable]
     User = get_user_model()
     taken_mobiles = set(
         TraineeProfile.objects.filter(mobile__in=mobiles).values_list(
@@ -228,7 +235,7 @@ def import_trainees(
             problems += _username_problems(
                 record, taken_usernames, seen_usernames, line
             )
-        if any(CONTROL_CHARACTERS.search(value) for value in record.values()):
+        if _has_control_characters(record):
             problems.append(_("the row contains control characters"))
         for key, limit in (("position", 100), ("rank", 50), ("other_unit", 100)):
             if len(record[key]) > limit:
