@@ -68,17 +68,17 @@ def provision_forum_groups(forum: ForumPage) -> None:
 
     grants = [
         GroupPagePermission(group=admins, page=forum, permission=perm)
-        for perm in _page_permissions(ADMIN_PAGE_PERMISSIONS)
+        for perm in page_permissions(ADMIN_PAGE_PERMISSIONS)
     ]
     parent = forum.get_parent().specific
     if isinstance(parent, ForumPage):
         grants += [
             GroupPagePermission(group=admins, page=parent, permission=perm)
-            for perm in _page_permissions(("add",))
+            for perm in page_permissions(("add",))
         ]
     grants += [
         GroupPagePermission(group=lecturers, page=forum, permission=perm)
-        for perm in _page_permissions(LECTURER_PAGE_PERMISSIONS)
+        for perm in page_permissions(LECTURER_PAGE_PERMISSIONS)
     ]
     GroupPagePermission.objects.bulk_create(grants)
 
@@ -96,7 +96,7 @@ def provision_forum_groups(forum: ForumPage) -> None:
     forum.admin_group, forum.lecturer_group = admins, lecturers
 
 
-def _page_permissions(types) -> list[Permission]:
+def page_permissions(types) -> list[Permission]:
     return _permissions([("wagtailcore", f"{kind}_page") for kind in types])
 
 
@@ -137,10 +137,28 @@ def administered_forums(user):
     return ForumPage.objects.administered_by(user)
 
 
-def _below_any(forums, *, strict: bool) -> Q:
-    """A Q over pages below any of the given forums (strictly, or including them)."""
+def administered_paths(user) -> list[str]:
+    """Tree paths of the subtrees the user administers, in one query.
+
+    Administering a subtree means one of his groups may publish its top page:
+    a forum's administrators hold their forum; the district's also hold the
+    training index (`/classes/`), which is not below any forum.
+    """
+    if not user.is_authenticated:
+        return []
+    return list(
+        GroupPagePermission.objects.filter(
+            group__user=user, permission__codename="publish_page"
+        )
+        .values_list("page__path", flat=True)
+        .distinct()
+    )
+
+
+def _below_any(paths, *, strict: bool) -> Q:
+    """A Q over pages below any of the given paths (strictly, or including them)."""
     query = Q(pk__in=[])
-    for forum_path in forums.values_list("path", flat=True):
+    for forum_path in paths:
         clause = Q(path__startswith=forum_path)
         if strict:
             clause &= ~Q(path=forum_path)
@@ -152,7 +170,7 @@ def pages_user_can_approve(user):
     """Pages the user may approve: anything strictly below a forum he administers."""
     if user.is_superuser:
         return Page.objects.all()
-    return Page.objects.filter(_below_any(administered_forums(user), strict=True))
+    return Page.objects.filter(_below_any(administered_paths(user), strict=True))
 
 
 def can_approve(user, page: Page) -> bool:
@@ -162,7 +180,7 @@ def can_approve(user, page: Page) -> bool:
         return True
     return any(
         page.path.startswith(path) and page.path != path
-        for path in administered_forums(user).values_list("path", flat=True)
+        for path in administered_paths(user)
     )
 
 
@@ -172,10 +190,7 @@ def can_administer(user, page: Page) -> bool:
         return False
     if user.is_superuser:
         return True
-    return any(
-        page.path.startswith(path)
-        for path in administered_forums(user).values_list("path", flat=True)
-    )
+    return any(page.path.startswith(path) for path in administered_paths(user))
 
 
 def can_create_page(user, parent: Page, page_class) -> bool:
@@ -211,7 +226,7 @@ def admin_visible_pages_filter(user) -> Q | None:
 
     if user.is_superuser:
         return None
-    administered = list(administered_forums(user).values_list("path", flat=True))
+    administered = administered_paths(user)
     lecturing = list(
         ForumPage.objects.filter(lecturer_group__user=user).values_list(
             "path", flat=True
