@@ -103,9 +103,11 @@ def test_a_subtree_is_part_of_the_whole(demo):
             "slug", flat=True
         )
     ]
-    district_only = SessionPage.objects.lectures().filter(
-        status=SessionStatus.HELD, forum__level="district"
-    ).count()
+    district_only = (
+        SessionPage.objects.lectures()
+        .filter(status=SessionStatus.HELD, forum__level="district")
+        .count()
+    )
     assert (
         sum(p["sessions_held"] for p in parts) + district_only == whole["sessions_held"]
     )

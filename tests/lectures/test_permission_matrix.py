@@ -18,7 +18,8 @@ The network (see tests/factories.py), with each role's place in it:
 
 Every forum holds a draft session nobody submitted, a session submitted for
 approval, and a live session with one registered and checked-in trainee;
-every forum that can have forums below it has a founding proposed below it.
+every forum that can have forums below it (the district and the 小讲坛) has a
+founding proposed below it and a training class with its organisers' pages.
 
 To add a capability (reading evaluations, exporting a report, enrolling in a
 class), write its action below, register it in `FORUM_ACTIONS` or
@@ -34,10 +35,12 @@ from django.test import Client
 from django.urls import reverse
 from wagtail.models import Page
 
+from courses.models import Enrolment
 from lectures.models import Attendance, SessionPage, TraineeProfile
 from lectures.services.registration import register
 from lectures.services.trainee_page import calendar_token
 from tests.factories import (
+    ClassFactory,
     LecturerFactory,
     SessionFactory,
     TownFactory,
@@ -81,7 +84,8 @@ HOME_FORUM = {
     "unit_admin": "unit",
     "district_admin": "district",
 }
-# Forums a new forum may be proposed below (villages have none).
+# Forums a new forum may be proposed below, and training classes held in
+# (villages have neither).
 PARENTS = ("district", "unit", "town", "sibling")
 
 
@@ -157,6 +161,9 @@ def world(module_db):
             factory = TownFactory if name == "district" else VillageFactory
             objects[name]["founding"] = _propose(
                 forum, users["proposer"], f"{name}下新讲坛", f"{name}-new", factory
+            )
+            objects[name]["class"] = ClassFactory(
+                parent=forum, title=f"{name}培训班", slug=f"{name}-class"
             )
     return {"tree": tree, "users": users, "objects": objects, "other": other}
 
@@ -287,6 +294,26 @@ def export_attendance(client, forum, world):
     return names is not None and f"报名人{forum}" in names
 
 
+def _class_admin(client, forum, world, tab: str, **params) -> bool:
+    class_page = world["objects"][forum]["class"]
+    url = reverse("courses_manage", args=[class_page.pk, tab])
+    return let_through(client.get(url, params))
+
+
+def manage_class(client, forum, world):
+    return _class_admin(client, forum, world, "enrolment")
+
+
+def export_class_completion(client, forum, world):
+    return _class_admin(client, forum, world, "completion", export="csv")
+
+
+def enrol_in_class(client, forum, world):
+    class_page = world["objects"][forum]["class"]
+    no_crash(client.post(class_page.url + "enrol/"))
+    return Enrolment.objects.filter(class_page=class_page).exists()
+
+
 FORUM_ACTIONS: dict[str, Callable] = {
     "view a draft in the admin": view_draft,
     "view a draft on the site": public_draft,
@@ -301,6 +328,9 @@ FORUM_ACTIONS: dict[str, Callable] = {
     "run the check-in screen": checkin_screen,
     "export registrations": export_registrations,
     "export attendance": export_attendance,
+    "manage a class": manage_class,
+    "export a class's completion": export_class_completion,
+    "enrol in a class": enrol_in_class,
 }
 
 
@@ -367,6 +397,10 @@ def administrators(**extra: set[str]) -> dict[str, set[str]]:
     return row
 
 
+def only_parents(row: dict[str, set[str]]) -> dict[str, set[str]]:
+    return {role: allowed & set(PARENTS) for role, allowed in row.items()}
+
+
 EXPECTED: dict[str, dict[str, set[str] | bool]] = {
     "view a draft in the admin": administrators(),
     # Wagtail serves live pages only, whoever asks.
@@ -376,9 +410,7 @@ EXPECTED: dict[str, dict[str, set[str] | bool]] = {
     "publish a session": administrators(),
     "approve a session": administrators(),
     # Below a village no forum can be proposed: those cells do not exist.
-    "approve a founding": {
-        role: allowed & set(PARENTS) for role, allowed in administrators().items()
-    },
+    "approve a founding": only_parents(administrators()),
     # The lecturer runs the roster and check-in of the session he gives.
     "open the roster": administrators(lecturer={"town"}),
     "mark attendance": administrators(lecturer={"town"}),
@@ -386,6 +418,12 @@ EXPECTED: dict[str, dict[str, set[str] | bool]] = {
     "run the check-in screen": administrators(lecturer={"town"}),
     "export registrations": administrators(),
     "export attendance": administrators(),
+    # Classes are held in the district and the 小讲坛, not in villages.
+    "manage a class": only_parents(administrators()),
+    "export a class's completion": only_parents(administrators()),
+    "enrol in a class": {
+        role: NOWHERE if role == "anonymous" else set(PARENTS) for role in ROLES
+    },
     "read another trainee's /me/": dict.fromkeys(ROLES, False),
     "read another trainee's calendar": dict.fromkeys(ROLES, False),
     "open the admin": {role: role not in ("anonymous", "trainee") for role in ROLES},
@@ -394,8 +432,16 @@ EXPECTED: dict[str, dict[str, set[str] | bool]] = {
 }
 
 
+ONLY_PARENTS = {
+    "approve a founding",
+    "manage a class",
+    "export a class's completion",
+    "enrol in a class",
+}
+
+
 def forums_for(action: str) -> tuple[str, ...]:
-    return PARENTS if action == "approve a founding" else FORUMS
+    return PARENTS if action in ONLY_PARENTS else FORUMS
 
 
 def position(role: str, forum: str, tree) -> str:
@@ -424,7 +470,7 @@ def test_the_table_covers_every_cell():
     assert set(EXPECTED) == set(FORUM_ACTIONS) | set(SITE_ACTIONS)
     for action, row in EXPECTED.items():
         assert set(row) == set(ROLES), action
-    assert MATRIX_SIZE == 13 * 7 * 7 - 3 * 7 + 5 * 7  # 651 cells
+    assert MATRIX_SIZE == (12 * 7 + 4 * 4) * 7 + 5 * 7  # 735 cells
 
 
 @pytest.mark.parametrize("role", ROLES)
