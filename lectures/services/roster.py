@@ -144,6 +144,10 @@ def close(session: SessionPage, *, by) -> int:
         for user_id in missing
     ]
     Attendance.objects.bulk_create(rows, ignore_conflicts=True)
+    for attendance in Attendance.objects.filter(
+        session=session, user_id__in=[row.user_id for row in rows]
+    ):
+        log(instance=attendance, action=MARK_ACTION, user=by)
     log(instance=session, action="lectures.roster.closed", user=by)
     return len(rows)
 
