@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.admin import messages
 
+from courses.exports import TABLES
 from courses.models import (
     ClassPage,
     Enrolment,
@@ -80,8 +81,9 @@ def manage(request, pk: int, tab: str = "enrolment"):
     if request.method == "POST":
         return _act(request, class_page, tab)
     export = request.GET.get("export")
-    if export and tab in ("results", "completion"):
-        return _export(class_page, tab, export)
+    table = request.GET.get("table", tab)
+    if export and table in TABLES:
+        return _export(class_page, table, export)
     context = {
         "class_page": class_page,
         "tab": tab,
@@ -204,90 +206,17 @@ def _assign(request, class_page):
     return enrolment_service.assign(class_page, resolve(lines), by=request.user)
 
 
-def _export(class_page, tab, fmt):
-    standings = completion.progress(class_page)
+def _export(class_page, name: str, fmt: str):
+    table = TABLES[name](class_page)
     subtitle = (
         f"{class_page.organiser} · {class_page.start_date} – {class_page.end_date}"
     )
-    if tab == "results":
-        summary = assessment.summary(class_page)
-        headers = [
-            _("Name"),
-            _("Unit"),
-            _("Attempts"),
-            _("Best score (%)"),
-            _("Passed"),
-        ]
-        rows = [
-            [
-                s.enrolment.trainee_name(),
-                s.enrolment.trainee_unit(),
-                s.attempts,
-                s.best_score,
-                _("yes") if s.passed else _("no"),
-            ]
-            for s in standings
-        ]
-        rows.append([])
-        rows.append([_("Question"), _("Answered"), _("Correct"), _("Correct rate (%)")])
-        rows += [
-            [q.question.text, q.answered, q.correct, q.rate] for q in summary.questions
-        ]
-        totals = [
-            _("Mean / pass rate"),
-            "",
-            "",
-            summary.mean,
-            f"{summary.pass_rate}%",
-        ]
-        title = _("Test results: %(title)s") % {"title": class_page.title}
-        return spreadsheet_response(
-            f"class-{class_page.pk}-results",
-            fmt,
-            title,
-            headers,
-            rows,
-            subtitle=subtitle,
-            totals=totals,
-        )
-    headers = [
-        _("Name"),
-        _("Unit"),
-        _("Lessons"),
-        _("Attended"),
-        _("On leave"),
-        _("Absent"),
-        _("Attendance rate (%)"),
-        _("Best score (%)"),
-        _("Completes"),
-        _("Why not"),
-        _("Certificate"),
-    ]
-    rows = [
-        [
-            s.enrolment.trainee_name(),
-            s.enrolment.trainee_unit(),
-            s.lessons,
-            s.attended,
-            s.on_leave,
-            s.absent,
-            s.rate,
-            s.best_score,
-            _("yes") if s.completes else _("no"),
-            "；".join(s.reasons),
-            s.certificate.number if s.certificate else "",
-        ]
-        for s in standings
-    ]
-    completes = sum(1 for s in standings if s.completes)
-    totals = [_("Total"), len(standings), "", "", "", "", "", "", completes, "", ""]
-    title = _("Completion: %(title)s") % {"title": class_page.title}
     return spreadsheet_response(
-        f"class-{class_page.pk}-completion",
+        f"class-{class_page.pk}-{table.slug}",
         fmt,
-        title,
-        headers,
-        rows,
+        table.title,
+        table.headers,
+        table.rows,
         subtitle=subtitle,
-        totals=totals,
+        totals=table.totals,
     )

@@ -12,6 +12,23 @@ from django.utils.translation import gettext_lazy as _
 from lectures.models.participation import TraineeFacts
 
 
+class Decided(models.Model):
+    """Who among the organisers decided a request, and when."""
+
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        abstract = True
+
+
 class EnrolmentStatus(models.TextChoices):
     PENDING = "pending", _("Awaiting approval")
     ENROLLED = "enrolled", _("Enrolled")
@@ -46,7 +63,7 @@ class EnrolmentQuerySet(models.QuerySet):
         )
 
 
-class Enrolment(TraineeFacts, models.Model):
+class Enrolment(TraineeFacts, Decided):
     """One trainee's place in one class; one row per pair, reused on return."""
 
     class_page = models.ForeignKey(
@@ -77,15 +94,6 @@ class Enrolment(TraineeFacts, models.Model):
         null=True,
         blank=True,
         help_text=_("Lessons before this moment do not count against him"),
-    )
-    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("decided by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
     )
     reason = models.CharField(_("reason"), max_length=300, blank=True)
 
@@ -121,7 +129,7 @@ class LeaveStatus(models.TextChoices):
     REFUSED = "refused", _("Refused")
 
 
-class LeaveRequest(TraineeFacts, models.Model):
+class LeaveRequest(TraineeFacts, Decided):
     """A trainee asks to be excused from one lesson of his class."""
 
     class_page = models.ForeignKey(
@@ -150,15 +158,6 @@ class LeaveRequest(TraineeFacts, models.Model):
         default=LeaveStatus.PENDING,
     )
     requested_at = models.DateTimeField(_("requested at"))
-    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("decided by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
     response = models.CharField(_("response"), max_length=200, blank=True)
 
     class Meta:

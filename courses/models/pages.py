@@ -234,6 +234,16 @@ class ClassPage(SessionHost, RoutablePageMixin, Page):
         if errors:
             raise ValidationError(errors)
 
+    def save(self, *args, **kwargs):
+        # Attempts name questions and options by id: make sure every option
+        # has one stored, also when the bank was written by code in the old
+        # list format (the editor always sends ids).
+        block = self.questions.stream_block
+        questions = block.to_python(self.questions.raw_data)
+        list(questions)  # bind every child, so none is written back raw
+        self.questions = block.get_prep_value(questions)
+        return super().save(*args, **kwargs)
+
     # Derived facts -------------------------------------------------------
 
     @property

@@ -329,15 +329,20 @@ def test_results_page_and_its_export_agree(login, finished, organiser):
         row = by_name[standing.enrolment.trainee_name()]
         assert row[2] == standing.attempts
         assert Decimal(str(row[3])) == standing.best_score
-    per_question = {row[0]: row[1:4] for row in rows}
+    assert rows[-1][3] == float(summary.mean)
+    assert rows[-1][4] == f"{summary.pass_rate}%"
+
+    response = client.get(
+        manage_url(class_page, "results") + "?export=xlsx&table=questions"
+    )
+    per_question = {row[0]: row[1:4] for row in sheet_rows(response.content)}
     for stat in summary.questions:
         assert per_question[stat.question.text] == [
             stat.answered,
             stat.correct,
             float(stat.rate),
         ]
-    assert rows[-1][3] == float(summary.mean)
-    assert rows[-1][4] == f"{summary.pass_rate}%"
+    assert per_question[stat.question.text] != [0, 0, 0.0]
 
 
 def test_completion_page_and_its_export_agree(login, finished, organiser):
@@ -408,3 +413,18 @@ def test_results_close_attempts_whose_time_ran_out(login, finished, organiser):
     login(organiser).get(manage_url(class_page, "results"))
     attempt.refresh_from_db()
     assert attempt.submitted_at == attempt.deadline
+
+
+@pytest.mark.parametrize(
+    "name, content",
+    [("roster.txt", b"13900000000"), ("roster.xlsx", b"not a workbook")],
+)
+def test_an_unreadable_roster_file_is_a_message(
+    login, class_page, organiser, name, content
+):
+    upload = SimpleUploadedFile(name, content)
+    response = login(organiser).post(
+        manage_url(class_page, "enrolment"), {"action": "assign", "file": upload}
+    )
+    assert response.status_code == 302 and len(said(response)) == 1
+    assert not Enrolment.objects.exists()

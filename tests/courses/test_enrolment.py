@@ -424,3 +424,14 @@ def test_a_refused_enrolment_over_http_is_a_message(client, index):
         "已截止" in response.content.decode() or "closed" in response.content.decode()
     )
     assert not Enrolment.objects.exists()
+
+
+def test_coming_back_confirms_his_lesson_seats_again(class_page):
+    lesson = SessionFactory(parent=class_page, start=now_minute() + timedelta(days=11))
+    user = UserFactory()
+    enrol(class_page, user)
+    withdraw(class_page, user)
+    assert lesson_registrations(user) == {lesson.pk: RegistrationStatus.CANCELLED}
+    enrol(class_page, user)
+    assert lesson_registrations(user) == {lesson.pk: RegistrationStatus.CONFIRMED}
+    assert Registration.objects.filter(user=user).count() == 1
