@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from lectures.models import SessionPage, VillageForumPage
 from tests.factories import SessionFactory
@@ -25,7 +26,7 @@ def fill_title(page, title: str):
     """Type a title and wait for Wagtail's script to derive the slug from it."""
     page.fill("#id_title", title)
     page.locator("#id_title").blur()
-    page.wait_for_function("document.querySelector('#id_slug').value !== ''")
+    expect(page.locator("#id_slug")).not_to_have_value("")
 
 
 def open_actions(page):
@@ -163,8 +164,5 @@ def test_the_check_in_screen_counts_without_reload(page, network, shot):
         method=CheckInMethod.QR,
         token=current_credentials(session).token,
     )
-    page.wait_for_function(
-        "document.querySelector('[data-field=\"checked_in\"]').textContent === '1'",
-        timeout=15_000,
-    )
+    expect(counter).to_have_text("1", timeout=15_000)
     shot(page, "screen")

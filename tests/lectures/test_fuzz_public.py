@@ -2,7 +2,7 @@
 
 Property-based (hypothesis): each test draws its parameters from
 `tests.fuzz`, hostile strings first. Examples per test are in `settings`;
-together about 1,000 requests per run.
+together 640 requests per run.
 """
 
 from datetime import timedelta
