@@ -112,3 +112,30 @@ def test_a_check_in_rush_over_http_records_everyone_once(tree):
     }
     checked_in = ModelLogEntry.objects.filter(action="lectures.attendance.checked_in")
     assert checked_in.count() == 40
+
+
+def test_parallel_wrong_codes_are_counted_every_one(tree):
+    """Twenty guesses sent at once by one trainee: five are checked, the rest
+    refused, so parallel requests do not multiply the guesses allowed."""
+    from lectures.services import checkin
+
+    soon = timezone.now() + timedelta(minutes=5)
+    session = SessionFactory(
+        parent=tree["town"], start=soon, end=soon + timedelta(hours=2)
+    )
+    guesser = UserFactory()
+    right = {current_credentials(session).code}
+    wrong = [f"{n:06d}" for n in range(100, 200) if f"{n:06d}" not in right][:20]
+
+    def guess(code):
+        try:
+            checkin.check_in(session, guesser, method="code", code=code)
+        except checkin.CheckInError as error:
+            return error.code
+        return "in"
+
+    verdicts = Counter(all_at_once(guess, wrong))
+    assert verdicts == {
+        "wrong_code": checkin.MAX_WRONG_CODES_PER_USER,
+        "too_many": 20 - checkin.MAX_WRONG_CODES_PER_USER,
+    }
