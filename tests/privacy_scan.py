@@ -1,11 +1,11 @@
-"""No trainee's name or mobile on any public page, feed or API answer of the demo.
+"""A privacy scan: crawl the public site and look for trainees' names and mobiles.
 
-The demo is loaded (3,000 trainees with registrations, rosters and check-ins)
-and the public site crawled the way a visitor or a harvesting script would:
-every link from the home page, every forum's and session's calendar, and the
-read API for every page type with all its fields. Lecturers are public by
-role; a trainee's name that is also (part of) a lecturer's name only counts
-where the lecturer's name is not what the page shows.
+The crawl goes the way a visitor or a harvesting script would: every link
+from the home page, every forum's and session's calendar, and the read API
+for every page type with all its fields. Lecturers are public by role; a
+trainee's name that is also (part of) a lecturer's name only counts where
+the lecturer's name is not what the page shows. Used on the demo in
+tests/lectures/test_demo.py.
 """
 
 import json
@@ -13,32 +13,19 @@ import re
 from collections import deque
 from urllib.parse import urldefrag, urlsplit
 
-import pytest
-from django.test import Client
-
-from lectures.demo.builder import DemoBuilder
 from lectures.models import ForumPage, Lecturer, SessionPage, TraineeProfile
-
-pytestmark = pytest.mark.django_db
 
 # Not public, or not pages: what the crawl never follows.
 PRIVATE = ("/admin/", "/accounts/", "/me/", "/i18n/", "/documents/", "/static/")
-MAX_PAGES = 700
+MAX_PAGES = 500
 CJK_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
 MOBILE = re.compile(r"(?<!\d)1\d{10}(?!\d)")
 LINK = re.compile(r'href="([^"#?]*(?:\?[^"#]*)?)"')
 
 
-@pytest.fixture(scope="module")
-def demo(module_db):
-    return DemoBuilder(scale=1).build()
-
-
-@pytest.fixture(scope="module")
-def secrets(demo):
+def secrets() -> dict:
     """What must never show: every trainee's real name and mobile."""
     profiles = list(TraineeProfile.objects.values_list("real_name", "mobile"))
-    assert len(profiles) >= 3000
     return {
         "names": {name for name, _mobile in profiles},
         "mobiles": {mobile for _name, mobile in profiles},
@@ -105,7 +92,7 @@ def api_urls() -> list[str]:
     ]
     urls = [f"/api/v2/pages/?type={kind}&fields=*&limit=1000" for kind in types]
     urls += ["/api/v2/pages/?limit=1000", "/api/v2/images/", "/api/v2/documents/"]
-    sessions = SessionPage.objects.live().order_by("pk")[:100]
+    sessions = SessionPage.objects.live().order_by("pk")[:30]
     urls += [f"/api/v2/pages/{pk}/" for pk in sessions.values_list("pk", flat=True)]
     return urls
 
@@ -113,24 +100,13 @@ def api_urls() -> list[str]:
 def feed_urls() -> list[str]:
     urls = ["/schedule.ics", "/schedule.ics?start=2000-01-01&end=2100-01-01"]
     urls += [forum.url + "feed.ics" for forum in ForumPage.objects.live()]
-    urls += [s.url + "event.ics" for s in SessionPage.objects.live()[:100]]
+    urls += [s.url + "event.ics" for s in SessionPage.objects.live()[:30]]
     return urls
 
 
-def test_no_trainee_is_named_on_any_public_page(demo, secrets):
-    client = Client()
+def scan(client) -> dict[str, set[str]]:
+    """Every public response, by URL, with the trainees' data found in it."""
     pages = crawl(client, ["/", "/schedule/", "/lecturers/", "/classes/"])
     pages.update({url: body(client.get(url)) for url in feed_urls() + api_urls()})
-
-    print(f"privacy scan: {len(pages)} public responses")
-    assert len(pages) >= 900  # the crawl got round the site
-    assert any(url.startswith("/api/v2/pages/?type=lectures.Session") for url in pages)
-    found = {url: leaks(text, secrets) for url, text in pages.items()}
-    assert {url: names for url, names in found.items() if names} == {}
-
-
-def test_the_scan_would_see_a_leak(demo, secrets):
-    """The scan itself: a name or mobile in a page is found."""
-    profile = TraineeProfile.objects.order_by("pk").first()
-    page = f"<p>签到：{profile.real_name}（{profile.mobile}）</p>"
-    assert leaks(page, secrets) >= {profile.real_name, profile.mobile}
+    found = secrets()
+    return {url: leaks(text, found) for url, text in pages.items()}
