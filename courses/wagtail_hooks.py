@@ -88,3 +88,28 @@ def reset_demo_classes():
     from courses.demo import remove_classes
 
     remove_classes()
+
+
+@hooks.register("register_admin_urls")
+def class_report_urls():
+    from courses.reports import ClassReportView
+
+    return [
+        path(
+            "reports/classes/",
+            ClassReportView.as_view(),
+            name="courses_report_classes",
+        )
+    ]
+
+
+@hooks.register("register_stats_menu_item")
+def class_report_item():
+    from lectures.wagtail_hooks import StatsMenuItem
+
+    return StatsMenuItem(
+        _("Training classes"),
+        reverse("courses_report_classes"),
+        icon_name="group",
+        order=300,
+    )

@@ -25,14 +25,24 @@ MAX_FORUM_OPTIONS = 300
 
 
 class ForumSelect(forms.Select):
-    """The district and town forums to pick from, plus the one selected."""
+    """The district and town forums to pick from, plus the one selected.
+
+    `paths`, when set, keeps the forums below those tree paths (the admin's
+    reports offer only the viewer's own subtrees)."""
+
+    paths: list[str] | None = None
 
     def render(self, name, value, attrs=None, renderer=None):
+        forums = ForumPage.objects.live().exclude(level=ForumLevel.VILLAGE)
+        if self.paths is not None:
+            below = Q(pk__in=[])
+            for path in self.paths:
+                below |= Q(path__startswith=path)
+            forums = forums.filter(below)
         forums = list(
-            ForumPage.objects.live()
-            .exclude(level=ForumLevel.VILLAGE)
-            .order_by("path")
-            .values_list("slug", "title", "depth")[: MAX_FORUM_OPTIONS + 1]
+            forums.order_by("path").values_list("slug", "title", "depth")[
+                : MAX_FORUM_OPTIONS + 1
+            ]
         )
         if len(forums) > MAX_FORUM_OPTIONS:
             text = forms.TextInput(attrs={**self.attrs, "placeholder": _("Forum slug")})

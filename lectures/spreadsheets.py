@@ -1,12 +1,16 @@
 """Ledger-style spreadsheets (台账): a title row, headers, rows, a totals row.
 
 Used by every computed table that organisers download (class results,
-completion, reports); model listings use Wagtail's `SpreadsheetExportMixin`.
+completion, reports). A sheet may carry a second title line (the unit and
+the period) and grouped headers: a group's label is merged over its columns,
+and a column outside any group has its header merged over both header rows.
 """
 
 import csv
 import io
+import re
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 from django.http import HttpResponse
 from openpyxl import Workbook
@@ -14,6 +18,106 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CENTRED = Alignment(horizontal="center", vertical="center")
+
+
+@dataclass
+class Sheet:
+    title: str
+    headers: Sequence[str]
+    rows: Iterable[Sequence]
+    subtitle: str = ""
+    totals: Sequence | None = None
+    #: Header groups in column order: (label, number of columns); a label of
+    #: "" leaves its columns ungrouped.
+    groups: Sequence[tuple[str, int]] | None = None
+    name: str = ""  # the sheet's tab; the title if empty
+
+
+def _merge(sheet, row: int, first: int, last: int, *, down: int = 0) -> None:
+    if last > first or down:
+        sheet.merge_cells(
+            start_row=row, start_column=first, end_row=row + down, end_column=last
+        )
+
+
+def _write_headers(sheet, spec: Sheet) -> None:
+    if not spec.groups:
+        sheet.append(list(spec.headers))
+        for cell in sheet[sheet.max_row]:
+            cell.font = Font(bold=True)
+        return
+    columns = list(_flat(spec))
+    top = sheet.max_row + 1
+    sheet.append(
+        [
+            header if not label else (label if first else None)
+            for header, label, first in columns
+        ]
+    )
+    sheet.append([header if label else None for header, label, _first in columns])
+    column = 1
+    for label, span in spec.groups:
+        if label:
+            _merge(sheet, top, column, column + span - 1)
+        else:
+            for col in range(column, column + span):
+                _merge(sheet, top, col, col, down=1)
+        column += span
+    for row in (top, top + 1):
+        for cell in sheet[row]:
+            cell.font = Font(bold=True)
+            cell.alignment = CENTRED
+
+
+def _flat(spec: Sheet):
+    """(header, group label, first of its group) for each column."""
+    labels = []
+    for label, span in spec.groups:
+        labels += [(label, index == 0) for index in range(span)]
+    return [
+        (header, label, first)
+        for header, (label, first) in zip(spec.headers, labels, strict=True)
+    ]
+
+
+def tab_name(text: str) -> str:
+    """A sheet tab's name: at most 31 characters, none of []:*?/\\."""
+    cleaned = re.sub(r"[\[\]:*?/\\]", " ", str(text)).strip()
+    return cleaned[:31] or "Sheet"
+
+
+def write_sheet(sheet, spec: Sheet) -> None:
+    width = max(len(spec.headers), 1)
+    sheet.title = tab_name(spec.name or spec.title)
+    sheet.append([spec.title])
+    _merge(sheet, 1, 1, width)
+    sheet["A1"].font = Font(bold=True, size=14)
+    sheet["A1"].alignment = CENTRED
+    if spec.subtitle:
+        sheet.append([spec.subtitle])
+        _merge(sheet, sheet.max_row, 1, width)
+    _write_headers(sheet, spec)
+    for row in spec.rows:
+        sheet.append([_cell(value) for value in row])
+    if spec.totals is not None:
+        sheet.append([_cell(value) for value in spec.totals])
+        for cell in sheet[sheet.max_row]:
+            cell.font = Font(bold=True)
+    for index, header in enumerate(spec.headers, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = max(
+            10, min(40, len(str(header)) * 2 + 4)
+        )
+
+
+def ledger_book(sheets: Sequence[Sheet]) -> bytes:
+    """A workbook with one ledger sheet per table."""
+    book = Workbook()
+    for index, spec in enumerate(sheets):
+        write_sheet(book.active if index == 0 else book.create_sheet(), spec)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
 
 
 def ledger_workbook(
@@ -23,41 +127,27 @@ def ledger_workbook(
     *,
     subtitle: str = "",
     totals: Sequence | None = None,
+    groups: Sequence[tuple[str, int]] | None = None,
 ) -> bytes:
-    book = Workbook()
-    sheet = book.active
-    sheet.title = title[:31] or "Sheet"
-    width = max(len(headers), 1)
-    sheet.append([title])
-    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
-    sheet["A1"].font = Font(bold=True, size=14)
-    sheet["A1"].alignment = Alignment(horizontal="center")
-    if subtitle:
-        sheet.append([subtitle])
-        row = sheet.max_row
-        sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=width)
-    sheet.append(list(headers))
-    for cell in sheet[sheet.max_row]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        sheet.append([_cell(value) for value in row])
-    if totals is not None:
-        sheet.append([_cell(value) for value in totals])
-        for cell in sheet[sheet.max_row]:
-            cell.font = Font(bold=True)
-    for index, header in enumerate(headers, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = max(
-            10, min(40, len(str(header)) * 2 + 4)
-        )
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return ledger_book(
+        [Sheet(title, headers, rows, subtitle=subtitle, totals=totals, groups=groups)]
+    )
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _text(value: str) -> str:
+    """A name typed as "=…" stays text: no spreadsheet runs it as a formula."""
+    return "'" + value if value.startswith(FORMULA_STARTS) else value
 
 
 def _cell(value):
     if value is None:
         return ""
-    if isinstance(value, int | float | str):
+    if isinstance(value, str):
+        return _text(value)
+    if isinstance(value, int | float):
         return value
     try:
         return float(value)  # Decimal
@@ -65,14 +155,54 @@ def _cell(value):
         return str(value)
 
 
-def csv_bytes(headers: Sequence[str], rows: Iterable[Sequence]) -> bytes:
+def csv_bytes(
+    headers: Sequence[str],
+    rows: Iterable[Sequence],
+    *,
+    title: str = "",
+    subtitle: str = "",
+    totals: Sequence | None = None,
+) -> bytes:
+    """CSV of a table; with a title, the ledger's title lines and totals too."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
+    for line in (title, subtitle):
+        if line:
+            writer.writerow([line])
     writer.writerow(headers)
-    for row in rows:
-        writer.writerow(["" if value is None else value for value in row])
+    for row in list(rows) + ([totals] if totals is not None else []):
+        writer.writerow(
+            [_text(v) if isinstance(v, str) else "" if v is None else v for v in row]
+        )
     # A BOM so that Excel opens UTF-8 Chinese correctly.
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def file_response(body: bytes, filename: str, ext: str) -> HttpResponse:
+    content_type = XLSX if ext == "xlsx" else "text/csv"
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}.{ext}"'
+    return response
+
+
+def sheet_response(spec: Sheet, filename: str, fmt: str) -> HttpResponse:
+    """One ledger table as xlsx, or as csv when `fmt` is "csv"."""
+    if fmt == "csv":
+        headers = list(spec.headers)
+        if spec.groups:
+            headers = [
+                f"{label}·{header}" if label else header
+                for header, label, _first in _flat(spec)
+            ]
+        body = csv_bytes(
+            headers,
+            spec.rows,
+            title=spec.title,
+            subtitle=spec.subtitle,
+            totals=spec.totals,
+        )
+        return file_response(body, filename, "csv")
+    return file_response(ledger_book([spec]), filename, "xlsx")
 
 
 def spreadsheet_response(
@@ -85,10 +215,7 @@ def spreadsheet_response(
 ) -> HttpResponse:
     """`fmt` is "csv" or anything else for xlsx."""
     if fmt == "csv":
-        body, content_type, ext = csv_bytes(headers, rows), "text/csv", "csv"
-    else:
-        body = ledger_workbook(title, headers, rows, **kwargs)
-        content_type, ext = XLSX, "xlsx"
-    response = HttpResponse(body, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}.{ext}"'
-    return response
+        return file_response(csv_bytes(headers, rows), filename, "csv")
+    return file_response(
+        ledger_workbook(title, headers, rows, **kwargs), filename, "xlsx"
+    )

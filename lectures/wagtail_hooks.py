@@ -6,11 +6,13 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.filters import WagtailFilterSet
-from wagtail.admin.menu import MenuItem
+from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
 from wagtail.admin.widgets import Button
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from lectures import evaluation_admin
+from lectures.evaluation_admin import EvaluationFormViewSet
 from lectures.models import Category, Field, Lecturer
 from lectures.services.permissions import (
     admin_visible_pages_filter,
@@ -111,6 +113,7 @@ def participation_log_actions(actions):
         ("lectures.attendance.marked", _("Attendance marked")),
         ("lectures.attendance.walk_in", _("Walk-in added")),
         ("lectures.roster.closed", _("Roster closed")),
+        ("lectures.evaluation.submitted", _("Evaluated a session")),
     ):
         actions.register_action(action, label, label)
 
@@ -228,3 +231,118 @@ def keep_participation_in_bulk_deletes(request, action_type, objects, action):
     if count:
         return _refuse_deletion(request, count, advice)
     return None
+
+
+# Evaluations ------------------------------------------------------------------
+
+register_snippet(EvaluationFormViewSet)
+
+
+@hooks.register("register_admin_urls")
+def evaluation_urls():
+    return evaluation_admin.urls()
+
+
+@hooks.register("register_admin_menu_item")
+def evaluation_menu_item():
+    return evaluation_admin.menu_item()
+
+
+@hooks.register("build_demo")
+def evaluation_demo(builder):
+    from lectures.demo import evaluations
+
+    evaluations.build(builder)
+
+
+@hooks.register("reset_demo")
+def evaluation_demo_reset():
+    from lectures.demo import evaluations
+
+    evaluations.reset()
+
+
+# 统计 (statistics) ------------------------------------------------------------
+
+
+class StatsMenuItem(MenuItem):
+    """Shown to superusers and to whoever administers part of the network."""
+
+    def is_shown(self, request):
+        from lectures.services.report_query import may_see_reports
+
+        return may_see_reports(request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def stats_menu():
+    """The 统计 submenu. Other apps add their reports with the
+    `register_stats_menu_item` hook (training classes do), so this app never
+    names them."""
+    return SubmenuMenuItem(
+        _("Statistics"),
+        Menu(register_hook_name="register_stats_menu_item"),
+        icon_name="table",
+        name="statistics",
+        order=180,
+    )
+
+
+@hooks.register("register_stats_menu_item")
+def network_report_item():
+    return StatsMenuItem(
+        _("Network"), reverse("lectures_report_network"), icon_name="site", order=100
+    )
+
+
+@hooks.register("register_stats_menu_item")
+def lecturer_report_item():
+    return StatsMenuItem(
+        _("Lecturers"),
+        reverse("lectures_report_lecturers"),
+        icon_name="user",
+        order=200,
+    )
+
+
+@hooks.register("register_stats_menu_item")
+def trainee_report_item():
+    return StatsMenuItem(
+        _("Trainees' study hours"),
+        reverse("lectures_report_trainees"),
+        icon_name="time",
+        order=400,
+    )
+
+
+@hooks.register("register_admin_urls")
+def report_urls():
+    from lectures.views.reports.network import NetworkReportView
+    from lectures.views.reports.people import LecturerReportView, TraineeReportView
+
+    return [
+        path(
+            "reports/network/",
+            NetworkReportView.as_view(),
+            name="lectures_report_network",
+        ),
+        path(
+            "reports/lecturers/",
+            LecturerReportView.as_view(),
+            name="lectures_report_lecturers",
+        ),
+        path(
+            "reports/trainees/",
+            TraineeReportView.as_view(),
+            name="lectures_report_trainees",
+        ),
+    ]
+
+
+@hooks.register("construct_homepage_panels")
+def stats_dashboard_panel(request, panels):
+    from lectures.services.report_query import may_see_reports
+    from lectures.views.reports.dashboard import StatsPanel
+
+    if may_see_reports(request.user):
+        panels.append(StatsPanel())

@@ -179,6 +179,54 @@ def fresh(objects: dict) -> dict:
     }
 
 
+# Evaluations ------------------------------------------------------------------
+
+
+def ended_session(parent, *, hours_ago: float = 1, **kwargs):
+    """A session that ended `hours_ago` hours ago (two hours long)."""
+    from lectures.models import SessionStatus
+
+    end = timezone.now().replace(microsecond=0) - timedelta(hours=hours_ago)
+    kwargs.setdefault("status", SessionStatus.HELD)
+    return SessionFactory(
+        parent=parent, start=end - timedelta(hours=2), end=end, **kwargs
+    )
+
+
+def attended(session, *users, status="present"):
+    """Mark the users as having attended (present, or the status given)."""
+    from lectures.models import Attendance, CheckInMethod
+
+    for user in users:
+        Attendance.objects.create(
+            session=session,
+            user=user,
+            status=status,
+            method=CheckInMethod.ROSTER,
+            checked_in_at=session.start,
+        )
+    return users
+
+
+def make_form(name: str, *weights: int, scale: int = 4, **kwargs):
+    """An evaluation table with one indicator per weight (指标1, 指标2, …)."""
+    from lectures.models import EvaluationForm, EvaluationIndicator
+
+    form = EvaluationForm.objects.create(name=name, scale=scale, **kwargs)
+    EvaluationIndicator.objects.bulk_create(
+        EvaluationIndicator(form=form, name=f"指标{n + 1}", weight=w, sort_order=n)
+        for n, w in enumerate(weights)
+    )
+    return form
+
+
+def answer(form, *levels: int) -> dict[int, int]:
+    """Ratings for a table's indicators, in their order."""
+    indicators = list(form.indicators.order_by("sort_order"))
+    pairs = zip(indicators, levels, strict=False)
+    return {indicator.pk: level for indicator, level in pairs}
+
+
 # Training classes (courses) --------------------------------------------------
 
 

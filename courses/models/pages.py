@@ -78,12 +78,13 @@ class ClassQuerySet(PageQuerySet):
         return self
 
     def open_for_enrolment(self, now: datetime | None = None) -> "ClassQuerySet":
+        """Classes whose enrolment window holds `now`, as `enrolment_open` says:
+        it closes at `enrol_closes`, else when the first day begins."""
         now = now or timezone.now()
-        return (
-            self.filter(start_date__gte=timezone.localdate(now))
-            .exclude(enrol_opens__gt=now)
-            .exclude(enrol_closes__lte=now)
+        closes_later = models.Q(enrol_closes__gt=now) | models.Q(
+            enrol_closes__isnull=True, start_date__gt=timezone.localdate(now)
         )
+        return self.filter(closes_later).exclude(enrol_opens__gt=now)
 
 
 ClassManager = PageManager.from_queryset(ClassQuerySet)

@@ -13,9 +13,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.log_actions import log
 
-from courses.models import ClassPage, Enrolment, LeaveRequest, LeaveStatus
+from courses.models import (
+    ClassPage,
+    Enrolment,
+    EnrolmentStatus,
+    LeaveRequest,
+    LeaveStatus,
+)
 from courses.services.lessons import lessons_of
-from lectures.models import AttendanceStatus, SessionPage
+from lectures.models import Attendance, AttendanceStatus, SessionPage
 from lectures.services import roster
 from lectures.services.errors import ServiceError
 
@@ -56,11 +62,14 @@ def request_leave(
             "reason_long",
             _("Keep the reason within %(n)d characters.") % {"n": MAX_REASON},
         )
-    if (
-        not Enrolment.objects.enrolled()
-        .filter(class_page=class_page, user=user)
-        .exists()
-    ):
+    # His enrolment row is the lock: two requests for one lesson at once
+    # queue here instead of racing each other to the unique constraint.
+    enrolment = (
+        Enrolment.objects.select_for_update()
+        .filter(class_page=class_page, user=user, status=EnrolmentStatus.ENROLLED)
+        .first()
+    )
+    if enrolment is None:
         raise LeaveError("not_enrolled", _("Only enrolled trainees can ask for leave."))
     if now >= lesson.end:
         raise LeaveError("over", _("This lesson is over."))
@@ -107,7 +116,13 @@ def decide(
     leave.response = (response or "").strip()[:200]
     leave.decided_at, leave.decided_by = now, by
     leave.save()
-    if approve:
+    came = (
+        Attendance.objects.attended()
+        .filter(session=leave.lesson, user_id=leave.user_id)
+        .exists()
+    )
+    # He came after all: his attendance stands, it is what happened.
+    if approve and not came:
         roster.mark(
             leave.lesson,
             leave.user_id,

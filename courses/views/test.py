@@ -21,11 +21,17 @@ PREFIX = "q-"
 
 
 def posted_answers(data) -> dict[str, list[str]]:
-    return {
-        key[len(PREFIX) :]: [value for value in data.getlist(key) if value]
-        for key in data
-        if key.startswith(PREFIX)
-    }
+    """Each question's chosen options; a question the page showed (`asked`)
+    with nothing ticked is posted as no answer, so unticking is kept too."""
+    answers = {question_id: [] for question_id in data.getlist("asked") if question_id}
+    answers.update(
+        {
+            key[len(PREFIX) :]: [value for value in data.getlist(key) if value]
+            for key in data
+            if key.startswith(PREFIX)
+        }
+    )
+    return answers
 
 
 def _questions_in_order(class_page, attempt: Attempt) -> list[dict]:

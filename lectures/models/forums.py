@@ -17,6 +17,7 @@ from wagtail.models import Page, PageManager, get_page_models
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
+from lectures.models.evaluations import EvaluationFormHost
 from lectures.models.hosts import SessionHost
 
 
@@ -59,7 +60,7 @@ class ForumPageForm(WagtailAdminPageForm):
             field.choices = [c for c in UnitKind.choices if c[0] in allowed]
 
 
-class ForumPage(SessionHost, Page):
+class ForumPage(EvaluationFormHost, SessionHost, Page):
     """Fields and behaviour common to every tier; not creatable itself."""
 
     level = models.CharField(
@@ -122,6 +123,7 @@ class ForumPage(SessionHost, Page):
             ],
             heading=_("Contact"),
         ),
+        FieldPanel("evaluation_form"),
     ]
     search_fields = Page.search_fields + [
         index.SearchField("unit_name"),

@@ -365,6 +365,10 @@ class SessionPage(RoutablePageMixin, Page):
         return self.status == SessionStatus.CANCELLED
 
     @property
+    def has_ended(self) -> bool:
+        return self.end <= timezone.now()
+
+    @property
     def has_record(self) -> bool:
         return self.status == SessionStatus.HELD
 
@@ -396,6 +400,9 @@ class SessionPage(RoutablePageMixin, Page):
             "my_position": waiting_position(mine) if mine else None,
             "registration_url": self.get_url(request) + "register/",
             "cancel_url": self.get_url(request) + "cancel/",
+            "evaluation_url": self.get_url(request) + "evaluate/"
+            if self.has_ended and not self.is_cancelled
+            else None,
         }
 
     @path("register/", name="register")
@@ -427,6 +434,12 @@ class SessionPage(RoutablePageMixin, Page):
         from lectures.views.checkin import screen_status
 
         return screen_status(request, self)
+
+    @path("evaluate/", name="evaluate")
+    def evaluate_route(self, request):
+        from lectures.views.evaluate import evaluate
+
+        return evaluate(request, self)
 
     def serve_event_ics(self, request):
         """`<session URL>event.ics`."""

@@ -2,7 +2,7 @@
 
 from decimal import Decimal
 
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
@@ -20,7 +20,14 @@ class ParticipationSettings(BaseSiteSetting):
         help_text=_("How many study hours (学时) each cadre should earn a year"),
     )
 
-    panels = [FieldPanel("yearly_hours_quota")]
+    evaluation_window_days = models.PositiveSmallIntegerField(
+        _("days to evaluate a session"),
+        default=7,
+        validators=[MinValueValidator(1), MaxValueValidator(90)],
+        help_text=_("How long after its end a session may be evaluated"),
+    )
+
+    panels = [FieldPanel("yearly_hours_quota"), FieldPanel("evaluation_window_days")]
 
     class Meta:
         verbose_name = _("participation settings")

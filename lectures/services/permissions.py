@@ -29,7 +29,10 @@ MEDIA_PERMISSIONS = (
     ("wagtaildocs", "choose_document"),
 )
 # Rows are scoped to the subtree by the views; these only open the lists.
+# Opens the evaluation results; each sees only his own sessions' or subtree's.
+RESULTS_PERMISSION = ("lectures", "view_sessionevaluation")
 ORGANISER_MODEL_PERMISSIONS = (
+    RESULTS_PERMISSION,
     ("lectures", "view_registration"),
     ("lectures", "view_attendance"),
 )
@@ -43,6 +46,9 @@ DISTRICT_MODEL_PERMISSIONS = (
     ("lectures", "change_category"),
     ("lectures", "add_traineeprofile"),
     ("lectures", "change_traineeprofile"),
+    ("lectures", "add_evaluationform"),
+    ("lectures", "change_evaluationform"),
+    ("lectures", "view_evaluationform"),
 )
 
 
@@ -87,6 +93,7 @@ def provision_forum_groups(forum: ForumPage) -> None:
         group.permissions.add(*admin_access)
         _grant_media(group)
     admins.permissions.add(*_permissions(ORGANISER_MODEL_PERMISSIONS))
+    lecturers.permissions.add(*_permissions([RESULTS_PERMISSION]))
     if forum.level == "district":
         admins.permissions.add(*_permissions(DISTRICT_MODEL_PERMISSIONS))
 

@@ -17,24 +17,33 @@ from lectures.models import (
     RegistrationStatus,
     SessionPage,
 )
+from lectures.services.evaluations import awaiting_evaluation
 
 CALENDAR_SALT = "lectures.personal-calendar"
 HISTORY_SHOWN = 50
 
 
-def year_hours(user, year: int) -> Decimal:
-    """Study hours credited this calendar year: sessions attended (present or late)."""
+def year_attendance(year: int):
+    """Attendance that earns study hours in a calendar year: present or late
+    at a session starting that year (Asia/Shanghai)."""
     start = day_start(timezone.datetime(year, 1, 1).date())
     end = day_start(timezone.datetime(year + 1, 1, 1).date())
+    return Attendance.objects.attended().filter(
+        session__start__gte=start, session__start__lt=end
+    )
+
+
+def year_hours(user, year: int) -> Decimal:
+    """Study hours credited this calendar year: sessions attended (present or late)."""
     total = (
-        Attendance.objects.attended()
-        .filter(user=user, session__start__gte=start, session__start__lt=end)
+        year_attendance(year)
+        .filter(user=user)
         .aggregate(hours=Sum("session__study_hours"))["hours"]
     )
     return total or Decimal("0")
 
 
-def overview(user, quota: Decimal) -> dict:
+def overview(user, quota: Decimal, evaluation_days: int = 7) -> dict:
     now = timezone.now()
     ahead = (
         Registration.objects.waiting()
@@ -63,6 +72,7 @@ def overview(user, quota: Decimal) -> dict:
     return {
         "upcoming": upcoming,
         "history": history,
+        "to_evaluate": list(awaiting_evaluation(user, days=evaluation_days, now=now)),
         "hours": hours,
         "quota": quota,
         "hours_short": max(quota - hours, Decimal("0")),

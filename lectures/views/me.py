@@ -17,8 +17,12 @@ from lectures.views.calendars import calendar_response
 
 @login_required
 def me(request):
-    quota = ParticipationSettings.for_request(request).yearly_hours_quota
-    context = trainee_page.overview(request.user, quota)
+    settings = ParticipationSettings.for_request(request)
+    context = trainee_page.overview(
+        request.user,
+        settings.yearly_hours_quota,
+        evaluation_days=settings.evaluation_window_days,
+    )
     context["calendar_url"] = request.build_absolute_uri(
         reverse("lectures:my_calendar", args=[context.pop("calendar_token")])
     )

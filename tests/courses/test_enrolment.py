@@ -20,7 +20,7 @@ from courses.services.enrolment import (
 )
 from courses.services.roster_import import RosterImportError, read_lines, resolve
 from lectures.models import Registration, RegistrationStatus
-from lectures.services.registration import RegistrationError, register
+from lectures.services.registration import RegistrationError, cancel, register
 from tests.courses.helpers import now_minute
 from tests.factories import ClassFactory, SessionFactory, UserFactory
 
@@ -31,6 +31,10 @@ def statuses(class_page) -> dict[int, str]:
     return dict(
         Enrolment.objects.filter(class_page=class_page).values_list("user_id", "status")
     )
+
+
+def said(response) -> list[str]:
+    return [str(m) for m in get_messages(response.wsgi_request)]
 
 
 def lesson_registrations(user) -> dict[int, str]:
@@ -386,8 +390,21 @@ def test_a_lesson_cannot_be_registered_for_directly(client, class_page):
     response = client.post(lesson.url + "register/")
     assert response.status_code == 302
     assert not Registration.objects.exists()
-    said = [str(m) for m in get_messages(response.wsgi_request)]
-    assert said == ["这是培训班的课次，请报名该培训班。"]
+    assert said(response) == ["这是培训班的课次，请报名该培训班。"]
+
+
+def test_a_lesson_seat_cannot_be_cancelled_on_its_own(client, class_page):
+    lesson = SessionFactory(parent=class_page)
+    user = UserFactory()
+    enrol(class_page, user)
+    with pytest.raises(RegistrationError) as error:
+        cancel(lesson, user)
+    assert error.value.code == "lesson"
+    client.force_login(user)
+    response = client.post(lesson.url + "cancel/")
+    assert response.status_code == 302
+    assert said(response) == ["这是培训班的课次，如不能参加请向培训班请假。"]
+    assert lesson_registrations(user) == {lesson.pk: RegistrationStatus.CONFIRMED}
 
 
 # Over HTTP -----------------------------------------------------------------

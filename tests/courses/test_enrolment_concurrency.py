@@ -4,7 +4,6 @@ from collections import Counter
 from datetime import timedelta
 
 import pytest
-from django.conf import settings
 
 from courses.models import Attempt, Enrolment
 from courses.services.assessment import AssessmentError, start_attempt
@@ -120,17 +119,6 @@ def test_starting_the_test_many_times_at_once_opens_one_attempt(index, district)
     assert set(got) <= {only, "busy"}
 
 
-ON_POSTGRESQL = "postgresql" in settings.DATABASES["default"]["ENGINE"]
-
-
-# SQLite serialises writers, so only PostgreSQL shows the race.
-@pytest.mark.xfail(
-    ON_POSTGRESQL,
-    strict=True,
-    reason="BUG: request_leave locks no row before inserting, so on PostgreSQL "
-    "concurrent requests for one lesson hit the unique constraint: IntegrityError "
-    "(a 500) instead of the 'already asked' refusal",
-)
 def test_leave_asked_many_times_at_once_is_one_request(index, district):
     from courses.models import LeaveRequest
     from courses.services.leave import LeaveError, request_leave

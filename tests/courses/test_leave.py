@@ -224,12 +224,6 @@ def test_leave_needs_a_login(client, class_page, lesson):
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: approving leave after the trainee checked in overwrites his "
-    "'present' mark with 'on leave' (roster.mark), so a real attendance, its "
-    "person-time and study hours are lost",
-)
 def test_approving_leave_does_not_undo_a_check_in(
     class_page, lesson, enrolled, district_admin
 ):

@@ -181,14 +181,6 @@ def test_the_class_feed_publishes_every_lesson(client, class_page):
     )
 
 
-OPEN_FILTER_BUG = (
-    "BUG: ClassQuerySet.open_for_enrolment goes by the first day's date, not "
-    "by the enrolment window the service uses (enrol_closes, else midnight of "
-    "the first day), so ?status=open disagrees with the class page"
-)
-
-
-@pytest.mark.xfail(strict=True, reason=OPEN_FILTER_BUG)
 def test_a_class_starting_today_is_not_listed_as_open(client, index):
     """Enrolment closes when the class begins (midnight of its first day)."""
     today = timezone.localdate()
@@ -199,7 +191,6 @@ def test_a_class_starting_today_is_not_listed_as_open(client, index):
     assert "今天开班" not in listed(client, "?status=open")
 
 
-@pytest.mark.xfail(strict=True, reason=OPEN_FILTER_BUG)
 def test_a_begun_class_still_taking_enrolments_is_listed_as_open(client, index):
     today = timezone.localdate()
     late = ClassFactory(

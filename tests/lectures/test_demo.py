@@ -193,3 +193,22 @@ def test_the_privacy_scan_would_see_a_leak(demo):
     page = f"<p>签到：{profile.real_name}（{profile.mobile}）</p>"
     found = privacy_scan.leaks(page, privacy_scan.secrets())
     assert found >= {profile.real_name, profile.mobile}
+
+
+@pytest.mark.django_db
+def test_demo_has_evaluations_waiting_and_results_to_show(demo):
+    from django.contrib.auth import get_user_model
+
+    from lectures.models import EvaluationReceipt
+    from lectures.services import evaluation_results as results
+    from lectures.services.evaluations import awaiting_evaluation
+
+    users = get_user_model().objects
+    assert awaiting_evaluation(users.get(username="demo_trainee"), days=7).exists()
+    lecturer = users.get(username="demo_lecturer")
+    assert results.shown(results.visible_sessions(lecturer)).count() >= 3
+    everything = SessionPage.objects.all()
+    assert EvaluationReceipt.objects.count() == results.responses(everything)
+    summary = results.summary(everything)
+    assert 0.5 < summary.responses / summary.attendees < 0.95
+    assert 70 < summary.satisfaction < 97

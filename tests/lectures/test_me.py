@@ -77,8 +77,10 @@ def test_me_costs_the_same_queries_for_one_or_many(client, tree, count):
     client.get("/me/")
     with CaptureQueriesContext(connection) as queries:
         response = client.get("/me/")
-    assert len(queries) == 12
+    assert len(queries) == 13
     assert [r.position for r in response.context["upcoming"]] == [1] * count
+    # Attended 1 … count days ago: those within the 7-day window await him.
+    assert len(response.context["to_evaluate"]) == min(count, 7)
 
 
 def test_the_calendar_link_works_without_login_and_dies_on_reset(client, tree):

@@ -1,0 +1,1 @@
+"""Report presentation shared by the admin pages and `lecture_stats`."""

@@ -1,0 +1,226 @@
+"""The network report: the totals of a selection and its breakdowns.
+
+By month, by tier, by forum (the children of the selected forum, each with
+everything below it, plus the forum's own sessions), by field and by
+category. Every breakdown is one grouped query over the same annotated
+sessions as the totals, so each table adds up to the totals by construction;
+the number of queries does not depend on the data.
+"""
+
+from dataclasses import asdict, dataclass, field
+from datetime import date
+
+from django.db.models import Exists, F, OuterRef
+from django.db.models.functions import Substr, TruncMonth
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from lectures.models import (
+    Category,
+    DistrictForumPage,
+    Field,
+    ForumLevel,
+    ForumPage,
+)
+from lectures.services.report_query import ReportQuery
+from lectures.services.stats import (
+    Figures,
+    NetworkStats,
+    first_day,
+    grouped_figures,
+    held_in,
+    level_key,
+    summary,
+)
+
+#: Forums listed as not reporting on the page; the spreadsheet lists them all.
+NOT_REPORTING_SHOWN = 100
+
+
+@dataclass
+class Row(Figures):
+    """One line of a breakdown: its label and figures."""
+
+    key: str = ""
+    label: str = ""
+    #: Forum rows: the forum to drill down into, and its tier.
+    slug: str = ""
+    level: str = ""
+
+    @property
+    def not_reporting(self) -> bool:
+        return not self.sessions_held
+
+    def as_dict(self) -> dict:
+        data = super().as_dict()
+        if not self.slug:
+            data.pop("slug")
+            data.pop("level")
+        return data
+
+
+def _row(figures: Figures | None, **labels) -> Row:
+    return Row(**(asdict(figures) if figures else {}), **labels)
+
+
+def month_key(prefix: str):
+    return TruncMonth(f"{prefix}start")
+
+
+def _month_label(value) -> str:
+    if hasattr(value, "tzinfo") and timezone.is_aware(value):
+        value = timezone.localtime(value)
+    return f"{value.year}-{value.month:02d}"
+
+
+def months(query: ReportQuery, start: date) -> list[Row]:
+    """Every month of the period, with zeros where nothing happened."""
+    found = {
+        _month_label(key): value
+        for key, value in grouped_figures(query.sessions(), month_key).items()
+    }
+    rows = []
+    year, month = start.year, start.month
+    last = query.last_day
+    while (year, month) <= (last.year, last.month):
+        label = f"{year}-{month:02d}"
+        rows.append(_row(found.get(label), key=label, label=label))
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return rows
+
+
+def tiers(found: dict) -> list[Row]:
+    return [
+        _row(found.get(level), key=level, label=str(label))
+        for level, label in ForumLevel.choices
+    ]
+
+
+def forum_root(query: ReportQuery) -> ForumPage | None:
+    """The forum whose children the drill-down lists: the selected one, or the
+    district forum."""
+    if query.forum is not None:
+        return query.forum
+    return DistrictForumPage.objects.live().order_by("path").first()
+
+
+def forums(query: ReportQuery, root: ForumPage | None) -> list[Row]:
+    """Each child forum of `root` with everything below it, then `root`'s own
+    sessions (and any below a child that is no longer published)."""
+    if root is None:
+        return []
+    length = len(root.path) + ForumPage.steplen
+
+    def key(prefix: str):
+        return Substr(f"{prefix}path", 1, length)
+
+    found = grouped_figures(query.sessions(), key)
+    children = list(
+        ForumPage.objects.live()
+        .child_of(root)
+        .order_by("path")
+        .values_list("path", "slug", "title", "level")
+    )
+    rows = [
+        _row(found.pop(path, None), key=slug, label=title, slug=slug, level=level)
+        for path, slug, title, level in children
+    ]
+    own = Figures()
+    for figures in found.values():  # the root's own sessions, and strays
+        own += figures
+    rows.append(
+        _row(
+            own,
+            key=root.slug,
+            label=_("%(forum)s (its own sessions)") % {"forum": root.title},
+        )
+    )
+    return rows
+
+
+def _classified(query: ReportQuery, model) -> list[Row]:
+    """Rows by field or category, in the list's order; unclassified last."""
+    name = model._meta.model_name
+
+    def key(prefix: str):
+        return F(f"{prefix}{name}__slug")
+
+    found = grouped_figures(query.sessions(), key)
+    rows = [
+        _row(found.pop(slug), key=slug, label=title)
+        for slug, title in model.objects.values_list("slug", "name")
+        if slug in found
+    ]
+    if found:  # sessions without one
+        rows.append(
+            _row(sum(found.values(), Figures()), key="", label=_("Unclassified"))
+        )
+    return rows
+
+
+def not_reporting(query: ReportQuery, limit: int | None = NOT_REPORTING_SHOWN):
+    """Forums of the selection that held no session of it in the period."""
+    forums = (
+        query.forums()
+        .exclude(Exists(held_in(query).filter(forum=OuterRef("pk"))))
+        .order_by("path")
+        .values("title", "slug", "level", "unit_name")
+    )
+    return list(forums if limit is None else forums[:limit])
+
+
+@dataclass
+class NetworkReport:
+    query: ReportQuery
+    stats: NetworkStats
+    months: list[Row] = field(default_factory=list)
+    tiers: list[Row] = field(default_factory=list)
+    forums: list[Row] = field(default_factory=list)
+    forum_root: ForumPage | None = None
+    fields: list[Row] = field(default_factory=list)
+    categories: list[Row] = field(default_factory=list)
+    not_reporting: list[dict] = field(default_factory=list)
+
+    @property
+    def not_reporting_total(self) -> int:
+        return sum(self.stats.forums_not_reporting.values())
+
+    def breakdowns(self) -> dict[str, list[Row]]:
+        return {
+            "month": self.months,
+            "level": self.tiers,
+            "forum": self.forums,
+            "field": self.fields,
+            "category": self.categories,
+        }
+
+    def as_dict(self) -> dict:
+        """What `lecture_stats --format json` prints."""
+        data = self.stats.as_dict()
+        data["breakdowns"] = {
+            name: [row.as_dict() for row in rows]
+            for name, rows in self.breakdowns().items()
+        }
+        data["not_reporting"] = self.not_reporting
+        return data
+
+
+def network_report(
+    query: ReportQuery, *, not_reporting_limit: int | None = NOT_REPORTING_SHOWN
+) -> NetworkReport:
+    """The totals and every breakdown of a selection, in a fixed number of queries."""
+    start = first_day(query)
+    by_tier = grouped_figures(query.sessions(), level_key)
+    stats = summary(query, start=start, tiers=by_tier)
+    root = forum_root(query)
+    return NetworkReport(
+        query=query,
+        stats=stats,
+        months=months(query, start),
+        tiers=tiers(by_tier),
+        forums=forums(query, root),
+        forum_root=root,
+        fields=_classified(query, Field),
+        categories=_classified(query, Category),
+        not_reporting=not_reporting(query, not_reporting_limit),
+    )

@@ -1,0 +1,55 @@
+"""The admin home's 统计 panel: the viewer's subtree at a glance."""
+
+from django.db.models import Exists, OuterRef
+from django.urls import reverse
+from django.utils import timezone
+from wagtail.admin.ui.components import Component
+from wagtail.models import WorkflowState
+
+from lectures.models import SessionPage
+from lectures.services.network_report import not_reporting
+from lectures.services.report_query import ReportQuery, ScopeError, default_scope
+from lectures.services.stats import held_in, summary
+
+WAITING_SHOWN = 5
+SILENT_SHOWN = 10
+
+
+def waiting_for_approval(forum):
+    """Sessions below `forum` (all when None) in an approval workflow."""
+    sessions = SessionPage.objects.filter(
+        _workflow_states__status=WorkflowState.STATUS_IN_PROGRESS
+    )
+    if forum is not None:
+        sessions = sessions.in_subtree(forum)
+    return sessions.order_by("start").distinct()
+
+
+class StatsPanel(Component):
+    name = "lecture_stats"
+    order = 50
+    template_name = "lectures/admin/reports/dashboard_panel.html"
+
+    def get_context_data(self, parent_context):
+        request = parent_context["request"]
+        try:
+            scope = default_scope(request.user)
+        except ScopeError:
+            return {"scope_error": True}
+        today = timezone.localdate()
+        year = summary(ReportQuery(start=today.replace(month=1, day=1), forum=scope))
+        month = ReportQuery(start=today.replace(day=1), forum=scope)
+        silent = month.forums().exclude(
+            Exists(held_in(month).filter(forum=OuterRef("pk")))
+        )
+        waiting = waiting_for_approval(scope)
+        return {
+            "scope": scope,
+            "year": today.year,
+            "stats": year,
+            "waiting": list(waiting.specific()[:WAITING_SHOWN]),
+            "waiting_count": waiting.count(),
+            "silent": not_reporting(month, SILENT_SHOWN),
+            "silent_count": silent.count(),
+            "report_url": reverse("lectures_report_network"),
+        }
