@@ -21,9 +21,8 @@ approval, and a live session with one registered and checked-in trainee;
 every forum that can have forums below it (the district and the 小讲坛) has a
 founding proposed below it and a training class with its organisers' pages.
 
-To add a capability (reading evaluations, exporting a report, enrolling in a
-class), write its action below, register it in `FORUM_ACTIONS` or
-`SITE_ACTIONS`, and give its row in `EXPECTED`.
+To add a capability, write its action below, register it in `FORUM_ACTIONS`
+or `SITE_ACTIONS`, and give its row in `EXPECTED`.
 """
 
 import csv
@@ -314,6 +313,25 @@ def enrol_in_class(client, forum, world):
     return Enrolment.objects.filter(class_page=class_page).exists()
 
 
+def read_evaluations(client, forum, world):
+    session = world["objects"][forum]["live"]
+    url = reverse("lectures_evaluation_session", args=[session.pk])
+    return let_through(client.get(url))
+
+
+def _report(client, forum, world, url_name: str) -> bool:
+    params = {"forum": world["tree"][forum].slug, "export": "csv"}
+    return let_through(client.get(reverse(url_name), params))
+
+
+def export_network_report(client, forum, world):
+    return _report(client, forum, world, "lectures_report_network")
+
+
+def export_study_hours(client, forum, world):
+    return _report(client, forum, world, "lectures_report_trainees")
+
+
 FORUM_ACTIONS: dict[str, Callable] = {
     "view a draft in the admin": view_draft,
     "view a draft on the site": public_draft,
@@ -331,6 +349,9 @@ FORUM_ACTIONS: dict[str, Callable] = {
     "manage a class": manage_class,
     "export a class's completion": export_class_completion,
     "enrol in a class": enrol_in_class,
+    "read a session's evaluations": read_evaluations,
+    "export the network report": export_network_report,
+    "export trainees' study hours": export_study_hours,
 }
 
 
@@ -424,6 +445,12 @@ EXPECTED: dict[str, dict[str, set[str] | bool]] = {
     "enrol in a class": {
         role: NOWHERE if role == "anonymous" else set(PARENTS) for role in ROLES
     },
+    # Evaluations: the forum's administrators and above, and the lecturer
+    # who gave the session (anonymously, see test_evaluations_anonymity).
+    "read a session's evaluations": administrators(lecturer={"town"}),
+    # Reports are refused by name outside one's subtree, never widened.
+    "export the network report": administrators(),
+    "export trainees' study hours": administrators(),
     "read another trainee's /me/": dict.fromkeys(ROLES, False),
     "read another trainee's calendar": dict.fromkeys(ROLES, False),
     "open the admin": {role: role not in ("anonymous", "trainee") for role in ROLES},
@@ -470,7 +497,7 @@ def test_the_table_covers_every_cell():
     assert set(EXPECTED) == set(FORUM_ACTIONS) | set(SITE_ACTIONS)
     for action, row in EXPECTED.items():
         assert set(row) == set(ROLES), action
-    assert MATRIX_SIZE == (12 * 7 + 4 * 4) * 7 + 5 * 7  # 735 cells
+    assert MATRIX_SIZE == (15 * 7 + 4 * 4) * 7 + 5 * 7  # 882 cells
 
 
 @pytest.mark.parametrize("role", ROLES)
