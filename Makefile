@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 WEB_CONCURRENCY ?= 4
 export DJANGO_SETTINGS_MODULE ?= training_site.settings.dev
 
-.PHONY: run serve setup install test test-fast lint bench messages clean
+.PHONY: run serve setup install test test-fast lint bench messages clean backup restore
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -45,6 +45,15 @@ test: install lint
 bench: install
 	$(PY) bench/run.py
 	$(PY) bench/rush.py
+
+# Back up the database (SQLite online backup, or pg_dump when DATABASE_URL is
+# PostgreSQL) to backups/, or to FILE=…; restore one with FILE=….
+backup: install
+	$(PY) manage.py backup $(if $(FILE),--output $(FILE))
+
+restore: install
+	@test -n "$(FILE)" || { echo "usage: make restore FILE=backups/jiangtan-….sqlite3"; exit 2; }
+	$(PY) manage.py restore --yes $(FILE)
 
 # Regenerate the translation catalogues after changing strings.
 messages: install

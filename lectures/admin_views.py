@@ -1,7 +1,8 @@
 """Registrations and attendance in the admin: filterable lists with xlsx/csv export.
 
 Each organiser sees the rows of the sessions in the forums he administers,
-and nothing else; rows are made by the services, never edited here.
+and nothing else; rows are made by the services, never added, edited or
+deleted here — by superusers neither.
 """
 
 import django_filters
@@ -10,6 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.views.generic import IndexView
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.permissions import register_permission_policy
 
 from lectures.models import Attendance, AttendanceStatus, Registration
 from lectures.models import RegistrationStatus as RStatus
@@ -59,6 +62,19 @@ class AttendanceFilterSet(ParticipationFilterSet):
     class Meta:
         model = Attendance
         fields = ["session", "title", "status"]
+
+
+class ReadOnlyPolicy(ModelPermissionPolicy):
+    """Participation is kept by the services (with their rules and log):
+    the admin may list and export it, never add, change or delete a row."""
+
+    WRITES = frozenset({"add", "change", "delete"})
+
+    def user_has_permission(self, user, action):
+        return action not in self.WRITES and super().user_has_permission(user, action)
+
+    def user_has_any_permission(self, user, actions):
+        return any(self.user_has_permission(user, action) for action in actions)
 
 
 class ParticipationViewSet(ModelViewSet):
@@ -118,3 +134,7 @@ class AttendanceViewSet(ParticipationViewSet):
     export_filename = "attendance"
     ordering = ["-session__start"]
     form_fields = ["status", "leave_reason"]
+
+
+register_permission_policy(Registration, ReadOnlyPolicy(Registration))
+register_permission_policy(Attendance, ReadOnlyPolicy(Attendance))

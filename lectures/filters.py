@@ -68,6 +68,8 @@ class ForumChoiceField(forms.CharField):
         value = super().to_python(value)
         if not value:
             return None
+        # Before the database sees it: PostgreSQL refuses a NUL character.
+        self.run_validators(value)
         forum = ForumPage.objects.live().filter(slug=value).first()
         if forum is None:
             raise forms.ValidationError(

@@ -176,6 +176,63 @@ def roster_header_button(page, user, view_name=None, next_url=None):
     yield from _roster_button(page, user, priority=50)
 
 
+# Participation is never hard-deleted (see lectures.services.retention) ------
+
+
+def _refuse_deletion(request, count: int, advice: str):
+    from django.shortcuts import redirect
+    from wagtail.admin import messages
+
+    messages.error(
+        request,
+        _("Not deleted: %(n)d participation records depend on it. %(advice)s")
+        % {"n": count, "advice": advice},
+    )
+    return redirect(request.GET.get("next") or "wagtailadmin_home")
+
+
+PAGE_ADVICE = _("Mark the session cancelled or unpublish the page instead.")
+USER_ADVICE = _("Deactivate the account instead.")
+
+
+@hooks.register("before_delete_page")
+def keep_pages_with_participation(request, page):
+    from lectures.services.retention import pages_with_descendants, records_in_the_way
+
+    count = records_in_the_way(pages_with_descendants([page]))
+    if count:
+        return _refuse_deletion(request, count, PAGE_ADVICE)
+
+
+@hooks.register("before_delete_user")
+def keep_users_with_participation(request, user):
+    from lectures.services.retention import records_in_the_way
+
+    count = records_in_the_way([user])
+    if count:
+        return _refuse_deletion(request, count, USER_ADVICE)
+
+
+@hooks.register("before_bulk_action")
+def keep_participation_in_bulk_deletes(request, action_type, objects, action):
+    from django.contrib.auth import get_user_model
+    from wagtail.models import Page
+
+    from lectures.services.retention import pages_with_descendants, records_in_the_way
+
+    if action_type != "delete" or not objects:
+        return None
+    if isinstance(objects[0], Page):
+        count, advice = records_in_the_way(pages_with_descendants(objects)), PAGE_ADVICE
+    elif isinstance(objects[0], get_user_model()):
+        count, advice = records_in_the_way(objects), USER_ADVICE
+    else:
+        return None
+    if count:
+        return _refuse_deletion(request, count, advice)
+    return None
+
+
 # Evaluations ------------------------------------------------------------------
 
 register_snippet(EvaluationFormViewSet)

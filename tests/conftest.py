@@ -11,6 +11,8 @@ exactly as in production.
 
 import pytest
 from django.db import transaction
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from tests.factories import (
     TOWN,
@@ -121,3 +123,18 @@ def login(client):
         return client
 
     return as_user
+
+
+# Property-based tests (hypothesis): no deadline (a request to a real
+# database takes what it takes), no example database written into the tree;
+# each test sets its own max_examples, kept small enough for `make test`.
+hypothesis_settings.register_profile(
+    "suite",
+    deadline=None,
+    database=None,
+    suppress_health_check=[
+        HealthCheck.function_scoped_fixture,
+        HealthCheck.too_slow,
+    ],
+)
+hypothesis_settings.load_profile("suite")

@@ -10,6 +10,8 @@ from wagtail.documents import urls as wagtaildocs_urls
 from training_site import views
 from training_site.api import api_router
 
+handler500 = "training_site.views.server_error"
+
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("admin/", include(wagtailadmin_urls)),

@@ -104,22 +104,39 @@ def _wrong_code_keys(session: SessionPage, user) -> tuple[str, str]:
 
 
 def verify_code(session: SessionPage, user, code: str, now: datetime) -> None:
+    """Check a typed code; wrong ones are counted, per trainee and per session.
+
+    The counters are read and written with the session row locked, so guesses
+    sent in parallel are counted one after another: each sees the ones before
+    it, and no burst of requests gets more guesses than the limit.
+    """
+    with transaction.atomic():
+        SessionPage.objects.select_for_update().filter(pk=session.pk).exists()
+        verdict = _count_guess(session, user, code, now)
+    if verdict == "too_many":
+        raise CheckInError(
+            "too_many",
+            _("Too many wrong codes. Ask the organiser or scan the QR code."),
+        )
+    if verdict == "wrong_code":
+        raise CheckInError("wrong_code", _("That code is not right, or has expired."))
+
+
+def _count_guess(session: SessionPage, user, code: str, now: datetime) -> str:
     cache = caches["counters"]
     user_key, session_key = _wrong_code_keys(session, user)
     if (cache.get(user_key) or 0) >= MAX_WRONG_CODES_PER_USER or (
         cache.get(session_key) or 0
     ) >= MAX_WRONG_CODES_PER_SESSION:
-        raise CheckInError(
-            "too_many",
-            _("Too many wrong codes. Ask the organiser or scan the QR code."),
-        )
+        return "too_many"
     slot = _slot(now)
     valid = {code_for(session, s) for s in (slot, slot - 1)}
-    if (code or "").strip() not in valid:
-        for key in (user_key, session_key):
-            cache.add(key, 0, WRONG_CODE_WINDOW)
-            cache.incr(key)
-        raise CheckInError("wrong_code", _("That code is not right, or has expired."))
+    if (code or "").strip() in valid:
+        return "right"
+    for key in (user_key, session_key):
+        cache.add(key, 0, WRONG_CODE_WINDOW)
+        cache.incr(key)
+    return "wrong_code"
 
 
 def check_window(session: SessionPage, now: datetime) -> None:
@@ -161,17 +178,21 @@ def check_in(
     )
     try:
         with transaction.atomic():
-            attendance, created = Attendance.objects.get_or_create(
+            # Locked, so of two check-ins of one person at once only the
+            # first records (and logs) the time; the second finds it done.
+            attendance, created = Attendance.objects.select_for_update().get_or_create(
                 session=session,
                 user=user,
                 defaults={"status": status, "method": method, "checked_in_at": now},
             )
-            if not created and attendance.checked_in_at is None:
+            if not created:
+                if attendance.checked_in_at is not None:
+                    return attendance
                 attendance.status, attendance.method = status, method
                 attendance.checked_in_at = now
                 attendance.save()
+            log(instance=attendance, action=LOG_ACTION, user=user)
     except IntegrityError:
-        # Two check-ins of one person at the same instant: the other won.
+        # Two first check-ins at the same instant: the other one won.
         return Attendance.objects.get(session=session, user=user)
-    log(instance=attendance, action=LOG_ACTION, user=user)
     return attendance

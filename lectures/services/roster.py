@@ -144,6 +144,10 @@ def close(session: SessionPage, *, by) -> int:
         for user_id in missing
     ]
     Attendance.objects.bulk_create(rows, ignore_conflicts=True)
+    for attendance in Attendance.objects.filter(
+        session=session, user_id__in=[row.user_id for row in rows]
+    ):
+        log(instance=attendance, action=MARK_ACTION, user=by)
     log(instance=session, action="lectures.roster.closed", user=by)
     return len(rows)
 
@@ -204,9 +208,14 @@ def _bulk_lines(text: str | None, upload) -> list[tuple[int, list[str]]]:
             for n, line in enumerate(lines, start=1)
             if line.strip()
         ]
-    from lectures.services.trainee_import import read_rows
+    from lectures.services.trainee_import import CONTROL_CHARACTERS, read_rows
 
-    rows = read_rows(upload.name, upload.read())
+    # No control characters (a NUL fails PostgreSQL's lookups): a sheet
+    # that holds them is still read, without them.
+    rows = [
+        [CONTROL_CHARACTERS.sub("", cell) for cell in row]
+        for row in read_rows(upload.name, upload.read())
+    ]
     header_names = {"姓名", "手机号码", "手机号", "Name", "Mobile"}
     index = next(
         (i for i, row in enumerate(rows) if header_names & {c.strip() for c in row}),

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.validators import UnicodeUsernameValidator
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
@@ -21,6 +23,8 @@ from lectures.models import ForumPage, TraineeProfile
 
 MAX_ROWS = 20_000
 MOBILE = re.compile(r"^1\d{10}$")
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+USERNAME_VALIDATOR = UnicodeUsernameValidator()
 
 # Column → the headers it may appear under (Chinese first, as organisers write).
 COLUMNS = {
@@ -121,6 +125,48 @@ def _forums_by_name(names: set[str]) -> dict[str, ForumPage]:
     return index
 
 
+def _has_control_characters(record: dict[str, str]) -> bool:
+    return any(CONTROL_CHARACTERS.search(value) for value in record.values())
+
+
+def _username_problems(record, taken: set[str], seen: dict[str, int], line: int):
+    """The account name: the one given, else the mobile; valid, free, once.
+
+    A mobile's own problems (malformed, repeated, a trainee's already) are
+    reported with the mobile; here only that an account, not a trainee, has
+    it as its name already.
+    """
+    given = record["username"]
+    if not given:
+        mobile = record["mobile"]
+        if MOBILE.match(mobile) and mobile in taken:
+            return [
+                _("an account is already called %(mobile)s; give a user name")
+                % {"mobile": mobile}
+            ]
+        return []
+    problems = []
+    try:
+        USERNAME_VALIDATOR(given)
+        valid = len(given) <= 150
+    except ValidationError:
+        valid = False
+    if not valid:
+        problems.append(
+            _("user name “%(name)s”: letters, digits and @.+-_ only, at most 150")
+            % {"name": given[:50]}
+        )
+    if given in taken:
+        problems.append(_("user name “%(name)s” is taken") % {"name": given[:50]})
+    elif given in seen:
+        problems.append(
+            _("user name “%(name)s” is repeated from line %(line)d")
+            % {"name": given[:50], "line": seen[given]}
+        )
+    seen.setdefault(given, line)
+    return problems
+
+
 def import_trainees(
     name: str, content: bytes, *, initial_password: str | None = None
 ) -> ImportReport:
@@ -141,9 +187,12 @@ def import_trainees(
         records.append((line, {key: cell(row, key) for key in COLUMNS}))
 
     report = ImportReport()
-    forums = _forums_by_name({r["unit"] for _line, r in records if r["unit"]})
-    mobiles = [r["mobile"] for _line, r in records]
-    usernames = [r["username"] or r["mobile"] for _line, r in records]
+    # Rows with control characters are refused below; PostgreSQL cannot even
+    # look up a value with a NUL in it, so they are left out of the lookups.
+    printable = [r for _line, r in records if not _has_control_characters(r)]
+    forums = _forums_by_name({r["unit"] for r in printable if r["unit"]})
+    mobiles = [r["mobile"] for r in printable]
+    usernames = [r["username"] or r["mobile"] for r in printable]
     User = get_user_model()
     taken_mobiles = set(
         TraineeProfile.objects.filter(mobile__in=mobiles).values_list(
@@ -154,6 +203,7 @@ def import_trainees(
         User.objects.filter(username__in=usernames).values_list("username", flat=True)
     )
     seen_mobiles: dict[str, int] = {}
+    seen_usernames: dict[str, int] = {}
     for line, record in records:
         problems = []
         if not record["real_name"]:
@@ -181,11 +231,12 @@ def import_trainees(
             )
         if not record["unit"] and not record["other_unit"]:
             problems.append(_("the unit is missing"))
-        username = record["username"] or mobile
-        if record["username"] and username in taken_usernames:
-            problems.append(
-                _("user name “%(name)s” is taken") % {"name": username[:50]}
+        if mobile not in taken_mobiles:
+            problems += _username_problems(
+                record, taken_usernames, seen_usernames, line
             )
+        if _has_control_characters(record):
+            problems.append(_("the row contains control characters"))
         for key, limit in (("position", 100), ("rank", 50), ("other_unit", 100)):
             if len(record[key]) > limit:
                 problems.append(

@@ -12,6 +12,8 @@ import pytest
 
 # Playwright's sync API keeps an event loop in a greenlet; the ORM calls the
 # tests make between browser steps are still plain synchronous code.
+# The site's Content-Security-Policy forbids eval, which `page.wait_for_function`
+# with a string uses: wait with `expect(locator)` instead.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium")

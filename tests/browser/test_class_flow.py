@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from courses.models import (
     Attempt,
@@ -80,7 +81,7 @@ def test_a_trainee_enrols_and_takes_the_test(page, open_class, shot):
     page.get_by_label("所在镇（街道）").check()
     # The page saves each answer as it is chosen: the server has it before
     # the trainee submits.
-    page.wait_for_function("document.getElementById('save-state').textContent === '✓'")
+    expect(page.locator("#save-state")).to_have_text("✓")
     attempt = Attempt.objects.get(user=trainee)
     assert [a for a in attempt.answers.values() if a] != []
     page.get_by_label("错误").check()

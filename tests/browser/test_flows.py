@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from lectures.models import SessionPage, VillageForumPage
 from tests.factories import SessionFactory
@@ -25,7 +26,7 @@ def fill_title(page, title: str):
     """Type a title and wait for Wagtail's script to derive the slug from it."""
     page.fill("#id_title", title)
     page.locator("#id_title").blur()
-    page.wait_for_function("document.querySelector('#id_slug').value !== ''")
+    expect(page.locator("#id_slug")).not_to_have_value("")
 
 
 def open_actions(page):
@@ -163,8 +164,30 @@ def test_the_check_in_screen_counts_without_reload(page, network, shot):
         method=CheckInMethod.QR,
         token=current_credentials(session).token,
     )
-    page.wait_for_function(
-        "document.querySelector('[data-field=\"checked_in\"]').textContent === '1'",
-        timeout=15_000,
-    )
+    expect(counter).to_have_text("1", timeout=15_000)
     shot(page, "screen")
+
+
+def test_an_administrator_exports_a_report(page, network, shot):
+    """The town's administrator opens the network report of his subtree, sees
+    its charts and downloads a table as a spreadsheet."""
+    import io
+
+    from openpyxl import load_workbook
+
+    from lectures.models import SessionStatus
+
+    network["session"].status = SessionStatus.HELD
+    network["session"].start = timezone.now() - timedelta(days=2)
+    network["session"].end = network["session"].start + timedelta(hours=2)
+    network["session"].save()
+    login(page, "town_admin", PASSWORD)
+    page.goto("/admin/reports/network/")
+    expect(page.locator("canvas[data-stats-chart=months]")).to_be_visible()
+    shot(page, "report")
+    with page.expect_download() as download:
+        page.locator("#table-forum").get_by_text("下载 XLSX").click()
+    book = load_workbook(io.BytesIO(download.value.path().read_bytes()))
+    cells = {str(c.value) for row in book.active.iter_rows() for c in row if c.value}
+    assert any("城关镇" in cell for cell in cells)
+    assert not any("青山镇" in cell for cell in cells)  # not his subtree

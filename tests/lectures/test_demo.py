@@ -1,10 +1,12 @@
-"""The demo network has the seed's figures, and `lecture_stats` reports them."""
+"""The demo network has the seed's figures, `lecture_stats` reports them, and
+its public pages name no trainee."""
 
 import json
 from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.test import Client
 
 from lectures.demo.builder import DemoBuilder
 from lectures.models import (
@@ -17,6 +19,7 @@ from lectures.models import (
     TraineeProfile,
 )
 from lectures.services.stats import person_times
+from tests import privacy_scan
 
 
 @pytest.fixture(scope="module")
@@ -169,6 +172,27 @@ def test_the_demo_trainee_has_a_history_and_open_registrations(demo, client):
     assert response.context["hours"] > 0
     assert len(response.context["history"]) >= 10
     assert len(response.context["upcoming"]) >= 1
+
+
+# Privacy: the demo's public face names no trainee ----------------------------
+
+
+@pytest.mark.django_db
+def test_no_trainee_is_named_on_any_public_page(demo):
+    """3,000 trainees with registrations, rosters and check-ins: the public
+    pages, feeds and API answers show none of their names or mobiles."""
+    found = privacy_scan.scan(Client())
+    assert len(found) >= 650  # the crawl got round the site
+    assert any(url.startswith("/api/v2/pages/?type=lectures.Session") for url in found)
+    assert {url: names for url, names in found.items() if names} == {}
+
+
+@pytest.mark.django_db
+def test_the_privacy_scan_would_see_a_leak(demo):
+    profile = TraineeProfile.objects.order_by("pk").first()
+    page = f"<p>签到：{profile.real_name}（{profile.mobile}）</p>"
+    found = privacy_scan.leaks(page, privacy_scan.secrets())
+    assert found >= {profile.real_name, profile.mobile}
 
 
 @pytest.mark.django_db

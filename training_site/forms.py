@@ -1,0 +1,59 @@
+"""Uploads are what they claim to be.
+
+Images: Wagtail opens every image and refuses what is not one, or is larger
+than WAGTAILIMAGES_MAX_UPLOAD_SIZE / _MAX_IMAGE_PIXELS. Documents are only
+checked for their extension there; this form also looks at the first bytes,
+so a renamed executable or web page is not offered for download as a .pdf.
+"""
+
+from pathlib import Path
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from wagtail.documents.forms import BaseDocumentForm
+
+OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Word/Excel/PowerPoint 97–2003
+ZIP = b"PK\x03\x04"  # the Office Open XML formats
+SIGNATURES = {
+    "pdf": (b"%PDF-",),
+    "doc": (OLE,),
+    "xls": (OLE,),
+    "ppt": (OLE,),
+    "docx": (ZIP,),
+    "xlsx": (ZIP,),
+    "pptx": (ZIP,),
+}
+
+
+def looks_like(extension: str, head: bytes) -> bool:
+    if extension == "txt":
+        try:
+            head.decode("utf-8")
+        except UnicodeDecodeError as error:
+            # A multi-byte character cut at the end of the sample is fine.
+            if error.start < len(head) - 4:
+                try:
+                    head.decode("gb18030")
+                except UnicodeDecodeError:
+                    return False
+        return b"\x00" not in head
+    return head.startswith(SIGNATURES.get(extension, (head[:1] or b"-",)))
+
+
+class DocumentForm(BaseDocumentForm):
+    def clean_file(self):
+        upload = self.cleaned_data.get("file")
+        if not upload or "file" not in self.changed_data:
+            return upload
+        extension = Path(upload.name).suffix.lower().lstrip(".")
+        position = upload.tell()
+        upload.seek(0)
+        head = upload.read(2048)
+        upload.seek(position)
+        if not looks_like(extension, head):
+            raise forms.ValidationError(
+                _("This file is not a real .%(extension)s document."),
+                code="file_content",
+                params={"extension": extension},
+            )
+        return upload
