@@ -22,6 +22,7 @@ from wagtail import hooks
 
 from lectures.demo import data
 from lectures.demo.pages import PageBatch, bulk_add_objects
+from lectures.demo.rows import insert_rows
 from lectures.models import (
     Attendance,
     AttendanceStatus,
@@ -99,8 +100,10 @@ class DemoBuilder:
         self.today = timezone.localdate(self.now)
         self.summary = DemoSummary()
         self._slug_counter = 0
-        self.registrations: list[Registration] = []
-        self.attendances: list[Attendance] = []
+        # (session, user, status, confirmed_at) and (session, user, status,
+        # method, checked_in_at, leave_reason), written by _flush().
+        self.registrations: list[tuple] = []
+        self.attendances: list[tuple] = []
         self.pages = PageBatch()
         self._numbers: dict[int, int] = {}
 
@@ -133,8 +136,24 @@ class DemoBuilder:
     def _flush(self) -> None:
         """Write pending pages, then the participation rows that refer to them."""
         self.pages.flush()
-        Registration.objects.bulk_create(self.registrations, batch_size=2000)
-        Attendance.objects.bulk_create(self.attendances, batch_size=2000)
+        insert_rows(
+            Registration,
+            ["session_id", "user_id", "status", "confirmed_at", "created_at"],
+            [(s.pk, u.pk, st, at, self.now) for s, u, st, at in self.registrations],
+        )
+        insert_rows(
+            Attendance,
+            [
+                "session_id",
+                "user_id",
+                "status",
+                "method",
+                "checked_in_at",
+                "leave_reason",
+                "updated_at",
+            ],
+            [(s.pk, u.pk, *rest, self.now) for s, u, *rest in self.attendances],
+        )
         self.registrations, self.attendances = [], []
 
     # Network -----------------------------------------------------------------
@@ -253,14 +272,7 @@ class DemoBuilder:
         return users
 
     def _confirm(self, session: SessionPage, user, at: datetime) -> None:
-        self.registrations.append(
-            Registration(
-                session=session,
-                user=user,
-                status=RegistrationStatus.CONFIRMED,
-                confirmed_at=at,
-            )
-        )
+        self.registrations.append((session, user, RegistrationStatus.CONFIRMED, at))
 
     def _roster(self, session: SessionPage, headcount: int) -> None:
         """Registrations and attendance for a held session that kept a roster."""
@@ -276,18 +288,9 @@ class DemoBuilder:
                     (AttendanceStatus.ON_LEAVE, AttendanceStatus.ABSENT)
                 )
                 arrived = None
-            self.attendances.append(
-                Attendance(
-                    session=session,
-                    user=user,
-                    status=status,
-                    method=CheckInMethod.QR if arrived else CheckInMethod.ROSTER,
-                    checked_in_at=arrived,
-                    leave_reason="工作冲突"
-                    if status == AttendanceStatus.ON_LEAVE
-                    else "",
-                )
-            )
+            method = CheckInMethod.QR if arrived else CheckInMethod.ROSTER
+            reason = "工作冲突" if status == AttendanceStatus.ON_LEAVE else ""
+            self.attendances.append((session, user, status, method, arrived, reason))
 
     # Sessions ----------------------------------------------------------------
 
@@ -437,13 +440,15 @@ class DemoBuilder:
         self.summary.person_times += len(attended)
         for session in attended:
             self._confirm(session, trainee, session.start - timedelta(days=2))
+            arrived = session.start - timedelta(minutes=5)
             self.attendances.append(
-                Attendance(
-                    session=session,
-                    user=trainee,
-                    status=AttendanceStatus.PRESENT,
-                    method=CheckInMethod.QR,
-                    checked_in_at=session.start - timedelta(minutes=5),
+                (
+                    session,
+                    trainee,
+                    AttendanceStatus.PRESENT,
+                    CheckInMethod.QR,
+                    arrived,
+                    "",
                 )
             )
         open_now = [

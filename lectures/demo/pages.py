@@ -6,8 +6,9 @@ the reference index, signals). The demo at 100× adds 66,000 pages, so here
 the treebeard paths are computed by hand, every table of each page's model is
 inserted in bulk, and then what save() and the post_save receivers would
 have done is done in bulk too: the creation log entry, the search index, the
-reference index, and the forum groups (`provision_groups`). The result passes `Page.fix_tree` unchanged
-(tested in tests/lectures/test_demo_bulk.py).
+reference index, and the forum groups (`provision_groups`). The result is
+what `add_child` makes, and `fixtree` finds nothing to mend (tested in
+tests/lectures/test_demo_bulk.py).
 
 Only fresh pages without revisions (`live` as given) are supported: that is
 what `add_child` makes, and what the demo needs.
@@ -59,21 +60,20 @@ class PageBatch:
         pages, self.pending = self.pending, []
         if not pages:
             return pages
-        Page.objects.bulk_create(pages, batch_size=500)
         by_model: dict[type, list[Page]] = defaultdict(list)
         for page in pages:
             by_model[type(page)].append(page)
+        references = {model: _references(objs) for model, objs in by_model.items()}
+        Page.objects.bulk_create(pages, batch_size=500)
         for model, objs in by_model.items():
             _insert_descendant_tables(model, objs)
             _insert_parental_m2m(model, objs)
             _index_for_search(model, objs)
-            _index_references(objs)
+            _index_references(model, objs, references[model])
         _log_creation(pages)
         parents = [p for p in self._parents.values() if p.pk is not None]
         Page.objects.bulk_update(parents, ["numchild"], batch_size=500)
-        self._parents = {
-            path: p for path, p in self._parents.items() if p.pk is None
-        }
+        self._parents = {path: p for path, p in self._parents.items() if p.pk is None}
         forums = [page for page in pages if isinstance(page, ForumPage)]
         if forums:
             provision_groups(forums)
@@ -108,7 +108,9 @@ def _insert_parental_m2m(model, objs: list) -> None:
         for obj in objs:
             pending = getattr(obj, "_cluster_related_objects", {})
             for related in pending.pop(field.name, ()):
-                rows.append(through(**{f"{source}_id": obj.pk, f"{target}_id": related.pk}))
+                rows.append(
+                    through(**{f"{source}_id": obj.pk, f"{target}_id": related.pk})
+                )
         through.objects.bulk_create(rows, batch_size=2000)
 
 
@@ -140,11 +142,22 @@ def _index_for_search(model, objs: list) -> None:
         backend.add_bulk(model, objs)
 
 
-def _index_references(objs: list) -> None:
-    """What `update_reference_index_on_save` records, for many objects at once."""
+def _references(objs: list) -> list[list[tuple]]:
+    """Outbound references of each object, found before it is saved.
+
+    Wagtail's own extraction, so the rows are what `save()` would write;
+    unsaved, a ClusterableModel's child relations are read from memory, not
+    queried once per object (fresh objects have none).
+    """
     if not objs or not ReferenceIndex.is_indexed(type(objs[0])):
+        return []
+    return [set(ReferenceIndex._extract_references_from_object(obj)) for obj in objs]
+
+
+def _index_references(model, objs: list, references: list) -> None:
+    """What `update_reference_index_on_save` records, for many objects at once."""
+    if not references:
         return
-    model = type(objs[0])
     content_type = ContentType.objects.get_for_model(model, for_concrete_model=False)
     base = ([model] + model._meta.get_parent_list())[-1]
     base_content_type = ContentType.objects.get_for_model(
@@ -161,19 +174,17 @@ def _index_references(objs: list) -> None:
             content_path=content_path,
             content_path_hash=ReferenceIndex._get_content_path_hash(content_path),
         )
-        for obj in objs
-        # Wagtail's own extraction, so the rows are what a save() would write.
-        for to_content_type_id, to_object_id, model_path, content_path in set(
-            ReferenceIndex._extract_references_from_object(obj)
-        )
+        for obj, found in zip(objs, references, strict=True)
+        for to_content_type_id, to_object_id, model_path, content_path in found
     ]
     ReferenceIndex.objects.bulk_create(rows, batch_size=2000, ignore_conflicts=True)
 
 
 def bulk_add_objects(model: type[models.Model], objs: list) -> list:
     """Non-page objects with ParentalManyToMany fields (lecturers), indexed."""
+    references = _references(objs)
     model.objects.bulk_create(objs, batch_size=2000)
     _insert_parental_m2m(model, objs)
     _index_for_search(model, objs)
-    _index_references(objs)
+    _index_references(model, objs, references)
     return objs
