@@ -41,6 +41,7 @@ from lectures.models import (
     VillageForumPage,
 )
 from training_site.models import HomePage
+from training_site.page_cache import invalidate_public_pages
 
 DEMO_USERNAMES = (
     "demo_admin",
@@ -126,6 +127,9 @@ class DemoBuilder:
         # through the `build_demo` hook, so this module never imports them.
         for extend in hooks.get_hooks("build_demo"):
             extend(self)
+        self._flush()
+        # Bulk inserts send no signals: forget what public pages showed.
+        invalidate_public_pages()
         self.summary.forums = {
             "district": 1,
             "unit": len(self.units),

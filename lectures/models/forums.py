@@ -17,6 +17,8 @@ from wagtail.models import Page, PageManager
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
+from training_site.page_cache import PublicPageMixin
+
 
 class ForumLevel(models.TextChoices):
     DISTRICT = "district", _("District forum")
@@ -57,7 +59,7 @@ class ForumPageForm(WagtailAdminPageForm):
             field.choices = [c for c in UnitKind.choices if c[0] in allowed]
 
 
-class ForumPage(Page):
+class ForumPage(PublicPageMixin, Page):
     """Fields and behaviour common to every tier; not creatable itself."""
 
     level = models.CharField(

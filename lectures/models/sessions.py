@@ -24,6 +24,8 @@ from wagtail.models import Orderable, Page, PageManager
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
+from training_site.page_cache import PublicPageMixin
+
 
 class SessionStatus(models.TextChoices):
     SCHEDULED = "scheduled", _("Scheduled")
@@ -92,7 +94,7 @@ class LecturersField(serializers.Field):
         ]
 
 
-class SessionPage(RoutablePageMixin, Page):
+class SessionPage(PublicPageMixin, RoutablePageMixin, Page):
     """One session; under a forum now, under a training class later."""
 
     number = models.PositiveIntegerField(

@@ -10,6 +10,7 @@ from wagtail.models import Page, Site
 from lectures.calendars import build_calendar
 from lectures.filters import ScheduleFilter
 from lectures.models import SessionPage
+from training_site.page_cache import public_page
 
 # A feed without a start date carries this much history and everything ahead:
 # calendar clients poll feeds often, and years of past sessions help nobody.
@@ -28,6 +29,7 @@ def _recent_and_ahead(sessions):
     return sessions.filter(end__gte=since)
 
 
+@public_page
 def schedule_ics(request):
     filterset = ScheduleFilter(
         request.GET, queryset=SessionPage.objects.live().for_listing()
@@ -40,6 +42,7 @@ def schedule_ics(request):
     return calendar_response(body, "schedule.ics")
 
 
+@public_page
 def forum_feed(request, forum):
     sessions = _recent_and_ahead(
         SessionPage.objects.live().in_subtree(forum).for_listing()
@@ -49,6 +52,7 @@ def forum_feed(request, forum):
     )
 
 
+@public_page
 def session_event(request, session):
     return calendar_response(
         build_calendar([session], session.title, request), f"session-{session.pk}.ics"

@@ -10,6 +10,9 @@ STORAGES = {
 }
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 WAGTAILADMIN_BASE_URL = "http://testserver"
+# Off, so query counts measure the pages themselves; the page cache's own
+# tests turn it on.
+PAGE_CACHE_SECONDS = 0
 # Serve static files straight from the apps: tests run without collectstatic.
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
