@@ -6,9 +6,10 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page
 
 from training_site.page_cache import PublicPageMixin
+from training_site.routing import OneQueryRoutingMixin
 
 
-class HomePage(PublicPageMixin, Page):
+class HomePage(OneQueryRoutingMixin, PublicPageMixin, Page):
     """The network at a glance; parent of the district forum."""
 
     introduction = RichTextField(_("introduction"), blank=True)
