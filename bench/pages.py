@@ -14,19 +14,15 @@ PAGES = [
     ("/healthz", None, "'/healthz'"),
     ("/", None, "'/'"),
     ("/schedule/", None, "'/schedule/'"),
-    (
-        "/schedule/ filtered",
-        None,
-        "'/schedule/?level=unit&forum=' + first('lectures.UnitForumPage').slug",
-    ),
-    ("district forum", None, "first('lectures.DistrictForumPage').url"),
-    ("town forum", None, "first('lectures.UnitForumPage').url"),
-    ("village forum", None, "first('lectures.VillageForumPage').url"),
-    ("session", None, "first('lectures.SessionPage').url"),
+    ("/schedule/ filtered", None, "'/schedule/?level=unit&forum=' + busy('unit').slug"),
+    ("district forum", None, "busy('district').url"),
+    ("town forum", None, "busy('unit').url"),
+    ("village forum", None, "busy('village').url"),
+    ("session", None, "upcoming_session().url"),
     ("lecturer", None, "url('lectures:lecturer_detail', first_lecturer())"),
     ("/schedule.ics", None, "'/schedule.ics'"),
     ("forum feed.ics", None, "first('lectures.DistrictForumPage').url + 'feed.ics'"),
-    ("event.ics", None, "first('lectures.SessionPage').url + 'event.ics'"),
+    ("event.ics", None, "upcoming_session().url + 'event.ics'"),
     ("/classes/", None, "'/classes/'"),
     ("class page", None, "first('courses.ClassPage').url"),
     ("/me/", "demo_trainee", "'/me/'"),
@@ -50,6 +46,23 @@ def url(name, *args):
         except Exception:
             pass
     raise LookupError(name)
+def busy(level):
+    # A forum whose every list has something in it (upcoming sessions of its
+    # own, held ones below, sub-forums), so that counts compare like with
+    # like at every scale: an empty list skips its prefetch queries.
+    from lectures.models import ForumPage, SessionPage
+    for forum in ForumPage.objects.live().filter(level=level).order_by('path'):
+        sessions = SessionPage.objects.live()
+        if (sessions.upcoming().filter(forum=forum).exists()
+                and sessions.in_subtree(forum).held().exists()
+                and (level == 'village'
+                     or forum.get_children().live().type(ForumPage).exists())):
+            return forum
+    raise LookupError(level)
+def upcoming_session():
+    from lectures.models import SessionPage
+    return (SessionPage.objects.live().upcoming().filter(status='scheduled')
+            .order_by('path').first())
 def first_lecturer():
     return Lecturer.objects.order_by('pk').values_list('pk', flat=True).first()
 out = {}
