@@ -5,3 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class CoursesConfig(AppConfig):
     name = "courses"
     verbose_name = _("Training classes")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from courses import signals  # noqa: F401

@@ -13,13 +13,13 @@ from wagtail.admin.viewsets.model import ModelViewSet
 
 from lectures.models import Attendance, AttendanceStatus, Registration
 from lectures.models import RegistrationStatus as RStatus
-from lectures.services.permissions import administered_forums
+from lectures.services.permissions import administered_paths
 
 
 def in_users_subtree(queryset, user):
     if user.is_superuser:
         return queryset
-    paths = administered_forums(user).values_list("path", flat=True)
+    paths = administered_paths(user)
     query = Q(pk__in=[])
     for path in paths:
         query |= Q(session__path__startswith=path)

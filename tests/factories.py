@@ -4,12 +4,14 @@ Page factories take the parent page as `parent` and create through
 `parent.add_child`, the way Wagtail builds its tree.
 """
 
+import uuid
 from datetime import timedelta
 
 import factory
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from courses.models import ClassPage
 from lectures.models import (
     Category,
     DistrictForumPage,
@@ -17,6 +19,7 @@ from lectures.models import (
     Lecturer,
     SessionPage,
     SessionStatus,
+    TraineeProfile,
     UnitForumPage,
     VillageForumPage,
 )
@@ -173,4 +176,66 @@ def fresh(objects: dict) -> dict:
     """
     return {
         name: type(obj)._default_manager.get(pk=obj.pk) for name, obj in objects.items()
+    }
+
+
+# Training classes (courses) --------------------------------------------------
+
+
+class ClassFactory(PageFactory):
+    """A training class; lessons are `SessionFactory(parent=the class)`."""
+
+    class Meta:
+        model = ClassPage
+
+    title = factory.Sequence(lambda n: f"培训班{n}")
+    slug = factory.Sequence(lambda n: f"class-{n}")
+    class_type = "business"
+    organiser = "区委组织部"
+    start_date = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=10))
+    end_date = factory.LazyAttribute(lambda page: page.start_date + timedelta(days=2))
+    venue = "区委党校"
+
+
+class TraineeProfileFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TraineeProfile
+
+    user = factory.SubFactory(UserFactory)
+    real_name = factory.Sequence(lambda n: f"学员{n}")
+    unit_name = "城关镇政府"
+    mobile = factory.Sequence(lambda n: f"139{n:08d}")
+
+
+def question_id(n: int) -> str:
+    return str(uuid.UUID(int=n + 1, version=4))
+
+
+def choice_question(qid: str, kind: str, text: str, options, **extra) -> dict:
+    """A choice question's stream data: options as (id, text, correct)."""
+    return {
+        "type": kind,
+        "id": qid,
+        "value": {
+            "text": text,
+            "explanation": extra.get("explanation", ""),
+            "points": extra.get("points", 1),
+            "options": [
+                {"type": "item", "id": oid, "value": {"text": label, "correct": ok}}
+                for oid, label, ok in options
+            ],
+        },
+    }
+
+
+def true_false_question(qid: str, text: str, answer: str, **extra) -> dict:
+    return {
+        "type": "true_false",
+        "id": qid,
+        "value": {
+            "text": text,
+            "explanation": extra.get("explanation", ""),
+            "points": extra.get("points", 1),
+            "answer": answer,
+        },
     }

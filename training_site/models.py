@@ -17,7 +17,7 @@ class HomePage(OneQueryRoutingMixin, PublicPageMixin, Page):
     content_panels = Page.content_panels + [FieldPanel("introduction")]
 
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types = ["lectures.DistrictForumPage"]
+    subpage_types = ["lectures.DistrictForumPage", "courses.TrainingIndexPage"]
     max_count = 1
 
     class Meta:

@@ -36,6 +36,7 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
+    path("", include("courses.urls")),
     path("", include("lectures.urls")),
 ]
 

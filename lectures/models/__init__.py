@@ -6,6 +6,7 @@ from .forums import (
     UnitKind,
     VillageForumPage,
 )
+from .hosts import SessionHost, SessionKind
 from .lecturers import Lecturer
 from .participation import (
     Attendance,
@@ -38,6 +39,8 @@ __all__ = [
     "RegistrationStatus",
     "SessionMaterial",
     "SessionPage",
+    "SessionHost",
+    "SessionKind",
     "SessionPhoto",
     "SessionStatus",
     "TraineeProfile",

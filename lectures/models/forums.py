@@ -13,10 +13,11 @@ from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.api import APIField
 from wagtail.fields import RichTextField
-from wagtail.models import Page, PageManager
+from wagtail.models import Page, PageManager, get_page_models
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
+from lectures.models.hosts import SessionHost
 from training_site.page_cache import PublicPageMixin
 
 
@@ -59,7 +60,7 @@ class ForumPageForm(WagtailAdminPageForm):
             field.choices = [c for c in UnitKind.choices if c[0] in allowed]
 
 
-class ForumPage(PublicPageMixin, Page):
+class ForumPage(PublicPageMixin, SessionHost, Page):
     """Fields and behaviour common to every tier; not creatable itself."""
 
     level = models.CharField(
@@ -140,6 +141,21 @@ class ForumPage(PublicPageMixin, Page):
         verbose_name = _("forum")
         verbose_name_plural = _("forums")
         indexes = [models.Index(fields=["level"])]
+
+    @classmethod
+    def clean_subpage_models(cls):
+        """The tier's own children, plus page types of other apps that name
+        this tier as their parent (a unit's own training class), so that this
+        app never has to name them."""
+        own = super().clean_subpage_models()
+        guests = [
+            model
+            for model in get_page_models()
+            if model not in own
+            and getattr(model, "parent_page_types", None) is not None
+            and cls in model.clean_parent_page_models()
+        ]
+        return own + guests
 
     def clean(self):
         super().clean()

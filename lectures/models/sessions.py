@@ -20,10 +20,11 @@ from wagtail.admin.panels import (
 from wagtail.api import APIField
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
-from wagtail.models import Orderable, Page, PageManager
+from wagtail.models import Orderable, Page, PageManager, get_page_models
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
+from lectures.models.hosts import SessionHost, SessionKind
 from training_site.page_cache import PublicPageMixin
 
 
@@ -47,6 +48,13 @@ class SessionQuerySet(PageQuerySet):
     def upcoming(self, now: datetime | None = None) -> "SessionQuerySet":
         now = now or timezone.now()
         return self.filter(end__gte=now).exclude(status=SessionStatus.HELD)
+
+    def lectures(self) -> "SessionQuerySet":
+        """The forum network's own sessions, without training-class lessons."""
+        return self.filter(kind=SessionKind.LECTURE)
+
+    def lessons(self) -> "SessionQuerySet":
+        return self.filter(kind=SessionKind.LESSON)
 
     def held(self) -> "SessionQuerySet":
         return self.filter(status=SessionStatus.HELD)
@@ -182,17 +190,20 @@ class SessionPage(PublicPageMixin, RoutablePageMixin, Page):
         help_text=_("How many took part, for sessions without a roster"),
     )
     ical_sequence = models.PositiveIntegerField(default=0, editable=False)
+    kind = models.CharField(
+        _("kind"),
+        max_length=10,
+        choices=SessionKind.choices,
+        default=SessionKind.LECTURE,
+        editable=False,
+        help_text=_("Set from where the session sits: a forum or a training class"),
+    )
 
     objects = SessionManager()
 
     # A copy is a new session: its forum and 第N期 follow where it lands.
     exclude_fields_in_copy = ["number", "forum", "ical_sequence"]
 
-    parent_page_types = [
-        "lectures.DistrictForumPage",
-        "lectures.UnitForumPage",
-        "lectures.VillageForumPage",
-    ]
     subpage_types: list[str] = []
     template = "lectures/session_page.html"
 
@@ -266,6 +277,15 @@ class SessionPage(PublicPageMixin, RoutablePageMixin, Page):
             ),
         ]
 
+    @classmethod
+    def clean_parent_page_models(cls):
+        """Any creatable page type that holds sessions (see `SessionHost`)."""
+        return [
+            model
+            for model in get_page_models()
+            if issubclass(model, SessionHost) and model.is_creatable
+        ]
+
     # iCalendar clients only take an update when SEQUENCE rises, so any
     # change to what a calendar shows raises it.
     CALENDAR_FIELDS = ("title", "start", "end", "venue", "status")
@@ -302,9 +322,16 @@ class SessionPage(PublicPageMixin, RoutablePageMixin, Page):
     def _attach_to_forum(self):
         from lectures.services.numbering import assign_number, nearest_forum
 
+        if self.pk is None and self.path and self.depth and self.depth > 1:
+            self.kind = self.get_parent().specific_class.session_kind
         if self.forum_id is None and self.path:
             self.forum = nearest_forum(self.path)
-        if self.number is None and self.forum_id is not None:
+        # 第N期 counts a forum's own lectures; class lessons are not numbered.
+        if (
+            self.number is None
+            and self.forum_id is not None
+            and self.kind == SessionKind.LECTURE
+        ):
             assign_number(self)
 
     def _raise_sequence_if_changed(self):
@@ -329,6 +356,10 @@ class SessionPage(PublicPageMixin, RoutablePageMixin, Page):
     @property
     def registration_closes_at(self):
         return self.registration_closes or self.start
+
+    @property
+    def is_lesson(self) -> bool:
+        return self.kind == SessionKind.LESSON
 
     @property
     def is_cancelled(self) -> bool:

@@ -23,7 +23,7 @@ def forum_counts(forums=None) -> dict[str, int]:
 def network_overview() -> dict:
     from lectures.services.stats import person_times
 
-    sessions = SessionPage.objects.live()
+    sessions = SessionPage.objects.live().lectures()
     return {
         "forum_counts": forum_counts(),
         "levels": ForumLevel,
@@ -39,7 +39,7 @@ def network_overview() -> dict:
 
 
 def forum_overview(forum: ForumPage, request) -> dict:
-    sessions = SessionPage.objects.live().in_subtree(forum)
+    sessions = SessionPage.objects.live().lectures().in_subtree(forum)
     subforums = forum.get_children().live().type(ForumPage).specific()
     records = Paginator(
         sessions.held().for_listing().order_by("-start"), RECORDS_PER_PAGE

@@ -81,9 +81,9 @@ def provision_groups(forums: list[ForumPage]) -> None:
         )
     Group.objects.bulk_create([group for pair in pairs.values() for group in pair])
 
-    admin_perms = _page_permissions(ADMIN_PAGE_PERMISSIONS)
-    add_perms = _page_permissions(("add",))
-    lecturer_perms = _page_permissions(LECTURER_PAGE_PERMISSIONS)
+    admin_perms = page_permissions(ADMIN_PAGE_PERMISSIONS)
+    add_perms = page_permissions(("add",))
+    lecturer_perms = page_permissions(LECTURER_PAGE_PERMISSIONS)
     step = Page.steplen
     parent_forums = {
         f["path"]: f["pk"]
@@ -144,7 +144,7 @@ def provision_groups(forums: list[ForumPage]) -> None:
     )
 
 
-def _page_permissions(types) -> list[Permission]:
+def page_permissions(types) -> list[Permission]:
     return _permissions([("wagtailcore", f"{kind}_page") for kind in types])
 
 
@@ -174,10 +174,28 @@ def administered_forums(user):
     return ForumPage.objects.administered_by(user)
 
 
-def _below_any(forums, *, strict: bool) -> Q:
-    """A Q over pages below any of the given forums (strictly, or including them)."""
+def administered_paths(user) -> list[str]:
+    """Tree paths of the subtrees the user administers, in one query.
+
+    Administering a subtree means one of his groups may publish its top page:
+    a forum's administrators hold their forum; the district's also hold the
+    training index (`/classes/`), which is not below any forum.
+    """
+    if not user.is_authenticated:
+        return []
+    return list(
+        GroupPagePermission.objects.filter(
+            group__user=user, permission__codename="publish_page"
+        )
+        .values_list("page__path", flat=True)
+        .distinct()
+    )
+
+
+def _below_any(paths, *, strict: bool) -> Q:
+    """A Q over pages below any of the given paths (strictly, or including them)."""
     query = Q(pk__in=[])
-    for forum_path in forums.values_list("path", flat=True):
+    for forum_path in paths:
         clause = Q(path__startswith=forum_path)
         if strict:
             clause &= ~Q(path=forum_path)
@@ -189,7 +207,7 @@ def pages_user_can_approve(user):
     """Pages the user may approve: anything strictly below a forum he administers."""
     if user.is_superuser:
         return Page.objects.all()
-    return Page.objects.filter(_below_any(administered_forums(user), strict=True))
+    return Page.objects.filter(_below_any(administered_paths(user), strict=True))
 
 
 def can_approve(user, page: Page) -> bool:
@@ -199,7 +217,7 @@ def can_approve(user, page: Page) -> bool:
         return True
     return any(
         page.path.startswith(path) and page.path != path
-        for path in administered_forums(user).values_list("path", flat=True)
+        for path in administered_paths(user)
     )
 
 
@@ -209,10 +227,7 @@ def can_administer(user, page: Page) -> bool:
         return False
     if user.is_superuser:
         return True
-    return any(
-        page.path.startswith(path)
-        for path in administered_forums(user).values_list("path", flat=True)
-    )
+    return any(page.path.startswith(path) for path in administered_paths(user))
 
 
 def can_create_page(user, parent: Page, page_class) -> bool:
@@ -248,7 +263,7 @@ def admin_visible_pages_filter(user) -> Q | None:
 
     if user.is_superuser:
         return None
-    administered = list(administered_forums(user).values_list("path", flat=True))
+    administered = administered_paths(user)
     lecturing = list(
         ForumPage.objects.filter(lecturer_group__user=user).values_list(
             "path", flat=True

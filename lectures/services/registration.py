@@ -75,6 +75,11 @@ def _locked(session: SessionPage) -> SessionPage:
 
 
 def _check_open(session: SessionPage, now: datetime) -> None:
+    if session.is_lesson:
+        # A lesson's roster follows enrolment in its class.
+        raise RegistrationError(
+            "lesson", _("This is a lesson of a training class: enrol in the class.")
+        )
     if not session.live or session.status != SessionStatus.SCHEDULED:
         raise RegistrationError(
             "not_open", _("This session is not taking registrations.")
@@ -149,6 +154,11 @@ def cancel(session: SessionPage, user, *, now: datetime | None = None) -> Regist
     """Give up a seat (or a place in line); a freed seat goes to the first in line."""
     now = now or timezone.now()
     session = _locked(session)
+    if session.is_lesson:
+        raise RegistrationError(
+            "lesson",
+            _("This is a lesson of a training class: ask the class for leave."),
+        )
     registration = (
         Registration.objects.active().filter(session=session, user=user).first()
     )

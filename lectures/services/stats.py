@@ -95,7 +95,7 @@ def network_stats(
 ) -> NetworkStats:
     """Figures for sessions starting within [start, end] below `forum` (or all)."""
     end = end or timezone.localdate()
-    sessions = SessionPage.objects.live()
+    sessions = SessionPage.objects.live().lectures()
     forums = ForumPage.objects.live().filter(
         Q(founded_on__isnull=True) | Q(founded_on__lte=end)
     )

@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from wagtail import hooks
 
 from lectures.calendars import build_calendar
 from lectures.models import ParticipationSettings
@@ -23,6 +24,10 @@ def me(request):
     )
     context["webcal_url"] = "webcal://" + context["calendar_url"].split("://", 1)[1]
     context["profile"] = getattr(request.user, "trainee", None)
+    # Other parts (training classes) add their own sections to this page.
+    context["panels"] = [
+        panel(request) for panel in hooks.get_hooks("trainee_page_panels")
+    ]
     return render(request, "lectures/me.html", context)
 
 

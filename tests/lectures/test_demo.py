@@ -39,9 +39,9 @@ def test_demo_has_the_seed_network(demo):
         for level in ("district", "unit", "village")
     }
     assert counts == {"district": 1, "unit": 57, "village": 48}
-    held = SessionPage.objects.filter(status=SessionStatus.HELD)
+    held = SessionPage.objects.lectures().filter(status=SessionStatus.HELD)
     assert held.count() == 520
-    people = person_times(SessionPage.objects.all())
+    people = person_times(SessionPage.objects.lectures())
     assert 19_000 <= people <= 21_000
     assert people == demo.person_times
     assert SessionPage.objects.filter(
@@ -103,9 +103,11 @@ def test_a_subtree_is_part_of_the_whole(demo):
             "slug", flat=True
         )
     ]
-    district_only = SessionPage.objects.filter(
-        status=SessionStatus.HELD, forum__level="district"
-    ).count()
+    district_only = (
+        SessionPage.objects.lectures()
+        .filter(status=SessionStatus.HELD, forum__level="district")
+        .count()
+    )
     assert (
         sum(p["sessions_held"] for p in parts) + district_only == whole["sessions_held"]
     )
@@ -146,7 +148,7 @@ def test_load_demo_refuses_a_non_empty_database(demo):
 @pytest.mark.django_db
 def test_rosters_for_district_and_unit_sessions_head_counts_for_villages(demo):
     assert TraineeProfile.objects.count() >= 3000
-    held = SessionPage.objects.filter(status=SessionStatus.HELD)
+    held = SessionPage.objects.lectures().filter(status=SessionStatus.HELD)
     village = held.filter(forum__level="village")
     assert not Attendance.objects.filter(session__in=village).exists()
     assert not village.filter(headcount=None).exists()

@@ -77,7 +77,7 @@ def test_me_costs_the_same_queries_for_one_or_many(client, tree, count):
     client.get("/me/")
     with CaptureQueriesContext(connection) as queries:
         response = client.get("/me/")
-    assert len(queries) == 11
+    assert len(queries) == 12
     assert [r.position for r in response.context["upcoming"]] == [1] * count
 
 

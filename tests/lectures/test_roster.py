@@ -106,7 +106,7 @@ def test_the_roster_costs_the_same_queries_for_one_or_many(
     client.force_login(people["town_admin"])
     url = f"/admin/lectures/roster/{session.pk}/"
     client.get(url)
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(16):
         client.get(url)
 
 

@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from wagtail.models import Page
 from wagtail.test.utils import WagtailPageTestCase
 
+from courses.models import ClassPage, TrainingIndexPage
 from lectures.models import (
     DistrictForumPage,
     ForumPage,
@@ -31,7 +32,7 @@ FORUMS = {DistrictForumPage, UnitForumPage, VillageForumPage}
 
 class TierRules(WagtailPageTestCase):
     def test_home_holds_the_district_only(self):
-        self.assertAllowedSubpageTypes(HomePage, {DistrictForumPage})
+        self.assertAllowedSubpageTypes(HomePage, {DistrictForumPage, TrainingIndexPage})
         self.assertAllowedParentPageTypes(DistrictForumPage, {HomePage})
         self.assertCanCreateAt(HomePage, DistrictForumPage)
         self.assertCanNotCreateAt(Page, DistrictForumPage)
@@ -40,14 +41,18 @@ class TierRules(WagtailPageTestCase):
         self.assertCanNotCreateAt(HomePage, SessionPage)
 
     def test_the_district_holds_towns_and_sessions(self):
-        self.assertAllowedSubpageTypes(DistrictForumPage, {UnitForumPage, SessionPage})
+        self.assertAllowedSubpageTypes(
+            DistrictForumPage, {UnitForumPage, SessionPage, ClassPage}
+        )
         self.assertAllowedParentPageTypes(UnitForumPage, {DistrictForumPage})
         self.assertCanCreateAt(DistrictForumPage, UnitForumPage)
         self.assertCanNotCreateAt(DistrictForumPage, VillageForumPage)
         self.assertCanNotCreateAt(DistrictForumPage, DistrictForumPage)
 
     def test_a_town_holds_villages_and_sessions(self):
-        self.assertAllowedSubpageTypes(UnitForumPage, {VillageForumPage, SessionPage})
+        self.assertAllowedSubpageTypes(
+            UnitForumPage, {VillageForumPage, SessionPage, ClassPage}
+        )
         self.assertAllowedParentPageTypes(VillageForumPage, {UnitForumPage})
         self.assertCanCreateAt(UnitForumPage, VillageForumPage)
         self.assertCanNotCreateAt(UnitForumPage, UnitForumPage)
@@ -58,7 +63,8 @@ class TierRules(WagtailPageTestCase):
         self.assertCanNotCreateAt(VillageForumPage, UnitForumPage)
 
     def test_sessions_sit_under_any_forum_and_hold_nothing(self):
-        self.assertAllowedParentPageTypes(SessionPage, FORUMS)
+        # Lessons of a training class are sessions too (courses.ClassPage).
+        self.assertAllowedParentPageTypes(SessionPage, FORUMS | {ClassPage})
         for forum in FORUMS:
             self.assertCanCreateAt(forum, SessionPage)
         self.assertAllowedSubpageTypes(SessionPage, set())

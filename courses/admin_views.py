@@ -1,0 +1,222 @@
+"""Organisers' pages for a class in the Wagtail admin.
+
+One page per class with four tabs — enrolment, leave, test results and
+completion — each a thin layer over `courses.services`. Only the class's
+organisers (administrators of the subtree it sits in) get in.
+"""
+
+from django import forms
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from wagtail.admin import messages
+
+from courses.exports import TABLES
+from courses.models import (
+    ClassPage,
+    Enrolment,
+    EnrolmentStatus,
+    LeaveRequest,
+    LeaveStatus,
+)
+from courses.services import assessment, completion, leave
+from courses.services import enrolment as enrolment_service
+from courses.services.roster_import import RosterImportError, read_lines, resolve
+from lectures.services.errors import ServiceError
+from lectures.services.permissions import administered_paths, can_administer
+from lectures.spreadsheets import spreadsheet_response
+
+TABS = (
+    ("enrolment", gettext_lazy("Enrolment")),
+    ("leave", gettext_lazy("Leave")),
+    ("results", gettext_lazy("Test results")),
+    ("completion", gettext_lazy("Completion")),
+)
+
+
+def classes_for(user):
+    """The classes the user organises: those in his subtrees."""
+    classes = ClassPage.objects.all()
+    if user.is_superuser:
+        return classes
+    below = Q(pk__in=[])
+    for path in administered_paths(user):
+        below |= Q(path__startswith=path)
+    return classes.filter(below)
+
+
+def _class_for(request, pk: int) -> ClassPage:
+    class_page = get_object_or_404(ClassPage, pk=pk)
+    if not can_administer(request.user, class_page):
+        raise PermissionDenied
+    return class_page
+
+
+class AssignForm(forms.Form):
+    usernames = forms.CharField(
+        label=gettext_lazy("Usernames or mobile numbers, one per line"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+    )
+    file = forms.FileField(
+        label=gettext_lazy("…or a roster file (.xlsx or .csv, first column)"),
+        required=False,
+    )
+
+
+def class_list(request):
+    classes = classes_for(request.user).order_by("-start_date")[:200]
+    return TemplateResponse(
+        request, "courses/admin/class_list.html", {"classes": classes}
+    )
+
+
+def manage(request, pk: int, tab: str = "enrolment"):
+    class_page = _class_for(request, pk)
+    if tab not in dict(TABS):
+        tab = "enrolment"
+    if request.method == "POST":
+        return _act(request, class_page, tab)
+    export = request.GET.get("export")
+    table = request.GET.get("table", tab)
+    if export and table in TABLES:
+        return _export(class_page, table, export)
+    context = {
+        "class_page": class_page,
+        "tab": tab,
+        "tabs": TABS,
+        "assign_form": AssignForm(),
+    }
+    context.update(TAB_CONTEXT[tab](class_page))
+    return TemplateResponse(request, "courses/admin/manage.html", context)
+
+
+def _enrolment_context(class_page):
+    rows = list(
+        Enrolment.objects.filter(class_page=class_page)
+        .select_related("user", "user__trainee")
+        .order_by("status", "queued_at", "requested_at", "pk")
+    )
+    return {
+        "pending": [e for e in rows if e.status == EnrolmentStatus.PENDING],
+        "waiting": [e for e in rows if e.status == EnrolmentStatus.WAITING],
+        "enrolled": [e for e in rows if e.status == EnrolmentStatus.ENROLLED],
+        "others": [
+            e
+            for e in rows
+            if e.status in (EnrolmentStatus.REJECTED, EnrolmentStatus.WITHDRAWN)
+        ],
+        "seats": enrolment_service.seats(class_page),
+    }
+
+
+def _leave_context(class_page):
+    return {
+        "leave_requests": list(
+            LeaveRequest.objects.filter(class_page=class_page)
+            .select_related("lesson", "user", "user__trainee")
+            .order_by("status", "lesson__start", "pk")
+        ),
+        "pending_status": LeaveStatus.PENDING,
+    }
+
+
+def _results_context(class_page):
+    assessment.close_expired(class_page)
+    return {
+        "summary": assessment.summary(class_page),
+        "standings": completion.progress(class_page),
+    }
+
+
+def _completion_context(class_page):
+    return {"standings": completion.progress(class_page)}
+
+
+TAB_CONTEXT = {
+    "enrolment": _enrolment_context,
+    "leave": _leave_context,
+    "results": _results_context,
+    "completion": _completion_context,
+}
+
+
+def _act(request, class_page, tab):
+    action = request.POST.get("action", "")
+    user = request.user
+    try:
+        if action == "approve":
+            enrolment_service.approve(class_page, _int(request, "enrolment"), by=user)
+            messages.success(request, _("Application approved."))
+        elif action == "reject":
+            enrolment_service.reject(
+                class_page,
+                _int(request, "enrolment"),
+                by=user,
+                reason=request.POST.get("reason", ""),
+            )
+            messages.success(request, _("Application rejected; the trainee is told."))
+        elif action == "assign":
+            done = _assign(request, class_page)
+            messages.success(
+                request, _("%(n)d trainee(s) assigned to the class.") % {"n": len(done)}
+            )
+        elif action in ("approve_leave", "refuse_leave"):
+            leave.decide(
+                class_page,
+                _int(request, "leave"),
+                approve=action == "approve_leave",
+                by=user,
+                response=request.POST.get("response", ""),
+            )
+            messages.success(request, _("Leave request decided."))
+        elif action == "confirm":
+            issued = completion.confirm(
+                class_page, request.POST.getlist("user"), by=user
+            )
+            messages.success(
+                request,
+                _("Completion confirmed; %(n)d certificate(s) issued.")
+                % {"n": len(issued)},
+            )
+        else:
+            messages.error(request, _("Unknown action."))
+    except (ServiceError, RosterImportError) as error:
+        messages.error(request, getattr(error, "message", str(error)))
+    except ValueError:
+        messages.error(request, _("The form was incomplete; nothing was changed."))
+    return redirect("courses_manage", pk=class_page.pk, tab=tab)
+
+
+def _int(request, name: str) -> int:
+    return int(request.POST.get(name, ""))
+
+
+def _assign(request, class_page):
+    form = AssignForm(request.POST, request.FILES)
+    form.is_valid()
+    lines = read_lines(
+        form.cleaned_data.get("usernames", ""), form.cleaned_data.get("file")
+    )
+    if not lines:
+        raise RosterImportError(_("Name at least one trainee."))
+    return enrolment_service.assign(class_page, resolve(lines), by=request.user)
+
+
+def _export(class_page, name: str, fmt: str):
+    table = TABLES[name](class_page)
+    subtitle = (
+        f"{class_page.organiser} · {class_page.start_date} – {class_page.end_date}"
+    )
+    return spreadsheet_response(
+        f"class-{class_page.pk}-{table.slug}",
+        fmt,
+        table.title,
+        table.headers,
+        table.rows,
+        subtitle=subtitle,
+        totals=table.totals,
+    )

@@ -1,1 +1,0 @@
-"""Training classes (培训班): built on lectures.SessionPage; see the courses issue."""

@@ -1,0 +1,43 @@
+"""What a class page shows: its timetable, seats, and the visitor's own place."""
+
+from django.utils import timezone
+
+from courses.models import Enrolment, LeaveRequest
+from courses.services import enrolment as enrolment_service
+from courses.services.assessment import attempts_used
+from courses.services.lessons import lessons_of
+from lectures.services.permissions import can_administer
+
+
+def class_page_context(class_page, request) -> dict:
+    now = timezone.now()
+    url = class_page.get_url(request)
+    lessons = list(lessons_of(class_page).for_listing())
+    context = {
+        "lessons": lessons,
+        "total_hours": sum((lesson.study_hours for lesson in lessons), 0),
+        "seats": enrolment_service.seats(class_page),
+        "enrolment_open": class_page.enrolment_open(now),
+        "test_open": class_page.test_open(now),
+        "feed_url": url + "feed.ics",
+        "enrol_url": url + "enrol/",
+        "withdraw_url": url + "withdraw/",
+        "test_url": url + "test/",
+        "my_enrolment": None,
+        "organiser": False,
+    }
+    user = request.user
+    if user.is_authenticated:
+        context["my_enrolment"] = Enrolment.objects.filter(
+            class_page=class_page, user=user
+        ).first()
+        context["my_leave"] = {
+            leave.lesson_id: leave
+            for leave in LeaveRequest.objects.filter(class_page=class_page, user=user)
+        }
+        context["attempts_used"] = attempts_used(class_page, user)
+        context["organiser"] = can_administer(user, class_page)
+        context["now"] = now
+        for lesson in lessons:
+            lesson.my_leave = context["my_leave"].get(lesson.pk)
+    return context

@@ -1,0 +1,90 @@
+"""The admin for training classes: organisers' pages, menu, buttons, log labels."""
+
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.widgets import Button
+
+from courses import admin_views
+
+
+@hooks.register("register_admin_urls")
+def course_admin_urls():
+    return [
+        path("classes/", admin_views.class_list, name="courses_class_list"),
+        path("classes/<int:pk>/", admin_views.manage, name="courses_manage_default"),
+        path("classes/<int:pk>/<str:tab>/", admin_views.manage, name="courses_manage"),
+    ]
+
+
+class ClassesMenuItem(MenuItem):
+    """For whoever administers part of the tree: he may run classes there."""
+
+    def is_shown(self, request):
+        from lectures.services.permissions import administered_paths
+
+        user = request.user
+        return user.is_superuser or bool(administered_paths(user))
+
+
+@hooks.register("register_admin_menu_item")
+def classes_menu_item():
+    return ClassesMenuItem(
+        _("Training classes"),
+        reverse("courses_class_list"),
+        icon_name="group",
+        order=150,
+    )
+
+
+@hooks.register("register_page_header_buttons")
+def manage_class_button(page, user, view_name=None, next_url=None):
+    from courses.models import ClassPage
+    from lectures.services.permissions import can_administer
+
+    if issubclass(page.specific_class or type(page), ClassPage) and can_administer(
+        user, page
+    ):
+        yield Button(
+            _("Enrolment, leave, results"),
+            reverse("courses_manage_default", args=[page.pk]),
+            icon_name="group",
+            priority=40,
+        )
+
+
+@hooks.register("register_log_actions")
+def course_log_actions(actions):
+    from courses.services import assessment, completion, enrolment, leave
+
+    for module in (enrolment, leave, assessment, completion):
+        for action, label in module.ACTIONS.items():
+            actions.register_action(action, label, label)
+
+
+@hooks.register("trainee_page_panels")
+def my_classes_panel(request):
+    from django.template.loader import render_to_string
+
+    from courses.services.trainee import my_classes
+
+    return render_to_string(
+        "courses/includes/my_classes.html",
+        {"rows": my_classes(request.user)},
+        request=request,
+    )
+
+
+@hooks.register("build_demo")
+def demo_classes(builder):
+    from courses.demo import build_classes
+
+    build_classes(builder)
+
+
+@hooks.register("reset_demo")
+def reset_demo_classes():
+    from courses.demo import remove_classes
+
+    remove_classes()
