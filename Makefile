@@ -42,9 +42,9 @@ test: install lint
 	DJANGO_SETTINGS_MODULE=training_site.settings.test $(VENV)/bin/pytest -m "not browser"
 	DJANGO_SETTINGS_MODULE=training_site.settings.test $(VENV)/bin/pytest -m browser
 
+# Not part of `make test` nor CI: minutes at 100×. BENCH_SCALES="1 10 100".
 bench: install
 	$(PY) bench/run.py
-	$(PY) bench/rush.py
 
 # Back up the database (SQLite online backup, or pg_dump when DATABASE_URL is
 # PostgreSQL) to backups/, or to FILE=…; restore one with FILE=….

@@ -1,158 +1,208 @@
-"""`make bench`: latency and query counts of the public pages at 1× and 10×.
+"""`make bench`: latency, query counts, load times and rushes at 1×, 10×, 100×.
 
-For each scale it builds a SQLite database with `load_demo --scale N` (kept
-in bench/.cache between runs), starts the real server (gunicorn, as `make
-run` does), and measures over HTTP from separate client processes; query
-counts come from the test client against the same database. Results go to
-bench/results/<timestamp>.json with the machine they were measured on.
-Ratios to /healthz are the figures to quote: absolute times vary.
+For each scale in BENCH_SCALES (default "1 10 100") a database is built with
+`load_demo --scale N` (cached, see databases.py) on SQLite, and on PostgreSQL
+too when DATABASE_URL is set. The real server (gunicorn, as `make run`
+starts it) is measured over HTTP from separate client processes: median and
+p95 of every page in pages.py, served as visitors get them (public pages
+from the page cache, after one request fills it) and, for the public pages,
+rendered afresh with the page cache off. Query counts come from Django's
+test client with the page cache off; they must not change with the scale.
+`lecture_stats` for the last year is timed in-process. The rushes (rush.py)
+run on the smallest scale. Results go to bench/results/<time>.json with the
+machine; ratios to /healthz, measured in the same run, are what to quote.
 """
 
 import json
 import os
 import platform
-import statistics
 import subprocess
 import sys
-import time
-import urllib.request
-from concurrent.futures import ProcessPoolExecutor
 from datetime import datetime
 
-from server import ROOT, django_shell, gunicorn  # bench/ is on the path
+import databases
+import pages as page_list
+import rush
+from server import PYTHON, ROOT, THREADS, WORKERS, django_shell, gunicorn
+from timing import latency
 
-CACHE = ROOT / "bench" / ".cache"
 RESULTS = ROOT / "bench" / "results"
-PYTHON = str(ROOT / ".venv" / "bin" / "python")
-SCALES = [int(s) for s in os.environ.get("BENCH_SCALES", "1,10").split(",")]
-REQUESTS = int(os.environ.get("BENCH_REQUESTS", "60"))
+SCALES = [
+    int(s) for s in os.environ.get("BENCH_SCALES", "1 10 100").replace(",", " ").split()
+]
+REQUESTS = int(os.environ.get("BENCH_REQUESTS", "100"))
+COLD_REQUESTS = int(os.environ.get("BENCH_COLD_REQUESTS", "20"))
 PORT = int(os.environ.get("BENCH_PORT", "8765"))
 
+SESSIONS = """
+import json
+from django.contrib.auth import (BACKEND_SESSION_KEY, HASH_SESSION_KEY,
+                                 SESSION_KEY, get_user_model)
+from django.contrib.sessions.backends.db import SessionStore
+out = {}
+for username in USERS:
+    user = get_user_model().objects.filter(username=username).first()
+    if user is None:
+        continue
+    store = SessionStore()
+    store[SESSION_KEY] = str(user.pk)
+    store[BACKEND_SESSION_KEY] = 'django.contrib.auth.backends.ModelBackend'
+    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    store.create()
+    out[username] = store.session_key
+print(json.dumps(out))
+"""
 
-def database(scale: int) -> tuple[dict, float | None]:
-    path = CACHE / f"scale{scale}.sqlite3"
-    env = {**os.environ, "SQLITE_PATH": str(path), "DJANGO_DEBUG": "0"}
-    seconds = None
-    fresh = not path.exists()
-    CACHE.mkdir(parents=True, exist_ok=True)
-    run([PYTHON, "manage.py", "migrate", "-v0"], env)  # cached ones catch up too
-    if fresh:
-        started = time.monotonic()
-        run([PYTHON, "manage.py", "load_demo", "--scale", str(scale), "-v0"], env)
-        seconds = round(time.monotonic() - started, 1)
-    return env, seconds
+STATS = """
+import json, statistics, time
+from datetime import timedelta
+from django.utils import timezone
+from lectures.services.stats import network_stats
+end = timezone.localdate()
+start = end - timedelta(days=365)
+network_stats(start, end)
+samples = []
+for _ in range(5):
+    began = time.perf_counter()
+    network_stats(start, end)
+    samples.append(time.perf_counter() - began)
+print(json.dumps({'median_ms': round(statistics.median(samples) * 1000, 1),
+                  'max_ms': round(max(samples) * 1000, 1)}))
+"""
 
 
-def run(cmd, env):
-    subprocess.run(cmd, cwd=ROOT, env=env, check=True)
-
-
-def page_paths(env) -> dict[str, str]:
-    script = (
-        "from lectures.models import *;"
-        "d=DistrictForumPage.objects.get();"
-        "t=UnitForumPage.objects.order_by('path').first();"
-        "v=VillageForumPage.objects.order_by('path').first();"
-        "s=SessionPage.objects.live().order_by('path').first();"
-        "import json;print(json.dumps({'district':d.url,'town':t.url,"
-        "'village':v.url,'session':s.url,'town_slug':t.slug}))"
-    )
-    urls = django_shell(env, script)
-    return {
-        "/healthz": "/healthz",
-        "/": "/",
-        "/schedule/": "/schedule/",
-        "/schedule/ filtered": f"/schedule/?level=unit&forum={urls['town_slug']}",
-        "district forum": urls["district"],
-        "town forum": urls["town"],
-        "village forum": urls["village"],
-        "session": urls["session"],
-        "/schedule.ics": "/schedule.ics",
-        "forum feed.ics": urls["district"] + "feed.ics",
-        "/lecturers/": "/lecturers/",
+def measure(scale: int, vendor: str, key: str) -> dict:
+    env, load_seconds, cached = databases.prepare(scale, vendor, key)
+    found = page_list.discover(env)
+    counts = page_list.query_counts(env, found)
+    users = sorted({p["user"] for p in found.values() if p.get("user")})
+    cookies = {
+        user: f"sessionid={session}"
+        for user, session in django_shell(
+            env, f"USERS = {users!r}\n" + SESSIONS
+        ).items()
     }
-
-
-def query_counts(env, paths) -> dict[str, int]:
-    script = (
-        "import json,sys;from django.test import Client;"
-        "from django.db import connection;"
-        "from django.test.utils import CaptureQueriesContext;"
-        'c=Client(HTTP_HOST="127.0.0.1", raise_request_exception=True);out={}\n'
-        f"for name,path in {paths!r}.items():\n"
-        "    c.get(path)\n"
-        "    with CaptureQueriesContext(connection) as q: c.get(path)\n"
-        "    out[name]=len(q)\n"
-        "print(json.dumps(out))"
-    )
-    return django_shell(env, script)
-
-
-def timed_get(url: str) -> float:
-    started = time.perf_counter()
-    with urllib.request.urlopen(url, timeout=30) as response:
-        response.read()
-    return time.perf_counter() - started
-
-
-def latency(url: str) -> dict[str, float]:
-    timed_get(url)  # warm up
-    with ProcessPoolExecutor(max_workers=2) as pool:
-        samples = sorted(pool.map(timed_get, [url] * REQUESTS))
-    return {
-        "median_ms": round(statistics.median(samples) * 1000, 2),
-        "p95_ms": round(samples[int(len(samples) * 0.95) - 1] * 1000, 2),
+    figures = {}
+    log = open(databases.CACHE / "server.log", "a")
+    with gunicorn(env, PORT, log=log):
+        for name, page in found.items():
+            skip = page.get("skip") or counts.get(name, {}).get("skip")
+            if skip:
+                figures[name] = {"skip": skip}
+                continue
+            cookie = cookies.get(page["user"], "") if page["user"] else ""
+            figures[name] = {
+                **latency(PORT, page["path"], REQUESTS, cookie),
+                "queries": counts[name]["queries"],
+                "user": page["user"],
+            }
+    cold_env = {**env, "PAGE_CACHE_SECONDS": "0"}
+    with gunicorn(cold_env, PORT, log=log):
+        for name, page in found.items():
+            if "skip" not in figures[name] and not page["user"]:
+                cold = latency(PORT, page["path"], COLD_REQUESTS)
+                figures[name]["uncached_median_ms"] = cold["median_ms"]
+    floor = figures["/healthz"]["median_ms"]
+    for values in figures.values():
+        if "median_ms" in values:
+            values["x_healthz"] = round(values["median_ms"] / floor, 1)
+    stats = django_shell(env, STATS)
+    result = {
+        "scale": scale,
+        "database": vendor,
+        "load_demo_seconds": load_seconds,
+        "load_demo_cached": cached,
+        "pages": figures,
+        "lecture_stats_year": stats,
     }
+    if scale == min(SCALES):
+        result["rush"] = rush.rushes(env, PORT + 1)
+    return result
 
 
-def measure(scale: int) -> dict:
-    env, load_seconds = database(scale)
-    paths = page_paths(env)
-    counts = query_counts(env, paths)
-    with gunicorn(env, PORT, log=open(CACHE / "server.log", "w")):
-        pages = {}
-        for name, path in paths.items():
-            pages[name] = latency(f"http://127.0.0.1:{PORT}{path}")
-            pages[name]["queries"] = counts[name]
-        floor = pages["/healthz"]["median_ms"]
-        for figures in pages.values():
-            figures["x_healthz"] = round(figures["median_ms"] / floor, 1)
-    return {"scale": scale, "load_demo_seconds": load_seconds, "pages": pages}
+def machine(vendors: list[str]) -> dict:
+    import sqlite3
+
+    info = {
+        "cores": os.cpu_count(),
+        "load_average": os.getloadavg(),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "sqlite": sqlite3.sqlite_version,
+        "server": f"gunicorn {WORKERS} workers × {THREADS} threads",
+        "databases": vendors,
+    }
+    if "postgresql" in vendors:
+        env = databases.postgres_env(1, databases.data_key())[0]
+        info["postgresql"] = django_shell(
+            env,
+            "import json;from django.db import connection;"
+            "print(json.dumps(connection.cursor().connection.info.server_version))",
+        )
+    return info
+
+
+def table(runs: list[dict]) -> str:
+    names = list(runs[0]["pages"])
+    lines = []
+    header = f"{'page':24}" + "".join(
+        f"{'×' + str(r['scale']) + ' ' + r['database'][:6]:>42}" for r in runs
+    )
+    lines.append(header)
+    lines.append(
+        f"{'':24}"
+        + "".join(f"{'median/p95 ms  ×healthz (q) uncached':>42}" for _ in runs)
+    )
+    for name in names:
+        row = f"{name:24}"
+        for r in runs:
+            p = r["pages"].get(name, {})
+            if "skip" in p:
+                cell = "skipped: " + p["skip"][:28]
+            else:
+                cold = p.get("uncached_median_ms")
+                cell = (
+                    f"{p['median_ms']:>7}/{p['p95_ms']:<7} {p['x_healthz']:>5}× "
+                    f"({p['queries']:>2}) {'' if cold is None else cold:>8}"
+                )
+            row += f"{cell:>42}"
+        lines.append(row)
+    for r in runs:
+        cached = " (when built)" if r["load_demo_cached"] else ""
+        lines.append(
+            f"×{r['scale']} {r['database']}: load_demo {r['load_demo_seconds']} s"
+            f"{cached}; lecture_stats, last year: "
+            f"{r['lecture_stats_year']['median_ms']} ms"
+        )
+    return "\n".join(lines)
 
 
 def main():
     subprocess.run(
-        [PYTHON, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, check=True
+        [PYTHON, "manage.py", "collectstatic", "--noinput", "-v0"],
+        cwd=ROOT,
+        check=True,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "training_site.settings.dev"},
     )
-    runs = [measure(scale) for scale in SCALES]
+    vendors = ["sqlite"] + (["postgresql"] if os.environ.get("DATABASE_URL") else [])
+    key = databases.data_key()
+    started = datetime.now()
+    runs = [measure(scale, vendor, key) for vendor in vendors for scale in SCALES]
     report = {
-        "when": datetime.now().isoformat(timespec="seconds"),
-        "machine": {
-            "cores": os.cpu_count(),
-            "python": platform.python_version(),
-            "platform": platform.platform(),
-            "database": "sqlite",
-        },
+        "when": started.isoformat(timespec="seconds"),
+        "data_key": key,
+        "machine": machine(vendors),
+        "requests_per_page": REQUESTS,
         "runs": runs,
     }
     RESULTS.mkdir(parents=True, exist_ok=True)
-    out = RESULTS / f"{datetime.now():%Y%m%d-%H%M%S}.json"
+    out = RESULTS / f"{started:%Y%m%d-%H%M%S}.json"
     out.write_text(json.dumps(report, ensure_ascii=False, indent=2))
-    names = list(runs[0]["pages"])
-    header = f"{'page':24}" + "".join(
-        f"{'×' + str(r['scale']) + ' median/p95 ms (q)':>32}" for r in runs
-    )
-    print(header)
-    for name in names:
-        row = f"{name:24}"
-        for r in runs:
-            p = r["pages"][name]
-            row += f"{p['median_ms']:>12}/{p['p95_ms']:<8} ({p['queries']:>2})"
-            row += f" {p['x_healthz']:>5}×"
-        print(row)
+    print(table(runs))
     for r in runs:
-        seconds = r["load_demo_seconds"]
-        print(f"load_demo --scale {r['scale']}: {seconds} s (None = cached)")
+        if "rush" in r:
+            print(f"rushes at ×{r['scale']} {r['database']}:")
+            rush.print_rush(r["rush"])
     print(f"written to {out.relative_to(ROOT)}")
 
 

@@ -1,6 +1,7 @@
 """Shared by the benchmarks: the real server, and Django snippets in a shell."""
 
 import json
+import os
 import subprocess
 import time
 import urllib.request
@@ -9,12 +10,15 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = str(ROOT / ".venv" / "bin" / "python")
+# `make run`'s server: WEB_CONCURRENCY workers with two threads each.
+WORKERS = int(os.environ.get("WEB_CONCURRENCY", "4"))
+THREADS = int(os.environ.get("BENCH_THREADS", "2"))
 
 
 def django_shell(env, script: str):
     """Run a snippet in `manage.py shell` and read the JSON its last line prints."""
     out = subprocess.run(
-        [PYTHON, "manage.py", "shell", "-c", script],
+        [PYTHON, "manage.py", "shell", "-v0", "-c", script],
         cwd=ROOT,
         env=env,
         check=True,
@@ -34,9 +38,9 @@ def gunicorn(env, port: int, log=subprocess.DEVNULL):
             "--bind",
             f"127.0.0.1:{port}",
             "--workers",
-            "4",
+            str(WORKERS),
             "--threads",
-            "2",
+            str(THREADS),
         ],
         cwd=ROOT,
         env=env,
@@ -44,9 +48,9 @@ def gunicorn(env, port: int, log=subprocess.DEVNULL):
         stderr=log,
     )
     try:
-        for _ in range(100):
+        for _ in range(300):
             try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2)
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5)
                 break
             except OSError:
                 time.sleep(0.2)

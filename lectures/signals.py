@@ -1,12 +1,13 @@
 """Keep derived permission state in step with the tree and the lecturers."""
 
-from django.db.models.signals import m2m_changed, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 from wagtail.signals import post_page_move
 
-from lectures.models import ForumPage, Lecturer, SessionPage
+from lectures.models import Category, Field, ForumPage, Lecturer, SessionPage
 from lectures.services.numbering import assign_number, nearest_forum
 from lectures.services.permissions import provision_forum_groups, sync_lecturer_groups
+from training_site.page_cache import invalidate_public_pages
 
 
 @receiver(post_save)
@@ -27,6 +28,17 @@ def lecturer_forums_changed(sender, instance, action, **kwargs):
         instance, Lecturer
     ):
         sync_lecturer_groups(instance)
+
+
+@receiver(post_save, sender=Lecturer)
+@receiver(post_delete, sender=Lecturer)
+@receiver(post_save, sender=Field)
+@receiver(post_delete, sender=Field)
+@receiver(post_save, sender=Category)
+@receiver(post_delete, sender=Category)
+def shown_on_public_pages(sender, **kwargs):
+    """Sessions, schedules and lecturer pages show these by name."""
+    invalidate_public_pages()
 
 
 @receiver(post_page_move)

@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class TrainingSiteConfig(AppConfig):
     name = "training_site"
     verbose_name = _("Site")
+
+    def ready(self):
+        from . import signals  # noqa: F401

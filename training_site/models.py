@@ -5,8 +5,11 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
+from training_site.page_cache import PublicPageMixin
+from training_site.routing import OneQueryRoutingMixin
 
-class HomePage(Page):
+
+class HomePage(OneQueryRoutingMixin, PublicPageMixin, Page):
     """The network at a glance; parent of the district forum."""
 
     introduction = RichTextField(_("introduction"), blank=True)

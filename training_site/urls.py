@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.urls import include, path, re_path
+from django.views.decorators.csrf import csrf_exempt
 from django.views.i18n import set_language
 from django.views.static import serve
 from wagtail import urls as wagtail_urls
@@ -17,7 +18,10 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("api/v2/", api_router.urls),
-    path("i18n/setlang/", set_language, name="set_language"),
+    # Without a CSRF token, so that public pages (whose footer has this form)
+    # carry nothing tied to one visitor and can be cached; the worst a forged
+    # request can do is switch someone's language.
+    path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(template_name="registration/login.html"),

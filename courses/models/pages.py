@@ -28,6 +28,7 @@ from wagtail.search import index
 from courses.blocks import QuestionBankBlock, questions_of
 from lectures.models import SessionHost, SessionKind
 from lectures.models.evaluations import EvaluationFormHost
+from training_site.page_cache import PublicPageMixin
 
 
 class ClassType(models.TextChoices):
@@ -45,7 +46,7 @@ class ClassPhase(models.TextChoices):
     FINISHED = "finished", _("Finished")
 
 
-class TrainingIndexPage(Page):
+class TrainingIndexPage(PublicPageMixin, Page):
     """`/classes/`: every training class on the site, wherever it sits."""
 
     introduction = RichTextField(_("introduction"), blank=True)
@@ -91,7 +92,9 @@ class ClassQuerySet(PageQuerySet):
 ClassManager = PageManager.from_queryset(ClassQuerySet)
 
 
-class ClassPage(EvaluationFormHost, SessionHost, RoutablePageMixin, Page):
+class ClassPage(
+    PublicPageMixin, EvaluationFormHost, SessionHost, RoutablePageMixin, Page
+):
     """One training class: its lessons are the session pages below it."""
 
     session_kind = SessionKind.LESSON

@@ -3,8 +3,10 @@
 from courses.services.lessons import lessons_of
 from lectures.calendars import build_calendar
 from lectures.views.calendars import calendar_response
+from training_site.page_cache import public_page
 
 
+@public_page
 def class_feed(request, class_page):
     lessons = lessons_of(class_page).for_listing()
     body = build_calendar(lessons, class_page.title, request)

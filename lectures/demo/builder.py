@@ -21,6 +21,8 @@ from django.utils import timezone
 from wagtail import hooks
 
 from lectures.demo import data
+from lectures.demo.pages import PageBatch, bulk_add_objects
+from lectures.demo.rows import insert_rows
 from lectures.models import (
     Attendance,
     AttendanceStatus,
@@ -39,6 +41,7 @@ from lectures.models import (
     VillageForumPage,
 )
 from training_site.models import HomePage
+from training_site.page_cache import invalidate_public_pages
 
 DEMO_USERNAMES = (
     "demo_admin",
@@ -61,6 +64,9 @@ ROSTER_LEVELS = {"district", "unit"}
 POSITIONS = ("科员", "副科长", "科长", "副主任", "主任", "村（社区）干部", "办事员")
 RANKS = ("一级科员", "二级科员", "四级主任科员", "三级主任科员", "二级主任科员", "")
 SESSION_TIMES = (time(9, 0), time(14, 30), time(19, 0))
+# Pages and participation rows are written every this many sessions, so a
+# build at 100× never holds two million rows in memory.
+FLUSH_EVERY = 2000
 
 
 def demo_password() -> str:
@@ -95,8 +101,12 @@ class DemoBuilder:
         self.today = timezone.localdate(self.now)
         self.summary = DemoSummary()
         self._slug_counter = 0
-        self.registrations: list[Registration] = []
-        self.attendances: list[Attendance] = []
+        # (session, user, status, confirmed_at) and (session, user, status,
+        # method, checked_in_at, leave_reason), written by _flush().
+        self.registrations: list[tuple] = []
+        self.attendances: list[tuple] = []
+        self.pages = PageBatch()
+        self._numbers: dict[int, int] = {}
 
     # Entry point -----------------------------------------------------------
 
@@ -110,19 +120,45 @@ class DemoBuilder:
         self.trainees = self._trainees()
         self._held_sessions()
         self._upcoming_sessions()
+        self._flush()
         self._accounts()
-        Registration.objects.bulk_create(self.registrations, batch_size=2000)
-        Attendance.objects.bulk_create(self.attendances, batch_size=2000)
+        self._flush()
         # Other parts (evaluations, training classes) add their demo data
         # through the `build_demo` hook, so this module never imports them.
         for extend in hooks.get_hooks("build_demo"):
             extend(self)
+        self._flush()
+        # Bulk inserts send no signals: forget what public pages showed.
+        invalidate_public_pages()
         self.summary.forums = {
             "district": 1,
             "unit": len(self.units),
             "village": len(self.villages),
         }
         return self.summary
+
+    def _flush(self) -> None:
+        """Write pending pages, then the participation rows that refer to them."""
+        self.pages.flush()
+        insert_rows(
+            Registration,
+            ["session_id", "user_id", "status", "confirmed_at", "created_at"],
+            [(s.pk, u.pk, st, at, self.now) for s, u, st, at in self.registrations],
+        )
+        insert_rows(
+            Attendance,
+            [
+                "session_id",
+                "user_id",
+                "status",
+                "method",
+                "checked_in_at",
+                "leave_reason",
+                "updated_at",
+            ],
+            [(s.pk, u.pk, *rest, self.now) for s, u, *rest in self.attendances],
+        )
+        self.registrations, self.attendances = [], []
 
     # Network -----------------------------------------------------------------
 
@@ -165,21 +201,23 @@ class DemoBuilder:
         unit_specs = [(spec, copy) for copy in range(self.scale) for spec in data.UNITS]
         by_slug = {}
         for spec, copy in self.progress(unit_specs, len(unit_specs), "小讲坛"):
-            unit = self.district.add_child(
-                instance=UnitForumPage(**self._forum_fields(spec, copy))
-            )
+            unit = self._forum(self.district, UnitForumPage, spec, copy)
             by_slug[(spec["slug"], copy)] = unit
             units.append(unit)
+        self.pages.flush()
         village_specs = [
             (spec, copy) for copy in range(self.scale) for spec in data.VILLAGES
         ]
         for spec, copy in self.progress(village_specs, len(village_specs), "微讲坛"):
             parent = by_slug[(spec["parent"], copy)]
-            village = parent.add_child(
-                instance=VillageForumPage(**self._forum_fields(spec, copy))
-            )
-            villages.append(village)
+            villages.append(self._forum(parent, VillageForumPage, spec, copy))
+        self.pages.flush()
         return units, villages
+
+    def _forum(self, parent, model, spec: dict, copy: int) -> ForumPage:
+        forum = model(**self._forum_fields(spec, copy))
+        forum.level = model.forum_level  # what ForumPage.save() would set
+        return self.pages.add(parent, forum)
 
     def _lecturers(self) -> list[Lecturer]:
         lecturers = []
@@ -187,18 +225,19 @@ class DemoBuilder:
         for copy in range(self.scale):
             for spec in data.LECTURERS:
                 suffix = "" if copy == 0 else str(copy + 1)
-                lecturer = Lecturer.objects.create(
+                lecturer = Lecturer(
                     name=spec["name"] + suffix,
                     title=spec["title"],
                     unit=spec["unit"],
                     biography=f"<p>{spec['name']}，{spec['title']}，长期从事"
                     f"{self.fields[spec['fields'][0]].name}方面的研究与教学。</p>",
                 )
-                # Parental m2m relations are committed by save().
                 lecturer.fields.set([self.fields[slug] for slug in spec["fields"]])
                 lecturer.forums.set([self.rng.choice(forums)])
-                lecturer.save()
                 lecturers.append(lecturer)
+        # No user accounts yet, so no lecturers' groups to join (the save
+        # signal would find nothing to do).
+        bulk_add_objects(Lecturer, lecturers)
         self.summary.lecturers = len(lecturers)
         return lecturers
 
@@ -237,14 +276,7 @@ class DemoBuilder:
         return users
 
     def _confirm(self, session: SessionPage, user, at: datetime) -> None:
-        self.registrations.append(
-            Registration(
-                session=session,
-                user=user,
-                status=RegistrationStatus.CONFIRMED,
-                confirmed_at=at,
-            )
-        )
+        self.registrations.append((session, user, RegistrationStatus.CONFIRMED, at))
 
     def _roster(self, session: SessionPage, headcount: int) -> None:
         """Registrations and attendance for a held session that kept a roster."""
@@ -260,18 +292,9 @@ class DemoBuilder:
                     (AttendanceStatus.ON_LEAVE, AttendanceStatus.ABSENT)
                 )
                 arrived = None
-            self.attendances.append(
-                Attendance(
-                    session=session,
-                    user=user,
-                    status=status,
-                    method=CheckInMethod.QR if arrived else CheckInMethod.ROSTER,
-                    checked_in_at=arrived,
-                    leave_reason="工作冲突"
-                    if status == AttendanceStatus.ON_LEAVE
-                    else "",
-                )
-            )
+            method = CheckInMethod.QR if arrived else CheckInMethod.ROSTER
+            reason = "工作冲突" if status == AttendanceStatus.ON_LEAVE else ""
+            self.attendances.append((session, user, status, method, arrived, reason))
 
     # Sessions ----------------------------------------------------------------
 
@@ -312,7 +335,10 @@ class DemoBuilder:
             last_published_at=self.now,
             **extra,
         )
-        return forum.add_child(instance=session)
+        # What SessionPage.save() does for a new page: its forum's next 第N期.
+        self._numbers[forum.pk] = self._numbers.get(forum.pk, 0) + 1
+        session.number = self._numbers[forum.pk]
+        return self.pages.add(forum, session)
 
     def _held_sessions(self):
         plan = [
@@ -320,7 +346,11 @@ class DemoBuilder:
             for level, (count, headcount) in HELD_PLAN.items()
             for _ in range(count * self.scale)
         ]
-        for level, typical in self.progress(plan, len(plan), "已开讲"):
+        for index, (level, typical) in enumerate(
+            self.progress(plan, len(plan), "已开讲")
+        ):
+            if index and index % FLUSH_EVERY == 0:
+                self._flush()
             forum = self.rng.choice(self._forums_of(level))
             day = self.today - timedelta(days=self.rng.randrange(1, HISTORY_DAYS))
             headcount = max(5, round(self.rng.gauss(typical, typical * 0.2)))
@@ -333,15 +363,12 @@ class DemoBuilder:
             )
             if roster:
                 self._roster(session, headcount)
-            lecturer = session.lecturers.first()
+            # The first lecturer in Lecturer's ordering (name, pk).
+            lecturer = min(session.lecturers.all(), key=lambda x: (x.name, x.pk))
             summary = self.rng.choice(data.RECORD_SUMMARIES).format(
-                lecturer=lecturer.name if lecturer else "",
-                title=session.title,
-                headcount=headcount,
+                lecturer=lecturer.name, title=session.title, headcount=headcount
             )
-            SessionPage.objects.filter(pk=session.pk).update(
-                record_summary=f"<p>{summary}</p>"
-            )
+            session.record_summary = f"<p>{summary}</p>"
             self.summary.sessions_held += 1
             self.summary.person_times += headcount
 
@@ -350,6 +377,8 @@ class DemoBuilder:
         total = UPCOMING_PER_SCALE * self.scale
         levels = ["district"] * 4 + ["unit"] * 24 + ["village"] * 12
         for index in self.progress(range(total), total, "未开讲"):
+            if index and index % FLUSH_EVERY == 0:
+                self._flush()
             forum = self.rng.choice(self._forums_of(levels[index % len(levels)]))
             day = self.today + timedelta(days=self.rng.randrange(1, UPCOMING_DAYS))
             start = self._at(day)
@@ -415,13 +444,15 @@ class DemoBuilder:
         self.summary.person_times += len(attended)
         for session in attended:
             self._confirm(session, trainee, session.start - timedelta(days=2))
+            arrived = session.start - timedelta(minutes=5)
             self.attendances.append(
-                Attendance(
-                    session=session,
-                    user=trainee,
-                    status=AttendanceStatus.PRESENT,
-                    method=CheckInMethod.QR,
-                    checked_in_at=session.start - timedelta(minutes=5),
+                (
+                    session,
+                    trainee,
+                    AttendanceStatus.PRESENT,
+                    CheckInMethod.QR,
+                    arrived,
+                    "",
                 )
             )
         open_now = [

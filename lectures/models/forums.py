@@ -19,6 +19,7 @@ from wagtail.search import index
 
 from lectures.models.evaluations import EvaluationFormHost
 from lectures.models.hosts import SessionHost
+from training_site.page_cache import PublicPageMixin
 
 
 class ForumLevel(models.TextChoices):
@@ -60,7 +61,7 @@ class ForumPageForm(WagtailAdminPageForm):
             field.choices = [c for c in UnitKind.choices if c[0] in allowed]
 
 
-class ForumPage(EvaluationFormHost, SessionHost, Page):
+class ForumPage(PublicPageMixin, EvaluationFormHost, SessionHost, Page):
     """Fields and behaviour common to every tier; not creatable itself."""
 
     level = models.CharField(

@@ -98,6 +98,11 @@ class RegistrationQuerySet(models.QuerySet):
 class Registration(TraineeFacts, models.Model):
     """One trainee's place at one session; one row per pair, reused on return."""
 
+    # Millions of rows that only point at a session and a person: Wagtail's
+    # usage listing has no use for them, and indexing each save would cost
+    # a check-in or registration four queries.
+    wagtail_reference_index_ignore = True
+
     session = models.ForeignKey(
         "lectures.SessionPage",
         verbose_name=_("session"),
@@ -162,6 +167,11 @@ class AttendanceQuerySet(models.QuerySet):
 
 class Attendance(TraineeFacts, models.Model):
     """Whether a trainee came to a session; one row per pair, first check-in kept."""
+
+    # Millions of rows that only point at a session and a person: Wagtail's
+    # usage listing has no use for them, and indexing each save would cost
+    # a check-in or registration four queries.
+    wagtail_reference_index_ignore = True
 
     session = models.ForeignKey(
         "lectures.SessionPage",

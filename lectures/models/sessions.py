@@ -25,6 +25,7 @@ from wagtail.query import PageQuerySet
 from wagtail.search import index
 
 from lectures.models.hosts import SessionHost, SessionKind
+from training_site.page_cache import PublicPageMixin
 
 
 class SessionStatus(models.TextChoices):
@@ -101,7 +102,7 @@ class LecturersField(serializers.Field):
         ]
 
 
-class SessionPage(RoutablePageMixin, Page):
+class SessionPage(PublicPageMixin, RoutablePageMixin, Page):
     """One session; under a forum now, under a training class later."""
 
     number = models.PositiveIntegerField(

@@ -125,8 +125,9 @@ def verify_code(session: SessionPage, user, code: str, now: datetime) -> None:
 def _count_guess(session: SessionPage, user, code: str, now: datetime) -> str:
     cache = caches["counters"]
     user_key, session_key = _wrong_code_keys(session, user)
-    if (cache.get(user_key) or 0) >= MAX_WRONG_CODES_PER_USER or (
-        cache.get(session_key) or 0
+    wrong = cache.get_many([user_key, session_key])  # one round trip
+    if (wrong.get(user_key) or 0) >= MAX_WRONG_CODES_PER_USER or (
+        wrong.get(session_key) or 0
     ) >= MAX_WRONG_CODES_PER_SESSION:
         return "too_many"
     slot = _slot(now)
@@ -168,6 +169,7 @@ def check_in(
         verify_code(session, user, code or "", now)
     else:
         raise CheckInError("method", _("Unknown check-in method."))
+    # Read before taking the write lock: a second scan costs no write.
     existing = Attendance.objects.filter(session=session, user=user).first()
     if existing and existing.checked_in_at:
         return existing
@@ -176,21 +178,25 @@ def check_in(
         if now > session.start + LATE_AFTER
         else (AttendanceStatus.PRESENT)
     )
+    fields = {"status": status, "method": method, "checked_in_at": now}
     try:
+        # One short write transaction: the row and its log entry.
         with transaction.atomic():
-            # Locked, so of two check-ins of one person at once only the
-            # first records (and logs) the time; the second finds it done.
-            attendance, created = Attendance.objects.select_for_update().get_or_create(
-                session=session,
-                user=user,
-                defaults={"status": status, "method": method, "checked_in_at": now},
-            )
-            if not created:
-                if attendance.checked_in_at is not None:
-                    return attendance
-                attendance.status, attendance.method = status, method
-                attendance.checked_in_at = now
-                attendance.save()
+            if existing is None:
+                attendance = Attendance.objects.create(
+                    session=session, user=user, **fields
+                )
+            else:
+                # A roster row without a check-in (marked on leave, say):
+                # updated only if still without one, so the first is kept.
+                attendance = existing
+                claimed = Attendance.objects.filter(
+                    pk=existing.pk, checked_in_at=None
+                ).update(**fields, updated_at=now)
+                if not claimed:
+                    return Attendance.objects.get(pk=existing.pk)
+                for name, value in fields.items():
+                    setattr(attendance, name, value)
             log(instance=attendance, action=LOG_ACTION, user=user)
     except IntegrityError:
         # Two first check-ins at the same instant: the other one won.

@@ -64,58 +64,96 @@ def _group_name(forum: ForumPage, role: str) -> str:
     return f"{forum.title} · {role} #{forum.pk}"
 
 
-@transaction.atomic
 def provision_forum_groups(forum: ForumPage) -> None:
     """Create the forum's administrators' and lecturers' groups with their grants."""
-    if forum.admin_group_id and forum.lecturer_group_id:
-        return
-    admins = Group.objects.create(name=_group_name(forum, _("administrators")))
-    lecturers = Group.objects.create(name=_group_name(forum, _("lecturers")))
+    provision_groups([forum])
 
-    grants = [
-        GroupPagePermission(group=admins, page=forum, permission=perm)
-        for perm in page_permissions(ADMIN_PAGE_PERMISSIONS)
-    ]
-    parent = forum.get_parent().specific
-    if isinstance(parent, ForumPage):
+
+@transaction.atomic
+def provision_groups(forums: list[ForumPage]) -> None:
+    """`provision_forum_groups` for many forums in a fixed number of queries.
+
+    The demo builder adds thousands of forums at once; a forum saved on its
+    own goes through the same code with a list of one.
+    """
+    forums = [f for f in forums if not (f.admin_group_id and f.lecturer_group_id)]
+    if not forums:
+        return
+    pairs = {}
+    for forum in forums:
+        pairs[forum.pk] = (
+            Group(name=_group_name(forum, _("administrators"))),
+            Group(name=_group_name(forum, _("lecturers"))),
+        )
+    Group.objects.bulk_create([group for pair in pairs.values() for group in pair])
+
+    admin_perms = page_permissions(ADMIN_PAGE_PERMISSIONS)
+    add_perms = page_permissions(("add",))
+    lecturer_perms = page_permissions(LECTURER_PAGE_PERMISSIONS)
+    step = Page.steplen
+    parent_forums = {
+        f["path"]: f["pk"]
+        for f in ForumPage.objects.filter(
+            path__in={forum.path[:-step] for forum in forums}
+        ).values("path", "pk")
+    }
+    grants = []
+    for forum in forums:
+        admins, lecturers = pairs[forum.pk]
         grants += [
-            GroupPagePermission(group=admins, page=parent, permission=perm)
-            for perm in page_permissions(("add",))
+            GroupPagePermission(group=admins, page_id=forum.pk, permission=perm)
+            for perm in admin_perms
         ]
-    grants += [
-        GroupPagePermission(group=lecturers, page=forum, permission=perm)
-        for perm in page_permissions(LECTURER_PAGE_PERMISSIONS)
-    ]
-    GroupPagePermission.objects.bulk_create(grants)
+        parent_pk = parent_forums.get(forum.path[:-step])
+        if parent_pk is not None:
+            grants += [
+                GroupPagePermission(group=admins, page_id=parent_pk, permission=perm)
+                for perm in add_perms
+            ]
+        grants += [
+            GroupPagePermission(group=lecturers, page_id=forum.pk, permission=perm)
+            for perm in lecturer_perms
+        ]
+    GroupPagePermission.objects.bulk_create(grants, batch_size=2000)
 
     admin_access = _permissions([("wagtailadmin", "access_admin")])
-    for group in (admins, lecturers):
-        group.permissions.add(*admin_access)
-        _grant_media(group)
-    admins.permissions.add(*_permissions(ORGANISER_MODEL_PERMISSIONS))
-    lecturers.permissions.add(*_permissions([RESULTS_PERMISSION]))
-    if forum.level == "district":
-        admins.permissions.add(*_permissions(DISTRICT_MODEL_PERMISSIONS))
-
-    ForumPage.objects.filter(pk=forum.pk).update(
-        admin_group=admins, lecturer_group=lecturers
+    organiser = _permissions(ORGANISER_MODEL_PERMISSIONS)
+    district = _permissions(DISTRICT_MODEL_PERMISSIONS)
+    results = _permissions([RESULTS_PERMISSION])
+    media = _permissions(MEDIA_PERMISSIONS)
+    root = Collection.get_first_root_node()
+    model_grants, media_grants = [], []
+    for forum in forums:
+        admins, lecturers = pairs[forum.pk]
+        for group in (admins, lecturers):
+            model_grants += [(group, perm) for perm in admin_access]
+            media_grants += [
+                GroupCollectionPermission(group=group, collection=root, permission=p)
+                for p in media
+            ]
+        model_grants += [(admins, perm) for perm in organiser]
+        model_grants += [(lecturers, perm) for perm in results]
+        if forum.level == "district":
+            model_grants += [(admins, perm) for perm in district]
+    Through = Group.permissions.through
+    Through.objects.bulk_create(
+        [Through(group_id=g.pk, permission_id=p.pk) for g, p in model_grants],
+        batch_size=2000,
+        ignore_conflicts=True,
     )
-    forum.admin_group, forum.lecturer_group = admins, lecturers
+    GroupCollectionPermission.objects.bulk_create(
+        media_grants, batch_size=2000, ignore_conflicts=True
+    )
+
+    for forum in forums:
+        forum.admin_group, forum.lecturer_group = pairs[forum.pk]
+    ForumPage.objects.bulk_update(
+        forums, ["admin_group", "lecturer_group"], batch_size=1000
+    )
 
 
 def page_permissions(types) -> list[Permission]:
     return _permissions([("wagtailcore", f"{kind}_page") for kind in types])
-
-
-def _grant_media(group: Group) -> None:
-    root = Collection.get_first_root_node()
-    GroupCollectionPermission.objects.bulk_create(
-        [
-            GroupCollectionPermission(group=group, collection=root, permission=perm)
-            for perm in _permissions(MEDIA_PERMISSIONS)
-        ],
-        ignore_conflicts=True,
-    )
 
 
 def sync_lecturer_groups(lecturer) -> None:

@@ -10,6 +10,7 @@ from wagtail.models import Page, Site
 from lectures.calendars import build_calendar
 from lectures.filters import ScheduleFilter
 from lectures.models import SessionPage
+from training_site.page_cache import public_page
 
 # A feed without a start date carries this much history and everything ahead:
 # calendar clients poll feeds often, and years of past sessions help nobody.
@@ -28,6 +29,16 @@ def _recent_and_ahead(sessions):
     return sessions.filter(end__gte=since)
 
 
+def _latest(sessions) -> list:
+    """At most FEED_LIMIT sessions, the furthest ahead first, in date order.
+
+    Above the limit the oldest go (the limit is reached at about 100× the
+    seed), never what is coming.
+    """
+    return list(sessions.order_by("-start", "-pk")[:FEED_LIMIT])[::-1]
+
+
+@public_page
 def schedule_ics(request):
     filterset = ScheduleFilter(
         request.GET, queryset=SessionPage.objects.live().for_listing()
@@ -35,20 +46,21 @@ def schedule_ics(request):
     sessions = filterset.qs
     if not filterset.has_dates:
         sessions = _recent_and_ahead(sessions)
-    sessions = sessions.order_by("start")[:FEED_LIMIT]
-    body = build_calendar(sessions, _("Cadre lecture schedule"), request)
+    body = build_calendar(_latest(sessions), _("Cadre lecture schedule"), request)
     return calendar_response(body, "schedule.ics")
 
 
+@public_page
 def forum_feed(request, forum):
-    sessions = _recent_and_ahead(
-        SessionPage.objects.live().in_subtree(forum).for_listing()
-    ).order_by("start")[:FEED_LIMIT]
+    sessions = _latest(
+        _recent_and_ahead(SessionPage.objects.live().in_subtree(forum).for_listing())
+    )
     return calendar_response(
         build_calendar(sessions, forum.title, request), f"{forum.slug}.ics"
     )
 
 
+@public_page
 def session_event(request, session):
     return calendar_response(
         build_calendar([session], session.title, request), f"session-{session.pk}.ics"

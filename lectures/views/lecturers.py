@@ -4,10 +4,12 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 
 from lectures.models import Lecturer, SessionPage
+from training_site.page_cache import public_page
 
 PER_PAGE = 24
 
 
+@public_page
 def lecturer_list(request):
     lecturers = Lecturer.objects.select_related("photo").prefetch_related("fields")
     page = Paginator(lecturers, PER_PAGE).get_page(request.GET.get("page"))
@@ -18,6 +20,7 @@ def lecturer_list(request):
     )
 
 
+@public_page
 def lecturer_detail(request, pk: int):
     lecturer = get_object_or_404(
         Lecturer.objects.select_related("photo").prefetch_related("fields"), pk=pk

@@ -6,10 +6,12 @@ from django.utils import timezone
 
 from lectures.filters import ScheduleFilter, day_start
 from lectures.models import SessionPage
+from training_site.page_cache import public_page
 
 PER_PAGE = 20
 
 
+@public_page
 def schedule(request):
     filterset = ScheduleFilter(
         request.GET, queryset=SessionPage.objects.live().for_listing()

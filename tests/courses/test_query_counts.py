@@ -43,11 +43,11 @@ pytestmark = pytest.mark.django_db
 QUERIES = {
     "classes": 8,
     "classes filtered": 8,
-    "class page (anonymous)": 13,
-    "class page (enrolled)": 21,
+    "class page (anonymous)": 11,
+    "class page (enrolled)": 19,
     "class feed.ics": 5,
-    "test page": 17,
-    "test page (attempt under way)": 17,
+    "test page": 15,
+    "test page (attempt under way)": 15,
     "admin enrolment": 17,  # +1: the 统计 menu asks if he administers a forum
     "admin leave": 15,
     "admin results": 24,

@@ -74,6 +74,7 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "training_site.middleware.RejectNulCharactersMiddleware",
+    "training_site.page_cache.PublicPageCacheMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -165,15 +166,43 @@ STORAGES = {
     },
 }
 
+# Caches are shared by every process (and host): Redis with REDIS_URL, else
+# tables in the database (`manage.py createcachetable`). Nothing that another
+# process needs lives in process memory: Wagtail keeps its site root paths
+# and the redirect import's upload in "default", the public pages live in
+# "pages" (training_site/page_cache.py), and wrong check-in codes are counted
+# in "counters".
+REDIS_URL = os.environ.get("REDIS_URL", "")
+
+
+def _shared_cache(table: str, **options) -> dict:
+    if REDIS_URL:
+        return {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": table,
+        }
+    return {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": table,
+        "OPTIONS": options,
+    }
+
+
 CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    # Counters that must hold across processes (wrong check-in codes): in the
-    # database, so several gunicorn workers or hosts share them.
+    "default": _shared_cache("site_cache"),
+    "pages": _shared_cache("page_cache", MAX_ENTRIES=20000, CULL_FREQUENCY=4),
+    # Counters must hold across processes: the database, also with Redis, so
+    # a Redis restart does not reset the limits on wrong codes.
     "counters": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "lectures_counters",
     },
 }
+# How long an anonymous visitor's page may be served from the cache; 0 turns
+# the page cache off. Content changes invalidate at once; figures that follow
+# participation (seats taken, person-times) are at most this old.
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "60"))
 
 # Login attempts (django-axes), on /accounts/login/ and the admin's login alike:
 # after five wrong passwords for one username from one address, that pair is

@@ -10,6 +10,16 @@ STORAGES = {
 }
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 WAGTAILADMIN_BASE_URL = "http://testserver"
+# One process: Wagtail's per-process cache of site root paths is enough, and
+# page query counts stay what the pages themselves cost.
+CACHES = {
+    **CACHES,  # noqa: F405
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+}
+# Off, so query counts measure the pages themselves; the page cache's own
+# tests turn it on (the servers of test_page_cache_processes.py by the
+# environment).
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "0"))
 # Serve static files straight from the apps: tests run without collectstatic.
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True

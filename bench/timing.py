@@ -1,0 +1,39 @@
+"""Timing requests from client processes over kept-alive connections."""
+
+import http.client
+import statistics
+import time
+from concurrent.futures import ProcessPoolExecutor
+
+CLIENTS = 2
+
+
+def _samples(args) -> list[float]:
+    port, path, cookie, count = args
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    headers = {"Cookie": cookie} if cookie else {}
+    out = []
+    for _ in range(count):
+        started = time.perf_counter()
+        connection.request("GET", path, headers=headers)
+        response = connection.getresponse()
+        response.read()
+        out.append(time.perf_counter() - started)
+        if response.status >= 500:
+            raise RuntimeError(f"{path}: {response.status}")
+    connection.close()
+    return out
+
+
+def latency(port: int, path: str, requests: int, cookie: str = "") -> dict:
+    """Median and p95 over `requests` GETs from CLIENTS processes at once,
+    after one warm-up request (which fills the page cache)."""
+    _samples((port, path, cookie, 1))
+    per_client = max(1, requests // CLIENTS)
+    with ProcessPoolExecutor(CLIENTS) as pool:
+        runs = pool.map(_samples, [(port, path, cookie, per_client)] * CLIENTS)
+        samples = sorted(s for run in runs for s in run)
+    return {
+        "median_ms": round(statistics.median(samples) * 1000, 2),
+        "p95_ms": round(samples[max(0, int(len(samples) * 0.95) - 1)] * 1000, 2),
+    }

@@ -1,0 +1,211 @@
+"""The public page cache: who gets a cached page, and when it is forgotten."""
+
+import pytest
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
+from django.test import RequestFactory, override_settings
+from django.urls import reverse
+
+from tests.factories import LecturerFactory, SessionFactory, UserFactory
+from training_site.page_cache import PublicPageCacheMiddleware, mark_public
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("page_cache_on")]
+
+
+@pytest.fixture
+def page_cache_on():
+    with override_settings(PAGE_CACHE_SECONDS=60):
+        yield
+
+
+@pytest.fixture
+def commit(django_capture_on_commit_callbacks):
+    """Run what waits for the commit (the invalidation), as a real commit would."""
+
+    def run(change):
+        with django_capture_on_commit_callbacks(execute=True):
+            return change()
+
+    return run
+
+
+@pytest.fixture
+def session(tree):
+    return SessionFactory(parent=tree["town"], title="乡村振兴专题", capacity=30)
+
+
+def cached(response) -> str | None:
+    return response.headers.get("X-Page-Cache")
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/", "/schedule/", "/schedule/?level=unit", "/schedule.ics", "/lecturers/"],
+)
+def test_anonymous_pages_are_rendered_once_then_served(client, tree, session, url):
+    first = client.get(url)
+    second = client.get(url)
+    assert (cached(first), cached(second)) == ("miss", "hit")
+    assert second.content == first.content
+    assert "Cookie" in second.headers["Vary"]
+    assert "Accept-Language" in second.headers["Vary"]
+
+
+def test_wagtail_pages_and_their_feeds(client, tree, session):
+    for url in (
+        session.url,
+        tree["town"].url,
+        tree["town"].url + "feed.ics",
+        session.url + "event.ics",
+    ):
+        assert cached(client.get(url)) == "miss"
+        assert cached(client.get(url)) == "hit"
+
+
+def test_a_hit_costs_one_cache_read_and_no_page_queries(
+    client, tree, session, django_assert_num_queries
+):
+    client.get(tree["district"].url)
+    with django_assert_num_queries(1):  # the page and the generation, together
+        assert cached(client.get(tree["district"].url)) == "hit"
+
+
+def test_a_logged_in_user_never_gets_nor_leaves_a_cached_page(
+    client, tree, session, trainee
+):
+    client.get(session.url)  # an anonymous copy is cached
+    client.force_login(trainee)
+    mine = client.get(session.url)
+    assert cached(mine) is None
+    assert "Log in to register" not in mine.content.decode()
+    assert "csrfmiddlewaretoken" in mine.content.decode()
+    client.logout()
+    client.cookies.clear()
+    anonymous = client.get(session.url)
+    assert cached(anonymous) == "hit"
+    assert "csrfmiddlewaretoken" not in anonymous.content.decode()
+
+
+def test_a_visitor_with_a_message_gets_the_live_page(client, tree, session):
+    client.get("/schedule/")
+    client.cookies["messages"] = "anything"
+    assert cached(client.get("/schedule/")) is None
+
+
+def test_sub_routes_and_private_pages_are_not_cached(client, tree, session, trainee):
+    client.force_login(trainee)
+    me = client.get("/me/")
+    calendar = me.context["calendar_url"].split("testserver", 1)[1]
+    client.logout()
+    client.cookies.clear()
+    for url in (calendar, session.url + "checkin/", "/accounts/login/"):
+        client.get(url)
+        assert cached(client.get(url)) is None
+
+
+def test_languages_are_cached_apart(client, tree, session):
+    chinese = client.get("/schedule/")
+    english = client.get("/schedule/", headers={"accept-language": "en"})
+    assert cached(english) == "miss"
+    assert english.content != chinese.content
+    assert cached(client.get("/schedule/", headers={"accept-language": "en"})) == "hit"
+
+
+def test_nothing_that_asked_for_a_csrf_token_or_set_a_cookie_is_stored():
+    def with_token(request):
+        response = HttpResponse(get_token(request))
+        return mark_public(response)
+
+    def with_cookie(request):
+        response = mark_public(HttpResponse("x"))
+        response.set_cookie("seen", "1")
+        return response
+
+    def unmarked(request):
+        return HttpResponse("x")
+
+    for view in (with_token, with_cookie, unmarked):
+        middleware = PublicPageCacheMiddleware(view)
+        for _ in range(2):
+            request = RequestFactory().get(f"/{view.__name__}/")
+            request.LANGUAGE_CODE = "zh-hans"
+            assert cached(middleware(request)) is None
+
+
+# Invalidation --------------------------------------------------------------
+
+
+def test_publishing_a_change_shows_everywhere_at_once(client, tree, session, commit):
+    urls = ["/", "/schedule/", session.url, tree["district"].url, "/schedule.ics"]
+    for url in urls:
+        client.get(url)
+    session.title = "新时代党建专题"
+    commit(lambda: session.save_revision().publish())
+    for url in urls:
+        response = client.get(url)
+        assert cached(response) == "miss", url
+        unfolded = response.content.decode().replace("\r\n ", "")
+        assert "新时代党建专题" in unfolded, url
+
+
+def test_unpublishing_removes_the_page(client, tree, session, commit):
+    assert client.get(session.url).status_code == 200
+    client.get("/schedule/")
+    commit(session.unpublish)
+    assert client.get(session.url).status_code == 404
+    assert "乡村振兴专题" not in client.get("/schedule/").content.decode()
+
+
+def test_a_new_session_appears(client, tree, commit):
+    client.get("/schedule/")
+    commit(lambda: SessionFactory(parent=tree["village"], title="文明实践讲座"))
+    assert "文明实践讲座" in client.get("/schedule/").content.decode()
+
+
+def test_moving_and_deleting(client, tree, session, commit):
+    old_url = session.url
+    client.get(old_url)
+    commit(lambda: session.move(tree["sibling"], pos="last-child"))
+    session.refresh_from_db()
+    # Not the cached page: Wagtail's automatic redirect to the new place.
+    assert client.get(old_url).status_code == 301
+    assert client.get(session.url).status_code == 200
+    client.get(tree["sibling"].url)
+    commit(session.delete)
+    assert "乡村振兴专题" not in client.get(tree["sibling"].url).content.decode()
+
+
+def test_renaming_a_lecturer_shows_on_his_sessions(client, tree, commit):
+    lecturer = LecturerFactory(name="张教授")
+    session = SessionFactory(parent=tree["town"], lecturers=[lecturer])
+    assert "张教授" in client.get(session.url).content.decode()
+    lecturer.name = "李教授"
+    commit(lecturer.save)
+    assert "李教授" in client.get(session.url).content.decode()
+
+
+def test_an_uncommitted_change_does_not_invalidate(client, tree, session):
+    """Invalidation waits for the commit: nothing can cache the old page
+    after it, and a rolled-back change forgets nothing."""
+    client.get("/schedule/")
+    session.title = "草稿标题"
+    session.save_revision().publish()  # the test's transaction never commits
+    assert cached(client.get("/schedule/")) == "hit"
+
+
+def test_seats_follow_registrations_within_the_ttl(client, tree, session, trainee):
+    """Participation does not invalidate (see page_cache.py): a logged-in
+    trainee sees the live count, anonymous visitors a count at most
+    PAGE_CACHE_SECONDS old."""
+    from lectures.services.registration import register
+
+    client.get(session.url)
+    register(session, UserFactory())
+    assert cached(client.get(session.url)) == "hit"
+    client.force_login(trainee)
+    assert client.get(session.url).context["seats"].confirmed == 1
+
+
+def test_the_language_switch_needs_no_token(client, tree):
+    response = client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    assert response.status_code == 302

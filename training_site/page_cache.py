@@ -1,0 +1,171 @@
+"""A shared cache of the public pages as anonymous visitors see them.
+
+Anonymous visitors are most of the traffic and all see the same page, so a
+page marked public (`public_page`, `PublicPageMixin`) is rendered once per
+language and served from the `pages` cache until something changes.
+
+What keeps it correct:
+
+- Only GETs without a session or messages cookie are looked up or stored,
+  and only responses that a view marked public, with status 200, without a
+  `Set-Cookie`, without `Cache-Control: private/no-store`, and that did not
+  ask for a CSRF token (a token is tied to its visitor's cookie). A logged-in
+  user, someone with a check-in grant or a flash message, never gets a cached
+  page nor leaves one behind.
+- The key holds the host, the active language and the full path with its
+  query string; the response keeps its `Vary` headers for downstream caches.
+- Invalidation is by generation: every key carries the current generation,
+  and `invalidate_public_pages()` replaces it (after the transaction
+  commits, so no request can cache what was there before). Publishing,
+  unpublishing, moving, deleting or saving a live page, and changing the
+  snippets pages show (lecturers, fields, categories), all call it: a home
+  page, a schedule, forum pages up the tree and their feeds all show a
+  session, so everything goes at once. Publishing is rare; rendering again
+  is cheap.
+- Participation (seats taken, person-times) changes far too often for that:
+  a registration rush would empty the cache hundreds of times a second.
+  Those figures are at most `PAGE_CACHE_SECONDS` old (default 60) for
+  anonymous visitors; anyone who can register is logged in and sees the
+  live page, and the registration service decides from locked rows anyway.
+- The cache is shared (Redis with `REDIS_URL`, else the database cache), so
+  a page published through one process or host is gone from all of them.
+"""
+
+import uuid
+from hashlib import md5
+
+from django.conf import settings
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.core.cache import caches
+from django.db import transaction
+from django.http import HttpResponse
+from django.utils.cache import patch_vary_headers
+
+PUBLIC_ATTR = "_public_page"
+GENERATION_KEY = "public-pages:generation"
+NO_STORE = ("private", "no-store", "no-cache")
+
+
+def _cache():
+    return caches["pages"]
+
+
+def _seconds() -> int:
+    return getattr(settings, "PAGE_CACHE_SECONDS", 0)
+
+
+def mark_public(response):
+    """Let anonymous visitors be served this response from the cache."""
+    setattr(response, PUBLIC_ATTR, True)
+    return response
+
+
+def public_page(view):
+    """View decorator: the same response for every anonymous visitor."""
+
+    def wrapped(request, *args, **kwargs):
+        return mark_public(view(request, *args, **kwargs))
+
+    wrapped.__name__ = view.__name__
+    wrapped.__doc__ = view.__doc__
+    wrapped.__wrapped__ = view
+    return wrapped
+
+
+class PublicPageMixin:
+    """A Wagtail page whose own URL is public (sub-routes such as a session's
+    `register/` or `checkin/` are not)."""
+
+    def serve(self, request, *args, **kwargs):
+        response = super().serve(request, *args, **kwargs)
+        match = getattr(request, "routable_resolver_match", None)
+        if match is None or match.url_name == "index_route":
+            mark_public(response)
+        return response
+
+
+def invalidate_public_pages() -> None:
+    """Forget every cached public page, once the current transaction commits."""
+    transaction.on_commit(_new_generation)
+
+
+def _new_generation() -> None:
+    # A new random generation rather than incr(): atomic on every backend,
+    # and two processes invalidating at once both succeed.
+    _cache().set(GENERATION_KEY, uuid.uuid4().hex, None)
+
+
+def _anonymous_get(request) -> bool:
+    return (
+        request.method == "GET"
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and CookieStorage.cookie_name not in request.COOKIES
+    )
+
+
+def _storable(request, response) -> bool:
+    if not getattr(response, PUBLIC_ATTR, False) or response.status_code != 200:
+        return False
+    if response.streaming or response.cookies:
+        return False
+    if request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
+        return False
+    # SessionMiddleware runs outside this one: a session the view changed
+    # would get its cookie only after the page was stored.
+    session = getattr(request, "session", None)
+    if session is not None and session.modified:
+        return False
+    control = response.get("Cache-Control", "")
+    return not any(word in control for word in NO_STORE)
+
+
+class PublicPageCacheMiddleware:
+    """Serve and store public pages for anonymous GETs (see the module doc).
+
+    Sits after LocaleMiddleware (the language is part of the key) and
+    CommonMiddleware (the host is checked), before CSRF and authentication:
+    a cached page costs one cache round trip and no database query.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        seconds = _seconds()
+        if not seconds or not _anonymous_get(request):
+            return self.get_response(request)
+        cache = _cache()
+        address = md5(
+            "|".join(
+                (request.get_host(), request.LANGUAGE_CODE, request.get_full_path())
+            ).encode(),
+            usedforsecurity=False,
+        ).hexdigest()
+        page_key = f"public-page:{address}"
+        found = cache.get_many([GENERATION_KEY, page_key])
+        generation = found.get(GENERATION_KEY) or ""
+        stored = found.get(page_key)
+        if stored is not None and stored[0] == generation:
+            return _rebuild(stored)
+        response = self.get_response(request)
+        if _storable(request, response):
+            # What the visitor sees depends on his cookie (logged in or not),
+            # whichever way this response is served.
+            patch_vary_headers(response, ("Cookie",))
+            cache.set(page_key, _freeze(generation, response), seconds)
+            response["X-Page-Cache"] = "miss"
+        return response
+
+
+def _freeze(generation: str, response) -> tuple:
+    headers = [(k, v) for k, v in response.items() if k != "X-Page-Cache"]
+    return (generation, response.status_code, headers, response.content)
+
+
+def _rebuild(stored: tuple) -> HttpResponse:
+    _generation, status, headers, content = stored
+    response = HttpResponse(content, status=status)
+    for name, value in headers:
+        response[name] = value
+    response["X-Page-Cache"] = "hit"
+    return response

@@ -1,0 +1,40 @@
+"""Forget cached public pages when what they show changes (page_cache.py)."""
+
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+from wagtail.models import Page, Site
+from wagtail.signals import (
+    page_published,
+    page_slug_changed,
+    page_unpublished,
+    post_page_move,
+)
+
+from training_site.page_cache import invalidate_public_pages
+
+
+@receiver(page_published)
+@receiver(page_unpublished)
+@receiver(post_page_move)
+@receiver(page_slug_changed)
+def page_changed(sender, instance=None, **kwargs):
+    invalidate_public_pages()
+
+
+@receiver(post_save)
+def live_page_saved(sender, instance, raw=False, **kwargs):
+    # Also pages changed in code without a revision (a status set by a
+    # service, a copy published at once); drafts change nothing public.
+    if not raw and isinstance(instance, Page) and instance.live:
+        invalidate_public_pages()
+
+
+@receiver(post_delete)
+def page_deleted(sender, instance, **kwargs):
+    if isinstance(instance, Page | Site):
+        invalidate_public_pages()
+
+
+@receiver(post_save, sender=Site)
+def site_saved(sender, instance, **kwargs):
+    invalidate_public_pages()
