@@ -145,6 +145,8 @@ class Figures:
     def as_dict(self) -> dict:
         data = asdict(self)
         data["attendance_rate"] = self.attendance_rate
+        if self.satisfaction_rate is not None:
+            data["satisfaction_rate"] = round(self.satisfaction_rate, 1)
         for name in ("study_hours_offered", "study_hours_credited"):
             data[name] = str(data[name])
         return data
