@@ -90,7 +90,12 @@ def read_rows(name: str, content: bytes) -> list[list[str]]:
                 continue
         else:
             raise ImportFileError(_("The CSV file is neither UTF-8 nor GB18030."))
-        rows = [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text))]
+        try:
+            # newline="" lets the csv module read \r, \n and \r\n endings alike.
+            reader = csv.reader(io.StringIO(text, newline=""))
+            rows = [[cell.strip() for cell in row] for row in reader]
+        except csv.Error as error:
+            raise ImportFileError(_("This CSV file cannot be read.")) from error
     else:
         raise ImportFileError(_("Upload an .xlsx or .csv file."))
     if len(rows) > MAX_ROWS + 1:

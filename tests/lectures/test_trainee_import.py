@@ -137,3 +137,11 @@ def test_trainees_never_appear_on_public_pages_or_the_api(client, tree):
         body = client.get(url).content.decode()
         for name, mobile in (("张三", "13800000001"), ("李四", "13800000002")):
             assert name not in body and mobile not in body, url
+
+
+def test_a_csv_with_bare_carriage_returns_is_read_not_a_500():
+    """Found by the fuzzer: a lone \\r in a field made the csv module raise."""
+    from lectures.services.trainee_import import read_rows
+
+    rows = read_rows("sheet.csv", "姓名\r张三,13800000000\r\n".encode())
+    assert rows == [["姓名"], ["张三", "13800000000"]]
