@@ -181,7 +181,7 @@ def submit(
     return attempt
 
 
-def _percent(part: int, whole: int) -> Decimal:
+def percent(part: int, whole: int) -> Decimal:
     if not whole:
         return Decimal("0.0")
     return (Decimal(part) * 100 / Decimal(whole)).quantize(
@@ -216,7 +216,7 @@ def grade(attempt: Attempt, *, now: datetime) -> Attempt:
     AttemptAnswer.objects.filter(attempt=attempt).delete()
     AttemptAnswer.objects.bulk_create(rows)
     attempt.points, attempt.max_points = points, max_points
-    attempt.score = _percent(points, max_points)
+    attempt.score = percent(points, max_points)
     attempt.passed = attempt.score >= attempt.class_page.pass_mark
     attempt.submitted_at = min(now, attempt.deadline)
     attempt.save()
@@ -224,15 +224,21 @@ def grade(attempt: Attempt, *, now: datetime) -> Attempt:
 
 
 @transaction.atomic
-def close_expired(class_page: ClassPage, *, now: datetime | None = None) -> int:
-    """Grade every attempt left open past its deadline, as it stood then."""
+def close_expired(
+    class_page: ClassPage, *, user=None, now: datetime | None = None
+) -> int:
+    """Grade every attempt left open past its deadline, as it stood then
+    (only the user's own, if one is given: he was away when time ran out)."""
     now = now or timezone.now()
-    expired = list(
+    expired = (
         Attempt.objects.select_for_update()
         .open()
         .filter(class_page=class_page, deadline__lt=now)
         .select_related("class_page")
     )
+    if user is not None:
+        expired = expired.filter(user=user)
+    expired = list(expired)
     for attempt in expired:
         grade(attempt, now=now)
     return len(expired)
@@ -249,7 +255,7 @@ class QuestionStat:
 
     @property
     def rate(self) -> Decimal:
-        return _percent(self.correct, self.answered)
+        return percent(self.correct, self.answered)
 
 
 @dataclass
@@ -303,19 +309,7 @@ def summary(class_page: ClassPage) -> TestSummary:
     return TestSummary(
         trainees=len(best),
         mean=mean,
-        pass_rate=_percent(passed, len(best)),
+        pass_rate=percent(passed, len(best)),
         passed=passed,
         questions=questions,
     )
-
-
-@transaction.atomic
-def close_expired_for(class_page: ClassPage, user, *, now: datetime | None = None):
-    """Grade the trainee's own attempt if its time ran out while he was away."""
-    now = now or timezone.now()
-    for attempt in (
-        Attempt.objects.select_for_update()
-        .open()
-        .filter(class_page=class_page, user=user, deadline__lt=now)
-    ):
-        grade(attempt, now=now)

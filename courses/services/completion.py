@@ -27,10 +27,10 @@ from courses.models import (
     EnrolmentStatus,
 )
 from courses.services.assessment import (
-    _percent,
     best_attempts,
     close_expired,
     one_decimal,
+    percent,
 )
 from courses.services.lessons import (
     countable_lessons,
@@ -71,7 +71,7 @@ class Progress:
     @property
     def rate(self) -> Decimal:
         # No lesson held yet: nothing missed.
-        return _percent(self.attended, self.lessons) if self.lessons else Decimal(100)
+        return percent(self.attended, self.lessons) if self.lessons else Decimal(100)
 
     @property
     def completes(self) -> bool:

@@ -8,7 +8,7 @@ before his enrolment never count against him.
 
 from datetime import datetime
 
-from django.db.models import Q
+from django.db.models import Q, Sum
 from django.utils import timezone
 
 from courses.models import ClassPage, Enrolment
@@ -49,8 +49,6 @@ def countable_lessons_in(classes: list[ClassPage], now: datetime):
 
 
 def study_hours(class_page: ClassPage):
-    from django.db.models import Sum
-
     total = (
         lessons_of(class_page)
         .exclude(status=SessionStatus.CANCELLED)

@@ -67,7 +67,7 @@ def test_page(request, class_page):
     if request.method != "GET":
         return HttpResponseNotAllowed(["GET", "POST"])
     now = timezone.now()
-    service.close_expired_for(class_page, request.user, now=now)
+    service.close_expired(class_page, user=request.user, now=now)
     attempt = (
         Attempt.objects.open().filter(class_page=class_page, user=request.user).first()
     )

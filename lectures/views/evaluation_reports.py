@@ -202,18 +202,13 @@ INDICATOR_HEADINGS = {
 
 
 @dataclass
-class IndicatorLine:
-    row: results.IndicatorRow
+class ShownLine:
+    """A results row as a table line: its fields, plus scores as shown."""
+
+    row: results.IndicatorRow | results.RankingRow
 
     def __getattr__(self, name):
         return getattr(self.row, name)
-
-    @property
-    def distribution(self):
-        return "；".join(
-            f"{level.label} {level.count}（{_percent(level.share) or 0}%）"
-            for level in self.row.levels
-        )
 
     @property
     def score_shown(self):
@@ -222,6 +217,15 @@ class IndicatorLine:
     @property
     def satisfaction_shown(self):
         return _percent(self.row.satisfaction)
+
+
+class IndicatorLine(ShownLine):
+    @property
+    def distribution(self):
+        return "；".join(
+            f"{level.label} {level.count}（{_percent(level.share) or 0}%）"
+            for level in self.row.levels
+        )
 
 
 class IndicatorsReport(ResultsMixin, TemplateView):
@@ -252,22 +256,6 @@ RANKING_HEADINGS = {
 }
 
 
-@dataclass
-class RankingLine:
-    row: results.RankingRow
-
-    def __getattr__(self, name):
-        return getattr(self.row, name)
-
-    @property
-    def score_shown(self):
-        return _percent(self.row.score)
-
-    @property
-    def satisfaction_shown(self):
-        return _percent(self.row.satisfaction)
-
-
 class RankingReport(ResultsMixin, TemplateView):
     """Lecturers by weighted score, with their sessions and responses."""
 
@@ -278,7 +266,7 @@ class RankingReport(ResultsMixin, TemplateView):
     export_filename = "evaluations-lecturers"
 
     def export_rows(self):
-        return [RankingLine(row) for row in results.lecturer_ranking(self.sessions)]
+        return [ShownLine(row) for row in results.lecturer_ranking(self.sessions)]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
