@@ -10,14 +10,19 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from lectures.models import ForumLevel
-from lectures.services.network_report import NetworkReport
+from lectures.services.network_report import NetworkReport, Row
 from lectures.services.stats import Figures
 from lectures.spreadsheets import Sheet
 
 DASH = "—"
+
+#: Rows a table shows on the page (the spreadsheets have them all): at 100×
+#: the seed the district has 5,700 towns, and a page of 5,700 rows helps no
+#: one. The rows beyond are shown as one line of their sum.
+ROWS_SHOWN = 200
 
 
 def shown(value) -> str | int | float:
@@ -117,8 +122,19 @@ class Table:
         return [top, bottom]
 
     def lines(self) -> list[tuple]:
-        """(row, its values without the label) for the HTML table."""
-        return [(row, self.values(row)[1:]) for row in self.rows]
+        """(row, its values without the label) for the HTML table; past
+        `ROWS_SHOWN` rows, the rest as one line."""
+        rows = self.rows
+        if len(rows) > ROWS_SHOWN:
+            rest = rows[ROWS_SHOWN - 1 :]
+            label = ngettext(
+                "%(count)s more row (all are in the spreadsheet)",
+                "%(count)s more rows (all are in the spreadsheet)",
+                len(rest),
+            ) % {"count": len(rest)}
+            rest_row = Row.of_figures(sum(rest, Figures()), label)
+            rows = [*rows[: ROWS_SHOWN - 1], rest_row]
+        return [(row, self.values(row)[1:]) for row in rows]
 
     def values(self, row) -> list:
         return [row.label] + [c.value(row) for c in self.columns]

@@ -2,17 +2,14 @@
 
 By month, by tier, by forum (the children of the selected forum, each with
 everything below it, plus the forum's own sessions), by field and by
-category. Every breakdown is one grouped query over the same annotated
-sessions as the totals, so each table adds up to the totals by construction;
-the number of queries does not depend on the data.
+category. Every breakdown is a fold of the same session facts as the totals
+(`session_facts`), so each table adds up to the totals by construction; the
+number of queries does not depend on the data.
 """
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Exists, F, OuterRef
-from django.db.models.functions import Substr, TruncMonth
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lectures.models import (
@@ -23,12 +20,14 @@ from lectures.models import (
     ForumPage,
 )
 from lectures.services.report_query import ReportQuery
+from lectures.services.session_facts import Fact, session_facts
 from lectures.services.stats import (
     Figures,
     NetworkStats,
+    figures_of,
     first_day,
-    grouped_figures,
-    held_in,
+    grouped,
+    holding_forums,
     level_key,
     summary,
 )
@@ -47,9 +46,14 @@ class Row(Figures):
     slug: str = ""
     level: str = ""
 
+    @classmethod
+    def of_figures(cls, figures: Figures, label: str) -> "Row":
+        return cls(**vars(figures), label=label)
+
     @property
     def not_reporting(self) -> bool:
-        return not self.sessions_held
+        """A child forum that held nothing (a line of sums is not a forum)."""
+        return bool(self.slug) and not self.sessions_held
 
     def as_dict(self) -> dict:
         data = super().as_dict()
@@ -60,25 +64,12 @@ class Row(Figures):
 
 
 def _row(figures: Figures | None, **labels) -> Row:
-    return Row(**(asdict(figures) if figures else {}), **labels)
+    return Row(**(vars(figures) if figures else {}), **labels)
 
 
-def month_key(prefix: str):
-    return TruncMonth(f"{prefix}start")
-
-
-def _month_label(value) -> str:
-    if hasattr(value, "tzinfo") and timezone.is_aware(value):
-        value = timezone.localtime(value)
-    return f"{value.year}-{value.month:02d}"
-
-
-def months(query: ReportQuery, start: date) -> list[Row]:
+def months(facts: list[Fact], query: ReportQuery, start: date) -> list[Row]:
     """Every month of the period, with zeros where nothing happened."""
-    found = {
-        _month_label(key): value
-        for key, value in grouped_figures(query.sessions(), month_key).items()
-    }
+    found = grouped(facts, lambda fact: fact.month)
     rows = []
     year, month = start.year, start.month
     last = query.last_day
@@ -104,17 +95,13 @@ def forum_root(query: ReportQuery) -> ForumPage | None:
     return DistrictForumPage.objects.live().order_by("path").first()
 
 
-def forums(query: ReportQuery, root: ForumPage | None) -> list[Row]:
+def forums(facts: list[Fact], root: ForumPage | None) -> list[Row]:
     """Each child forum of `root` with everything below it, then `root`'s own
     sessions (and any below a child that is no longer published)."""
     if root is None:
         return []
     length = len(root.path) + ForumPage.steplen
-
-    def key(prefix: str):
-        return Substr(f"{prefix}path", 1, length)
-
-    found = grouped_figures(query.sessions(), key)
+    found = grouped(facts, lambda fact: fact.path[:length])
     children = list(
         ForumPage.objects.live()
         .child_of(root)
@@ -125,12 +112,10 @@ def forums(query: ReportQuery, root: ForumPage | None) -> list[Row]:
         _row(found.pop(path, None), key=slug, label=title, slug=slug, level=level)
         for path, slug, title, level in children
     ]
-    own = Figures()
-    for figures in found.values():  # the root's own sessions, and strays
-        own += figures
+    rest = [fact for fact in facts if fact.path[:length] in found]
     rows.append(
         _row(
-            own,
+            figures_of(rest),
             key=root.slug,
             label=_("%(forum)s (its own sessions)") % {"forum": root.title},
         )
@@ -138,23 +123,17 @@ def forums(query: ReportQuery, root: ForumPage | None) -> list[Row]:
     return rows
 
 
-def _classified(query: ReportQuery, model) -> list[Row]:
+def _classified(facts: list[Fact], model, attribute: str) -> list[Row]:
     """Rows by field or category, in the list's order; unclassified last."""
-    name = model._meta.model_name
-
-    def key(prefix: str):
-        return F(f"{prefix}{name}__slug")
-
-    found = grouped_figures(query.sessions(), key)
+    found = grouped(facts, lambda fact: getattr(fact, attribute))
     rows = [
-        _row(found.pop(slug), key=slug, label=title)
-        for slug, title in model.objects.values_list("slug", "name")
-        if slug in found
+        _row(found.pop(pk), key=slug, label=title)
+        for pk, slug, title in model.objects.values_list("pk", "slug", "name")
+        if pk in found
     ]
     if found:  # sessions without one
-        rows.append(
-            _row(sum(found.values(), Figures()), key="", label=_("Unclassified"))
-        )
+        rest = [fact for fact in facts if getattr(fact, attribute) in found]
+        rows.append(_row(figures_of(rest), key="", label=_("Unclassified")))
     return rows
 
 
@@ -162,7 +141,7 @@ def not_reporting(query: ReportQuery, limit: int | None = NOT_REPORTING_SHOWN):
     """Forums of the selection that held no session of it in the period."""
     forums = (
         query.forums()
-        .exclude(Exists(held_in(query).filter(forum=OuterRef("pk"))))
+        .exclude(pk__in=holding_forums(query))
         .order_by("path")
         .values("title", "slug", "level", "unit_name")
     )
@@ -210,17 +189,16 @@ def network_report(
 ) -> NetworkReport:
     """The totals and every breakdown of a selection, in a fixed number of queries."""
     start = first_day(query)
-    by_tier = grouped_figures(query.sessions(), level_key)
-    stats = summary(query, start=start, tiers=by_tier)
+    facts = session_facts(query.sessions())
     root = forum_root(query)
     return NetworkReport(
         query=query,
-        stats=stats,
-        months=months(query, start),
-        tiers=tiers(by_tier),
-        forums=forums(query, root),
+        stats=summary(query, start=start, facts=facts),
+        months=months(facts, query, start),
+        tiers=tiers(grouped(facts, level_key)),
+        forums=forums(facts, root),
         forum_root=root,
-        fields=_classified(query, Field),
-        categories=_classified(query, Category),
+        fields=_classified(facts, Field, "field_id"),
+        categories=_classified(facts, Category, "category_id"),
         not_reporting=not_reporting(query, not_reporting_limit),
     )

@@ -8,32 +8,7 @@ answers in a fixed number of queries; None (shown as “—”) means there is
 nothing to show.
 """
 
-from collections.abc import Callable
-
-from django.db.models import Expression
-
 from lectures.services import evaluation_results as results
-
-#: A grouping of sessions: given the lookup prefix that leads to a session
-#: ("" on sessions, "session__" on rows keyed to one), the grouping expression.
-Grouping = Callable[[str], Expression]
-
-
-def satisfaction_rate(sessions) -> float | None:
-    """满意率 (percent) of a selection of sessions; one query."""
-    return results.satisfaction_rate(sessions)
-
-
-def satisfaction_by(sessions, key: Grouping) -> dict:
-    """满意率 per group of sessions, keyed by the grouping's value; one query."""
-    rows = (
-        results.tallies(sessions)
-        .annotate(group=key("session__"))
-        .values("group")
-        .annotate(rate=results._satisfaction())
-        .order_by()
-    )
-    return {row["group"]: row["rate"] for row in rows}
 
 
 def lecturer_scores(sessions) -> dict[int, dict]:

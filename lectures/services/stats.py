@@ -16,55 +16,33 @@ Counting rules, written once here:
   period; the others are *not reporting* (未报送).
 """
 
+from collections.abc import Callable, Hashable
 from dataclasses import asdict, dataclass, field, fields
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import (
-    Case,
-    Count,
-    Exists,
-    F,
-    IntegerField,
-    Min,
-    OuterRef,
-    Q,
-    Subquery,
-    Sum,
-    When,
-)
+from django.db.models import Case, Count, F, IntegerField, Min, Q, Sum, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from lectures.models import (
-    Attendance,
-    ForumLevel,
-    ForumPage,
-    SessionStatus,
-)
-from lectures.services import quality
+from lectures.models import Attendance, ForumLevel, ForumPage
 from lectures.services.report_query import ReportQuery
-
-HELD = Q(status=SessionStatus.HELD)
-
-
-def _count_per_session(attendance):
-    rows = (
-        attendance.filter(session=OuterRef("pk"))
-        .order_by()
-        .values("session")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return Coalesce(Subquery(rows, output_field=IntegerField()), 0)
+from lectures.services.session_facts import (
+    CONTRIBUTION,
+    Fact,
+    count_per_session,
+    fold,
+    session_facts,
+    total,
+)
 
 
 def with_person_times(sessions):
     """Annotate `people` (the counting rule), `on_roster` (everyone marked on
     its roster) and `attended` (present or late)."""
     return sessions.annotate(
-        on_roster=_count_per_session(Attendance.objects.all()),
-        attended=_count_per_session(Attendance.objects.attended()),
+        on_roster=count_per_session(Attendance.objects.all()),
+        attended=count_per_session(Attendance.objects.attended()),
     ).annotate(
         people=Case(
             When(on_roster__gt=0, then=F("attended")),
@@ -80,34 +58,12 @@ def person_times(sessions) -> int:
     return held.aggregate(total=Sum("people"))["total"] or 0
 
 
-def _aggregates() -> dict:
-    """Every additive figure of a set of sessions, as aggregate expressions."""
-    return {
-        "sessions_held": Count("pk", filter=HELD),
-        "sessions_cancelled": Count("pk", filter=Q(status=SessionStatus.CANCELLED)),
-        "sessions_postponed": Count("pk", filter=Q(status=SessionStatus.POSTPONED)),
-        "participants": Sum("people", filter=HELD),
-        "roster_size": Sum("on_roster", filter=HELD),
-        "roster_attended": Sum("attended", filter=HELD),
-        "study_hours_offered": Sum("study_hours", filter=HELD),
-        "study_hours_credited": Sum(F("attended") * F("study_hours"), filter=HELD),
-    }
+#: The figures that add up across sets of sessions.
+ADDITIVE = tuple(name for name in CONTRIBUTION if name not in ("satisfied", "rated"))
 
 
 def rate(part: int, whole: int) -> float | None:
     return round(part * 100 / whole, 1) if whole else None
-
-
-ADDITIVE = (
-    "sessions_held",
-    "sessions_cancelled",
-    "sessions_postponed",
-    "participants",
-    "roster_size",
-    "roster_attended",
-    "study_hours_offered",
-    "study_hours_credited",
-)
 
 
 @dataclass
@@ -125,12 +81,17 @@ class Figures:
     satisfaction_rate: float | None = None
 
     @classmethod
-    def from_row(cls, row: dict, **extra) -> "Figures":
-        names = {f.name for f in fields(Figures)}
-        values = {k: v for k, v in row.items() if k in names and v is not None}
+    def of(cls, contribution: tuple, **extra) -> "Figures":
+        """The figures of a summed contribution (see `session_facts`)."""
+        values = dict(zip(CONTRIBUTION, contribution, strict=True))
+        satisfied, rated = values.pop("satisfied"), values.pop("rated")
         for name in ("study_hours_offered", "study_hours_credited"):
-            values[name] = Decimal(values.get(name, 0)).quantize(Decimal("0.1"))
-        return cls(**values, **extra)
+            values[name] = Decimal(values[name]).quantize(Decimal("0.1"))
+        return cls(
+            **values,
+            satisfaction_rate=satisfied * 100 / rated if rated else None,
+            **extra,
+        )
 
     @property
     def attendance_rate(self) -> float | None:
@@ -152,29 +113,14 @@ class Figures:
         return data
 
 
-def figures(sessions) -> Figures:
-    """The figures of a selection of sessions, in one query."""
-    row = with_person_times(sessions.order_by()).aggregate(**_aggregates())
-    return Figures.from_row(row)
+def figures_of(facts) -> Figures:
+    """The figures of some session facts together."""
+    return Figures.of(total(fact.contribution for fact in facts))
 
 
-def grouped_figures(sessions, key) -> dict:
-    """{group: Figures} of a selection grouped by `key` (see `quality.Grouping`),
-    in one query plus one for satisfaction."""
-    rows = (
-        with_person_times(sessions.order_by())
-        .annotate(group=key(""))
-        .values("group")
-        .annotate(**_aggregates())
-        .order_by()
-    )
-    satisfaction = quality.satisfaction_by(sessions, key)
-    return {
-        row["group"]: Figures.from_row(
-            row, satisfaction_rate=satisfaction.get(row["group"])
-        )
-        for row in rows
-    }
+def grouped(facts: list[Fact], key: Callable[[Fact], Hashable]) -> dict:
+    """{group: Figures} of the facts grouped by `key`."""
+    return {group: Figures.of(summed) for group, summed in fold(facts, key).items()}
 
 
 @dataclass
@@ -194,21 +140,24 @@ class NetworkStats(Figures):
     by_level: dict[str, dict] = field(default_factory=dict)
 
 
-def held_in(query: ReportQuery):
-    """Held sessions of the selection, for `Exists(…filter(forum=OuterRef("pk")))`."""
-    return query.sessions().held().order_by()
+def holding_forums(query: ReportQuery):
+    """Ids of the forums that held a session of the selection, for `pk__in`.
+
+    Not correlated, so the database builds the list once: an `Exists` per
+    forum made SQLite scan the period's sessions once per forum."""
+    return query.sessions().held().order_by().values("forum_id")
 
 
 def forum_figures(query: ReportQuery, first_day: date) -> dict[str, dict[str, int]]:
     """Forums of the selection by level: founded, active, new in the period."""
-    active = Exists(held_in(query).filter(forum=OuterRef("pk")))
+    active = Q(pk__in=holding_forums(query))
     rows = (
         query.forums()
         .order_by()
         .values("level")
         .annotate(
             founded=Count("pk"),
-            active=Count("pk", filter=Q(active)),
+            active=Count("pk", filter=active),
             new=Count(
                 "pk",
                 filter=Q(founded_on__gte=first_day, founded_on__lte=query.last_day),
@@ -225,8 +174,8 @@ def forum_figures(query: ReportQuery, first_day: date) -> dict[str, dict[str, in
     return result
 
 
-def level_key(prefix: str):
-    return F(f"{prefix}forum__level")
+def level_key(fact: Fact) -> str | None:
+    return fact.level
 
 
 def first_day(query: ReportQuery) -> date:
@@ -238,33 +187,27 @@ def first_day(query: ReportQuery) -> date:
 
 
 def summary(
-    query: ReportQuery, *, start: date | None = None, tiers: dict | None = None
+    query: ReportQuery, *, start: date | None = None, facts: list[Fact] | None = None
 ) -> NetworkStats:
     """The totals of a selection, in a fixed number of queries.
 
-    `start` and `tiers` (the figures by level) may be passed in by a caller
-    that has them already."""
+    `start` and `facts` may be passed in by a caller that has them already."""
     start = start or first_day(query)
-    sessions = query.sessions()
-    totals = figures(sessions)
+    if facts is None:
+        facts = session_facts(query.sessions())
+    totals = figures_of(facts)
+    tiers = grouped(facts, level_key)
     forums = forum_figures(query, start)
     unique = (
         Attendance.objects.attended()
-        .filter(session__in=sessions.held().order_by().values("pk"))
+        .filter(session__in=query.sessions().held().order_by().values("pk"))
         .values("user")
         .distinct()
         .count()
     )
-    if tiers is None:
-        tiers = grouped_figures(sessions, level_key)
     described = query.describe()
     return NetworkStats(
-        **{
-            f.name: getattr(totals, f.name)
-            for f in fields(Figures)
-            if f.name != "satisfaction_rate"
-        },
-        satisfaction_rate=quality.satisfaction_rate(sessions),
+        **{f.name: getattr(totals, f.name) for f in fields(Figures)},
         period={"from": start.isoformat(), "to": query.last_day.isoformat()},
         cumulative=query.start is None,
         forum=described.pop("forum"),

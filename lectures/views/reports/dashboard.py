@@ -1,6 +1,5 @@
 """The admin home's 统计 panel: the viewer's subtree at a glance."""
 
-from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 from wagtail.admin.ui.components import Component
@@ -9,7 +8,7 @@ from wagtail.models import WorkflowState
 from lectures.models import SessionPage
 from lectures.services.network_report import not_reporting
 from lectures.services.report_query import ReportQuery, ScopeError, default_scope
-from lectures.services.stats import held_in, summary
+from lectures.services.stats import holding_forums, summary
 
 WAITING_SHOWN = 5
 SILENT_SHOWN = 10
@@ -39,9 +38,7 @@ class StatsPanel(Component):
         today = timezone.localdate()
         year = summary(ReportQuery(start=today.replace(month=1, day=1), forum=scope))
         month = ReportQuery(start=today.replace(day=1), forum=scope)
-        silent = month.forums().exclude(
-            Exists(held_in(month).filter(forum=OuterRef("pk")))
-        )
+        silent = month.forums().exclude(pk__in=holding_forums(month))
         waiting = waiting_for_approval(scope)
         return {
             "scope": scope,
