@@ -25,6 +25,7 @@ from courses.models import (
 from courses.services import assessment, completion, leave
 from courses.services import enrolment as enrolment_service
 from courses.services.roster_import import RosterImportError, read_lines, resolve
+from lectures.models import tree
 from lectures.services.errors import ServiceError
 from lectures.services.permissions import administered_paths, can_administer
 from lectures.spreadsheets import spreadsheet_response
@@ -44,7 +45,7 @@ def classes_for(user):
         return classes
     below = Q(pk__in=[])
     for path in administered_paths(user):
-        below |= Q(path__startswith=path)
+        below |= tree.below(path)
     return classes.filter(below)
 
 

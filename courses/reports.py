@@ -28,6 +28,7 @@ from courses.admin_views import classes_for
 from courses.models import Attempt, Certificate, ClassPage, ClassType, Enrolment
 from lectures.filters import DATE_INPUT, CalendarDateFilter, ForumFilter
 from lectures.models import Attendance, AttendanceStatus, SessionKind, SessionStatus
+from lectures.models.tree import below
 from lectures.reports.tables import DASH
 from lectures.services.stats import rate
 from lectures.spreadsheets import Sheet
@@ -139,7 +140,7 @@ class ClassReportView(StatsReportView):
         if self.whole:
             classes = classes_for(self.request.user)
         else:
-            classes = ClassPage.objects.filter(path__startswith=self.scope.path)
+            classes = ClassPage.objects.filter(below(self.scope.path))
         start, end = self.period
         if start:
             classes = classes.filter(start_date__gte=start)

@@ -16,6 +16,7 @@ from wagtail.permissions import register_permission_policy
 
 from lectures.models import Attendance, AttendanceStatus, Registration
 from lectures.models import RegistrationStatus as RStatus
+from lectures.models.tree import below
 from lectures.services.permissions import administered_paths
 
 
@@ -25,7 +26,7 @@ def in_users_subtree(queryset, user):
     paths = administered_paths(user)
     query = Q(pk__in=[])
     for path in paths:
-        query |= Q(session__path__startswith=path)
+        query |= below(path, "session__path")
     return queryset.filter(query)
 
 

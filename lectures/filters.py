@@ -16,6 +16,7 @@ from lectures.models import (
     Lecturer,
     SessionPage,
     SessionStatus,
+    tree,
 )
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"})
@@ -37,7 +38,7 @@ class ForumSelect(forms.Select):
         if self.paths is not None:
             below = Q(pk__in=[])
             for path in self.paths:
-                below |= Q(path__startswith=path)
+                below |= tree.below(path)
             forums = forums.filter(below)
         forums = list(
             forums.order_by("path").values_list("slug", "title", "depth")[

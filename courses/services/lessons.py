@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from courses.models import ClassPage, Enrolment
 from lectures.models import Registration, RegistrationStatus, SessionPage, SessionStatus
+from lectures.models.tree import below
 
 
 def lessons_of(class_page: ClassPage):
@@ -39,7 +40,7 @@ def countable_lessons_in(classes: list[ClassPage], now: datetime):
     """`countable_lessons` of several classes in one query."""
     below_any = Q(pk__in=[])
     for class_page in classes:
-        below_any |= Q(path__startswith=class_page.path, depth=class_page.depth + 1)
+        below_any |= below(class_page.path) & Q(depth=class_page.depth + 1)
     return (
         SessionPage.objects.live()
         .lessons()

@@ -19,6 +19,7 @@ from wagtail.search import index
 
 from lectures.models.evaluations import EvaluationFormHost
 from lectures.models.hosts import SessionHost
+from lectures.models.tree import below
 from training_site.page_cache import PublicPageMixin
 
 
@@ -40,7 +41,7 @@ class UnitKind(models.TextChoices):
 class ForumQuerySet(PageQuerySet):
     def in_subtree(self, page: Page) -> "ForumQuerySet":
         """This page and every forum below it."""
-        return self.filter(path__startswith=page.path)
+        return self.filter(below(page.path))
 
     def administered_by(self, user) -> "ForumQuerySet":
         """Forums whose administrators' group the user belongs to."""

@@ -25,6 +25,7 @@ from wagtail.query import PageQuerySet
 from wagtail.search import index
 
 from lectures.models.hosts import SessionHost, SessionKind
+from lectures.models.tree import below
 from training_site.page_cache import PublicPageMixin
 
 
@@ -43,7 +44,7 @@ class AudienceScope(models.TextChoices):
 class SessionQuerySet(PageQuerySet):
     def in_subtree(self, page: Page) -> "SessionQuerySet":
         """Sessions anywhere below `page` (a forum, a class, the home page)."""
-        return self.filter(path__startswith=page.path)
+        return self.filter(below(page.path))
 
     def upcoming(self, now: datetime | None = None) -> "SessionQuerySet":
         now = now or timezone.now()

@@ -43,6 +43,7 @@ from lectures.models import (
     SessionPage,
 )
 from lectures.models.evaluations import level_label
+from lectures.models.tree import below
 from lectures.services.permissions import administered_paths
 
 MIN_RESPONSES = 3
@@ -348,7 +349,7 @@ def visible_sessions(user) -> QuerySet:
     query = Q(pk__in=SessionPage.objects.filter(lecturers__user=user).values("pk"))
     # Subtrees he administers: forums, and for the district /classes/ too.
     for path in administered_paths(user):
-        query |= Q(path__startswith=path)
+        query |= below(path)
     return SessionPage.objects.filter(query)
 
 

@@ -24,6 +24,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from lectures.models import ForumPage, Lecturer, TraineeProfile
+from lectures.models.tree import below
 from lectures.services.report_query import ReportQuery
 from lectures.services.stats import with_person_times
 from lectures.services.trainee_page import year_attendance
@@ -63,7 +64,7 @@ def trainee_rows(year: int, forum: ForumPage | None, quota: Decimal, *, short=Fa
     )
     profiles = TraineeProfile.objects.select_related("unit_forum")
     if forum is not None:
-        profiles = profiles.filter(unit_forum__path__startswith=forum.path)
+        profiles = profiles.filter(below(forum.path, "unit_forum__path"))
     profiles = profiles.annotate(
         hours=Coalesce(Subquery(hours, output_field=HOURS), Value(Decimal(0)))
     )

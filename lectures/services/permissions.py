@@ -19,6 +19,7 @@ from wagtail.models import (
 )
 
 from lectures.models.forums import ForumPage
+from lectures.models.tree import below
 
 ADMIN_PAGE_PERMISSIONS = ("add", "change", "publish", "lock", "unlock")
 LECTURER_PAGE_PERMISSIONS = ("add",)
@@ -204,7 +205,7 @@ def _below_any(paths, *, strict: bool) -> Q:
     """A Q over pages below any of the given paths (strictly, or including them)."""
     query = Q(pk__in=[])
     for forum_path in paths:
-        clause = Q(path__startswith=forum_path)
+        clause = below(forum_path)
         if strict:
             clause &= ~Q(path=forum_path)
         query |= clause
@@ -279,9 +280,9 @@ def admin_visible_pages_filter(user) -> Q | None:
     )
     query = Q(owner=user)
     for path in administered:
-        query |= Q(path__startswith=path)
+        query |= below(path)
     for path in lecturing:
-        query |= Q(path__startswith=path, live=True)
+        query |= below(path) & Q(live=True)
     ancestors = {a for path in administered + lecturing for a in ancestor_paths(path)}
     ancestors |= set(administered + lecturing)
     return query | Q(path__in=ancestors)

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from lectures.filters import day_start
 from lectures.models import Category, Field, ForumPage, SessionPage
+from lectures.models.tree import below
 from lectures.services.errors import ServiceError
 from lectures.services.permissions import (
     administered_forums,
@@ -104,7 +105,7 @@ def reportable_forums(user):
         return forums
     query = Q(pk__in=[])
     for path in administered_paths(user):
-        query |= Q(path__startswith=path)
+        query |= below(path)
     return forums.filter(query)
 
 
