@@ -27,7 +27,7 @@ PAGES = [
     ("class page", None, "first('courses.ClassPage').url"),
     ("/me/", "demo_trainee", "'/me/'"),
     ("class page (trainee)", "demo_trainee", "first('courses.ClassPage').url"),
-    ("network report", "demo_admin", "url('network_report')"),
+    ("network report", "demo_admin", "url('lectures_report_network') + year()"),
 ]
 
 RESOLVE = """
@@ -63,6 +63,12 @@ def upcoming_session():
     from lectures.models import SessionPage
     return (SessionPage.objects.live().upcoming().filter(status='scheduled')
             .order_by('path').first())
+def year():
+    # the last year, as `lecture_stats` is timed
+    from datetime import timedelta
+    from django.utils import timezone
+    end = timezone.localdate()
+    return f'?start={end - timedelta(days=365)}&end={end}'
 def first_lecturer():
     return Lecturer.objects.order_by('pk').values_list('pk', flat=True).first()
 out = {}

@@ -103,16 +103,7 @@ def _wrong_code_keys(session: SessionPage, user) -> tuple[str, str]:
     return (f"checkin:wrong:{session.pk}:{user.pk}", f"checkin:wrong:{session.pk}")
 
 
-def verify_code(session: SessionPage, user, code: str, now: datetime) -> None:
-    """Check a typed code; wrong ones are counted, per trainee and per session.
-
-    The counters are read and written with the session row locked, so guesses
-    sent in parallel are counted one after another: each sees the ones before
-    it, and no burst of requests gets more guesses than the limit.
-    """
-    with transaction.atomic():
-        SessionPage.objects.select_for_update().filter(pk=session.pk).exists()
-        verdict = _count_guess(session, user, code, now)
+def _refuse_guess(verdict: str) -> None:
     if verdict == "too_many":
         raise CheckInError(
             "too_many",
@@ -160,14 +151,19 @@ def check_in(
     code: str | None = None,
     now: datetime | None = None,
 ) -> Attendance:
-    """Check the user in as himself; a second check-in returns the first."""
+    """Check the user in as himself; a second check-in returns the first.
+
+    One short write transaction: a typed code is judged with the session row
+    locked — so guesses sent in parallel are counted one after another, each
+    seeing the ones before it, and no burst gets more guesses than the limit
+    — and, if right, the attendance is written under the same lock. (Two
+    transactions per check-in halved the rate SQLite's single writer allows.)
+    """
     now = now or timezone.now()
     check_window(session, now)
     if method == CheckInMethod.QR:
         verify_token(session, token or "")
-    elif method == CheckInMethod.CODE:
-        verify_code(session, user, code or "", now)
-    else:
+    elif method != CheckInMethod.CODE:
         raise CheckInError("method", _("Unknown check-in method."))
     # Read before taking the write lock: a second scan costs no write.
     existing = Attendance.objects.filter(session=session, user=user).first()
@@ -179,26 +175,35 @@ def check_in(
         else (AttendanceStatus.PRESENT)
     )
     fields = {"status": status, "method": method, "checked_in_at": now}
+    verdict = "right"
     try:
-        # One short write transaction: the row and its log entry.
         with transaction.atomic():
-            if existing is None:
-                attendance = Attendance.objects.create(
-                    session=session, user=user, **fields
-                )
-            else:
-                # A roster row without a check-in (marked on leave, say):
-                # updated only if still without one, so the first is kept.
-                attendance = existing
-                claimed = Attendance.objects.filter(
-                    pk=existing.pk, checked_in_at=None
-                ).update(**fields, updated_at=now)
-                if not claimed:
-                    return Attendance.objects.get(pk=existing.pk)
-                for name, value in fields.items():
-                    setattr(attendance, name, value)
-            log(instance=attendance, action=LOG_ACTION, user=user)
+            if method == CheckInMethod.CODE:
+                SessionPage.objects.select_for_update().filter(pk=session.pk).exists()
+                verdict = _count_guess(session, user, code or "", now)
+            if verdict == "right":
+                attendance = _record(existing, session, user, fields, now)
     except IntegrityError:
         # Two first check-ins at the same instant: the other one won.
         return Attendance.objects.get(session=session, user=user)
+    _refuse_guess(verdict)  # after the commit, so the wrong guess is counted
+    return attendance
+
+
+def _record(existing, session, user, fields: dict, now: datetime) -> Attendance:
+    """Write the check-in and its log entry (inside the caller's transaction)."""
+    if existing is None:
+        attendance = Attendance.objects.create(session=session, user=user, **fields)
+    else:
+        # A roster row without a check-in (marked on leave, say): updated
+        # only if still without one, so the first is kept.
+        claimed = Attendance.objects.filter(pk=existing.pk, checked_in_at=None).update(
+            **fields, updated_at=now
+        )
+        if not claimed:
+            return Attendance.objects.get(pk=existing.pk)
+        attendance = existing
+        for name, value in fields.items():
+            setattr(attendance, name, value)
+    log(instance=attendance, action=LOG_ACTION, user=user)
     return attendance
