@@ -40,10 +40,13 @@ from django.core.cache import caches
 from django.db import transaction
 from django.http import HttpResponse
 from django.utils.cache import patch_vary_headers
+from wagtail.models import PageViewRestriction
 
 PUBLIC_ATTR = "_public_page"
 GENERATION_KEY = "public-pages:generation"
 NO_STORE = ("private", "no-store", "no-cache")
+#: How long `under_generation` keeps a value that no change replaced.
+GENERATIONAL_SECONDS = 24 * 60 * 60
 
 
 def _cache():
@@ -52,6 +55,10 @@ def _cache():
 
 def _seconds() -> int:
     return getattr(settings, "PAGE_CACHE_SECONDS", 0)
+
+
+def enabled() -> bool:
+    return bool(_seconds())
 
 
 def mark_public(response):
@@ -76,6 +83,16 @@ class PublicPageMixin:
     """A Wagtail page whose own URL is public (sub-routes such as a session's
     `register/` or `checkin/` are not)."""
 
+    def get_view_restrictions(self):
+        # Wagtail asks on every request it serves (two queries), and almost
+        # no page has a restriction: ask only when some page has one.
+        # Adding or removing one replaces the generation (signals.py).
+        if enabled() and not under_generation(
+            "view-restrictions:any", _any_view_restriction
+        ):
+            return PageViewRestriction.objects.none()
+        return super().get_view_restrictions()
+
     def serve(self, request, *args, **kwargs):
         response = super().serve(request, *args, **kwargs)
         match = getattr(request, "routable_resolver_match", None)
@@ -84,9 +101,32 @@ class PublicPageMixin:
         return response
 
 
+def _any_view_restriction() -> bool:
+    return PageViewRestriction.objects.exists()
+
+
 def invalidate_public_pages() -> None:
     """Forget every cached public page, once the current transaction commits."""
     transaction.on_commit(_new_generation)
+
+
+def under_generation(key: str, compute):
+    """`compute()`, kept in the pages cache until the generation changes —
+    for what every request would otherwise ask the database afresh. With the
+    page cache off it is computed each time."""
+    if not enabled():
+        return compute()
+    cache = _cache()
+    found = cache.get_many([GENERATION_KEY, key])
+    generation = found.get(GENERATION_KEY) or ""
+    stored = found.get(key)
+    if stored is not None and stored[0] == generation:
+        return stored[1]
+    # Labelled with the generation read before computing: a change that
+    # commits meanwhile replaces the generation, so this is not used again.
+    value = compute()
+    cache.set(key, (generation, value), GENERATIONAL_SECONDS)
+    return value
 
 
 def _new_generation() -> None:

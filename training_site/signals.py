@@ -2,7 +2,7 @@
 
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
-from wagtail.models import Page, Site
+from wagtail.models import Page, PageViewRestriction, Site
 from wagtail.signals import (
     page_published,
     page_slug_changed,
@@ -36,5 +36,9 @@ def page_deleted(sender, instance, **kwargs):
 
 
 @receiver(post_save, sender=Site)
-def site_saved(sender, instance, **kwargs):
+@receiver(post_save, sender=PageViewRestriction)
+@receiver(post_delete, sender=PageViewRestriction)
+def site_or_privacy_changed(sender, instance, **kwargs):
+    # A page made private must not stay in the public cache; the site and
+    # "does any page have a restriction" are cached under the generation too.
     invalidate_public_pages()

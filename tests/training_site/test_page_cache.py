@@ -1,13 +1,17 @@
 """The public page cache: who gets a cached page, and when it is forgotten."""
 
 import pytest
+from django.db import connection
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.test import RequestFactory, override_settings
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from wagtail.models import PageViewRestriction, Site
 
 from tests.factories import LecturerFactory, SessionFactory, UserFactory
 from training_site.page_cache import PublicPageCacheMiddleware, mark_public
+from training_site.site_cache import CachedSiteMiddleware
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("page_cache_on")]
 
@@ -209,3 +213,53 @@ def test_seats_follow_registrations_within_the_ttl(client, tree, session, traine
 def test_the_language_switch_needs_no_token(client, tree):
     response = client.post(reverse("set_language"), {"language": "en", "next": "/"})
     assert response.status_code == 302
+
+
+# What every request asks, kept under the generation ----------------------------
+
+
+def site_of_a_request():
+    request = RequestFactory().get("/")
+    CachedSiteMiddleware(lambda request: HttpResponse())(request)
+    return request._wagtail_site
+
+
+def test_the_site_comes_from_the_cache_until_a_site_changes(
+    tree, commit, django_assert_num_queries
+):
+    first = site_of_a_request()
+    assert first == Site.objects.get(is_default_site=True)
+    with django_assert_num_queries(1):  # the generation and the site, together
+        assert site_of_a_request().pk == first.pk
+    first.site_name = "新的站点名"
+    commit(first.save)
+    assert site_of_a_request().site_name == "新的站点名"
+
+
+def test_a_logged_in_page_asks_neither_for_the_site_nor_for_restrictions(
+    client, tree, session, trainee
+):
+    client.force_login(trainee)
+    client.get(session.url)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(session.url).status_code == 200
+    tables = " ".join(query["sql"] for query in queries.captured_queries)
+    assert '"wagtailcore_site"' not in tables
+    assert "pageviewrestriction" not in tables
+
+
+def test_a_page_made_private_leaves_the_cache_and_asks_for_a_login(
+    client, tree, session, commit
+):
+    client.get(session.url)
+    assert cached(client.get(session.url)) == "hit"
+    commit(
+        lambda: PageViewRestriction.objects.create(
+            page=session, restriction_type=PageViewRestriction.LOGIN
+        )
+    )
+    response = client.get(session.url)
+    assert response.status_code == 302
+    assert "login" in response["Location"]
+    commit(lambda: PageViewRestriction.objects.filter(page=session).delete())
+    assert client.get(session.url).status_code == 200
