@@ -16,7 +16,7 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from wagtail import hooks
 
@@ -87,6 +87,15 @@ class DemoSummary:
     person_times: int = 0
 
 
+def refresh_statistics() -> None:
+    """Let PostgreSQL's planner know the tables were just filled (it would
+    otherwise plan for empty tables until autovacuum's next round, and some
+    reports would take minutes). SQLite plans well without statistics."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+
+
 @dataclass
 class DemoBuilder:
     scale: int = 1
@@ -130,6 +139,7 @@ class DemoBuilder:
         self._flush()
         # Bulk inserts send no signals: forget what public pages showed.
         invalidate_public_pages()
+        refresh_statistics()
         self.summary.forums = {
             "district": 1,
             "unit": len(self.units),

@@ -78,7 +78,12 @@ def shown(sessions) -> QuerySet:
 
 
 def tallies(sessions) -> QuerySet:
-    return RatingTally.objects.filter(session__in=_ids(shown(sessions)))
+    """Rating tallies of the sessions of a selection that may be shown
+    (`shown`, as one join: nested IN lists led PostgreSQL, before it had
+    statistics, into a plan that took minutes)."""
+    return RatingTally.objects.filter(
+        session__in=_ids(sessions), session__evaluation__responses__gte=MIN_RESPONSES
+    )
 
 
 # Figures for a selection ---------------------------------------------------------
