@@ -20,11 +20,10 @@ from lectures.models import (
     ForumPage,
 )
 from lectures.services.report_query import ReportQuery
-from lectures.services.session_facts import Fact, session_facts
+from lectures.services.session_facts import Fact, fold, session_facts, total
 from lectures.services.stats import (
     Figures,
     NetworkStats,
-    figures_of,
     first_day,
     grouped,
     holding_forums,
@@ -61,6 +60,10 @@ class Row(Figures):
             data.pop("slug")
             data.pop("level")
         return data
+
+
+def _figures(contribution: tuple | None) -> Figures | None:
+    return None if contribution is None else Figures.of(contribution)
 
 
 def _row(figures: Figures | None, **labels) -> Row:
@@ -101,7 +104,7 @@ def forums(facts: list[Fact], root: ForumPage | None) -> list[Row]:
     if root is None:
         return []
     length = len(root.path) + ForumPage.steplen
-    found = grouped(facts, lambda fact: fact.path[:length])
+    found = fold(facts, lambda fact: fact.path[:length])
     children = list(
         ForumPage.objects.live()
         .child_of(root)
@@ -109,13 +112,19 @@ def forums(facts: list[Fact], root: ForumPage | None) -> list[Row]:
         .values_list("path", "slug", "title", "level")
     )
     rows = [
-        _row(found.pop(path, None), key=slug, label=title, slug=slug, level=level)
+        _row(
+            _figures(found.pop(path, None)),
+            key=slug,
+            label=title,
+            slug=slug,
+            level=level,
+        )
         for path, slug, title, level in children
     ]
-    rest = [fact for fact in facts if fact.path[:length] in found]
+    # What is left: the root's own sessions, and any below an unpublished child.
     rows.append(
         _row(
-            figures_of(rest),
+            Figures.of(total(found.values())),
             key=root.slug,
             label=_("%(forum)s (its own sessions)") % {"forum": root.title},
         )
@@ -125,15 +134,16 @@ def forums(facts: list[Fact], root: ForumPage | None) -> list[Row]:
 
 def _classified(facts: list[Fact], model, attribute: str) -> list[Row]:
     """Rows by field or category, in the list's order; unclassified last."""
-    found = grouped(facts, lambda fact: getattr(fact, attribute))
+    found = fold(facts, lambda fact: getattr(fact, attribute))
     rows = [
-        _row(found.pop(pk), key=slug, label=title)
+        _row(Figures.of(found.pop(pk)), key=slug, label=title)
         for pk, slug, title in model.objects.values_list("pk", "slug", "name")
         if pk in found
     ]
     if found:  # sessions without one
-        rest = [fact for fact in facts if getattr(fact, attribute) in found]
-        rows.append(_row(figures_of(rest), key="", label=_("Unclassified")))
+        rows.append(
+            _row(Figures.of(total(found.values())), key="", label=_("Unclassified"))
+        )
     return rows
 
 
@@ -190,12 +200,13 @@ def network_report(
     """The totals and every breakdown of a selection, in a fixed number of queries."""
     start = first_day(query)
     facts = session_facts(query.sessions())
+    by_tier = grouped(facts, level_key)
     root = forum_root(query)
     return NetworkReport(
         query=query,
-        stats=summary(query, start=start, facts=facts),
+        stats=summary(query, start=start, facts=facts, tiers=by_tier),
         months=months(facts, query, start),
-        tiers=tiers(grouped(facts, level_key)),
+        tiers=tiers(by_tier),
         forums=forums(facts, root),
         forum_root=root,
         fields=_classified(facts, Field, "field_id"),

@@ -57,9 +57,7 @@ def count_per_session(attendance):
 class Fact:
     """What the reports need of one session: its keys and its contribution."""
 
-    pk: int
     month: str
-    forum_id: int | None
     level: str | None
     path: str
     field_id: int | None
@@ -125,7 +123,6 @@ def session_facts(sessions) -> list[Fact]:
         .values_list(
             "pk",
             "start",
-            "forum_id",
             "forum__level",
             "path",
             "field_id",
@@ -139,13 +136,11 @@ def session_facts(sessions) -> list[Fact]:
     )
     zone = timezone.get_current_timezone()
     facts = []
-    for pk, start, forum, level, path, field, category, *figures in rows:
+    for pk, start, level, path, field, category, *figures in rows:
         local = start.astimezone(zone)
         facts.append(
             Fact(
-                pk=pk,
                 month=f"{local.year}-{local.month:02d}",
-                forum_id=forum,
                 level=level,
                 path=path,
                 field_id=field,

@@ -113,11 +113,6 @@ class Figures:
         return data
 
 
-def figures_of(facts) -> Figures:
-    """The figures of some session facts together."""
-    return Figures.of(total(fact.contribution for fact in facts))
-
-
 def grouped(facts: list[Fact], key: Callable[[Fact], Hashable]) -> dict:
     """{group: Figures} of the facts grouped by `key`."""
     return {group: Figures.of(summed) for group, summed in fold(facts, key).items()}
@@ -187,16 +182,22 @@ def first_day(query: ReportQuery) -> date:
 
 
 def summary(
-    query: ReportQuery, *, start: date | None = None, facts: list[Fact] | None = None
+    query: ReportQuery,
+    *,
+    start: date | None = None,
+    facts: list[Fact] | None = None,
+    tiers: dict | None = None,
 ) -> NetworkStats:
     """The totals of a selection, in a fixed number of queries.
 
-    `start` and `facts` may be passed in by a caller that has them already."""
+    `start`, `facts` and `tiers` (the facts grouped by level) may be passed
+    in by a caller that has them already."""
     start = start or first_day(query)
     if facts is None:
         facts = session_facts(query.sessions())
-    totals = figures_of(facts)
-    tiers = grouped(facts, level_key)
+    totals = Figures.of(total(fact.contribution for fact in facts))
+    if tiers is None:
+        tiers = grouped(facts, level_key)
     forums = forum_figures(query, start)
     unique = (
         Attendance.objects.attended()

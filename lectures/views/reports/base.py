@@ -17,8 +17,14 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from wagtail.admin.views.reports import ReportView
 
-from lectures.services.report_query import ScopeError, check_scope, may_see_reports
+from lectures.services.report_query import (
+    ReportQuery,
+    ScopeError,
+    check_scope,
+    may_see_reports,
+)
 from lectures.spreadsheets import Sheet, sheet_response
+from lectures.views.reports.filters import NetworkFilterSet
 
 
 def year_start(today: date | None = None) -> date:
@@ -130,3 +136,25 @@ class StatsReportView(ReportView):
 
     def scope_title(self) -> str:
         return self.scope.title if self.scope else _("the whole district")
+
+
+class NetworkSelectionMixin:
+    """Reports filtered like the network (`NetworkFilterSet`): this year by
+    default, and the selection the filters ask for within the viewer's scope."""
+
+    filterset_class = NetworkFilterSet
+
+    def get_filter_defaults(self) -> dict:
+        return {"start": year_start().isoformat()}
+
+    @cached_property
+    def query(self) -> ReportQuery:
+        data = self.cleaned
+        return ReportQuery(
+            start=data.get("start"),
+            end=data.get("end"),
+            forum=self.scope,
+            field=data.get("field"),
+            category=data.get("category"),
+            level=data.get("level") or None,
+        )

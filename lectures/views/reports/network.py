@@ -21,38 +21,21 @@ from lectures.reports.tables import (
 from lectures.services.network_report import network_report
 from lectures.services.paragraph import work_report_paragraph
 from lectures.services.permissions import can_administer
-from lectures.services.report_query import ReportQuery
 from lectures.spreadsheets import file_response, ledger_book, sheet_response
-from lectures.views.reports.base import StatsReportView, year_start
-from lectures.views.reports.filters import NetworkFilterSet
+from lectures.views.reports.base import NetworkSelectionMixin, StatsReportView
 
 
-class NetworkReportView(StatsReportView):
+class NetworkReportView(NetworkSelectionMixin, StatsReportView):
     page_title = gettext_lazy("Network statistics")
     header_icon = "site"
     index_url_name = "lectures_report_network"
     template_name = "lectures/admin/reports/network.html"
-    filterset_class = NetworkFilterSet
     export_filename = "network-statistics"
     list_export = ["label"]  # turns on the export buttons
 
-    def get_filter_defaults(self) -> dict:
-        return {"start": year_start().isoformat()}
-
-    def query(self) -> ReportQuery:
-        data = self.cleaned
-        return ReportQuery(
-            start=data.get("start"),
-            end=data.get("end"),
-            forum=self.scope,
-            field=data.get("field"),
-            category=data.get("category"),
-            level=data.get("level") or None,
-        )
-
     @cached_property
     def report(self):
-        return network_report(self.query())
+        return network_report(self.query)
 
     @cached_property
     def labels(self) -> dict:

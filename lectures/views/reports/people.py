@@ -17,21 +17,19 @@ from lectures.services.people_reports import (
     trainee_rows,
     trainee_totals,
 )
-from lectures.services.report_query import ReportQuery
 from lectures.spreadsheets import Sheet
-from lectures.views.reports.base import StatsReportView, year_start
-from lectures.views.reports.filters import NetworkFilterSet, TraineeFilterSet
+from lectures.views.reports.base import NetworkSelectionMixin, StatsReportView
+from lectures.views.reports.filters import TraineeFilterSet
 
 
 def _one_decimal(value):
     return DASH if value is None else round(value, 1)
 
 
-class LecturerReportView(StatsReportView):
+class LecturerReportView(NetworkSelectionMixin, StatsReportView):
     page_title = gettext_lazy("Lecturers")
     header_icon = "user"
     index_url_name = "lectures_report_lecturers"
-    filterset_class = NetworkFilterSet
     paginate_by = 50
     export_filename = "lecturers"
     list_export = ["name"]
@@ -44,21 +42,6 @@ class LecturerReportView(StatsReportView):
         Column("score_shown", label=gettext_lazy("Evaluation score")),
         Column("satisfaction_shown", label=gettext_lazy("Satisfaction rate (%)")),
     ]
-
-    def get_filter_defaults(self) -> dict:
-        return {"start": year_start().isoformat()}
-
-    @cached_property
-    def query(self) -> ReportQuery:
-        data = self.cleaned
-        return ReportQuery(
-            start=data.get("start"),
-            end=data.get("end"),
-            forum=self.scope,
-            field=data.get("field"),
-            category=data.get("category"),
-            level=data.get("level") or None,
-        )
 
     def get_queryset(self):
         return lecturer_rows(self.query)
