@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy, ngettext, pgettext
 
 from lectures.models import ForumLevel
 from lectures.services.network_report import NetworkReport, Row
@@ -208,7 +208,7 @@ def forum_table_sheet(report: NetworkReport, heading: str, subtitle: str) -> She
 def forum_headers() -> list[str]:
     return [
         _("Tier"),
-        _("Founded"),
+        pgettext("count of forums", "Founded"),
         _("Founded in the period"),
         _("Active (held a session)"),
         _("Not reporting"),
