@@ -10,6 +10,7 @@ code to another session, every trainee once. Afterwards the rows are
 counted: nobody lost or counted twice, nobody past the capacity.
 """
 
+import gzip
 import http.client
 import os
 import sys
@@ -87,11 +88,14 @@ def _post_all(args) -> tuple[float, int]:
             headers={
                 "Cookie": f"sessionid={key}; csrftoken={CSRF}",
                 "Content-Type": "application/x-www-form-urlencoded",
+                "Accept-Encoding": "gzip",
                 "Referer": f"http://127.0.0.1:{port}/",
             },
         )
         response = connection.getresponse()
         text = response.read()
+        if response.getheader("Content-Encoding") == "gzip":
+            text = gzip.decompress(text)
         # A refusal is shown as a message on the page, with status 200.
         errors += response.status not in (200, 302) or b"message error" in text
     return time.time(), errors

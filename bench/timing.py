@@ -11,7 +11,8 @@ CLIENTS = 2
 def _samples(args) -> list[float]:
     port, path, cookie, count = args
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-    headers = {"Cookie": cookie} if cookie else {}
+    # As browsers and calendar clients send: pages may come compressed.
+    headers = {"Accept-Encoding": "gzip", **({"Cookie": cookie} if cookie else {})}
     out = []
     for _ in range(count):
         started = time.perf_counter()

@@ -3,8 +3,8 @@
 Wagtail finds it with a query per request (`Site.find_for_request`: an
 annotated query over the sites, about a millisecond of ORM work), and every
 request not answered by the page cache paid it — each check-in of a rush,
-/me/, the admin. The site found for a host and port is kept in the pages
-cache under the page cache's generation, which changes whenever a site or a
+/me/, the admin. The site found for a host and port, with its root page, is kept in the
+pages cache under the page cache's generation, which changes whenever a site or a
 live page changes (`signals.py`), so no process uses an edited site.
 """
 
@@ -12,14 +12,23 @@ from django.http.request import split_domain_port
 from wagtail.models import Site
 from wagtail.models.sites import get_site_for_hostname
 
-from training_site.page_cache import enabled, under_generation
+from training_site.page_cache import (
+    ANY_RESTRICTION_KEY,
+    enabled,
+    prefetched,
+    under_generation,
+)
 
 
 def site_for(hostname: str, port: int) -> Site | None:
     try:
-        return get_site_for_hostname(hostname, port)
+        site = get_site_for_hostname(hostname, port)
     except Site.DoesNotExist:
         return None
+    # Every page request routes from the root page's specific object
+    # (`site.root_page.localized.specific`, a query): kept with the site.
+    site.root_page = site.root_page.localized.specific
+    return site
 
 
 class CachedSiteMiddleware:
@@ -32,14 +41,14 @@ class CachedSiteMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if enabled():
-            request._wagtail_site = self.site(request)
-        return self.get_response(request)
-
-    @staticmethod
-    def site(request) -> Site | None:
+        if not enabled():
+            return self.get_response(request)
         hostname = split_domain_port(request.get_host())[0]
         port = request.get_port()
-        return under_generation(
-            f"wagtail-site:{hostname}:{port}", lambda: site_for(hostname, port)
-        )
+        key = f"wagtail-site:{hostname}:{port}"
+        # One round trip for the site and what serving a page asks next.
+        with prefetched(key, ANY_RESTRICTION_KEY):
+            request._wagtail_site = under_generation(
+                key, lambda: site_for(hostname, port)
+            )
+            return self.get_response(request)

@@ -442,13 +442,13 @@ class DemoBuilder:
         self._demo_trainee_history(trainee, town)
 
     def _demo_trainee_history(self, trainee, town) -> None:
-        """Attended sessions this year, and upcoming registrations, some open."""
-        year_start = timezone.make_aware(datetime(self.today.year, 1, 1))
+        """His twelve latest sessions attended (this year's earn his hours:
+        none on New Year's Day), and upcoming registrations, some open."""
         attended = list(
             SessionPage.objects.filter(
                 status=SessionStatus.HELD,
                 forum__level__in=ROSTER_LEVELS,
-                start__gte=year_start,
+                start__lte=self.now,
             ).order_by("-start")[:12]
         )
         self.summary.person_times += len(attended)

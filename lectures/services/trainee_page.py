@@ -21,6 +21,9 @@ from lectures.services.evaluations import awaiting_evaluation
 
 CALENDAR_SALT = "lectures.personal-calendar"
 HISTORY_SHOWN = 50
+# What a row linking to a session shows: its title, time, hours and URL
+# (`pageurl` reads the url_path).
+SESSION_LINK_FIELDS = ("title", "start", "study_hours", "url_path", "content_type")
 
 
 def year_attendance(year: int):
@@ -65,7 +68,10 @@ def overview(user, quota: Decimal, evaluation_days: int = 7) -> dict:
         registration.position = registration.ahead + 1 if waiting else None
     history = list(
         Attendance.objects.filter(user=user)
-        .select_related("session", "session__forum")
+        .select_related("session")
+        # The table shows these; fifty full session pages cost more to build
+        # than the rest of the page.
+        .only("status", *(f"session__{name}" for name in SESSION_LINK_FIELDS))
         .order_by("-session__start")[:HISTORY_SHOWN]
     )
     hours = year_hours(user, timezone.localdate().year)

@@ -1,5 +1,7 @@
 """The public page cache: who gets a cached page, and when it is forgotten."""
 
+import gzip
+
 import pytest
 from django.db import connection
 from django.http import HttpResponse
@@ -53,6 +55,22 @@ def test_anonymous_pages_are_rendered_once_then_served(client, tree, session, ur
     assert second.content == first.content
     assert "Cookie" in second.headers["Vary"]
     assert "Accept-Language" in second.headers["Vary"]
+
+
+def test_pages_are_stored_compressed_for_those_who_take_gzip(client, tree, session):
+    plain = client.get("/schedule.ics")
+    first = client.get("/schedule.ics", headers={"Accept-Encoding": "gzip, br"})
+    second = client.get("/schedule.ics", headers={"Accept-Encoding": "gzip, br"})
+    assert (cached(first), cached(second)) == ("miss", "hit")
+    assert second.headers["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in second.headers["Vary"]
+    assert gzip.decompress(second.content) == plain.content
+    assert len(second.content) < len(plain.content)
+    # Who does not take gzip is never sent it from the cache.
+    again = client.get("/schedule.ics")
+    assert cached(again) == "hit"
+    assert "Content-Encoding" not in again.headers
+    assert again.content == plain.content
 
 
 def test_wagtail_pages_and_their_feeds(client, tree, session):
@@ -243,9 +261,15 @@ def test_a_logged_in_page_asks_neither_for_the_site_nor_for_restrictions(
     client.get(session.url)
     with CaptureQueriesContext(connection) as queries:
         assert client.get(session.url).status_code == 200
-    tables = " ".join(query["sql"] for query in queries.captured_queries)
+    sqls = [query["sql"] for query in queries.captured_queries]
+    tables = " ".join(sqls)
     assert '"wagtailcore_site"' not in tables
     assert "pageviewrestriction" not in tables
+    # The site (with its root page, where routing starts) and the
+    # restriction flag come in one round trip to the cache.
+    assert sum('FROM "page_cache"' in sql for sql in sqls) == 1
+    root = Site.objects.get(is_default_site=True).root_page_id
+    assert f'"wagtailcore_page"."id" = {root}' not in tables
 
 
 def test_a_page_made_private_leaves_the_cache_and_asks_for_a_login(

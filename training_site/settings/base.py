@@ -75,6 +75,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "training_site.middleware.RejectNulCharactersMiddleware",
     "training_site.page_cache.PublicPageCacheMiddleware",
+    # Inside the page cache, which stores pages compressed (page_cache.py).
+    "django.middleware.gzip.GZipMiddleware",
     "training_site.site_cache.CachedSiteMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -98,6 +100,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "training_site.navigation.header",
             ],
         },
     },
