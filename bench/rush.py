@@ -2,8 +2,8 @@
 
 `make bench` runs both against its smallest demo database; alone,
 `python bench/rush.py` uses SQLITE_PATH (or DATABASE_URL) as it is. Trainees
-are logged in beforehand by writing their sessions directly (hashing
-thousands of passwords is not what is measured), then RUSH_CLIENTS client
+are logged in beforehand by writing their sessions directly, with what a
+login writes (hashing thousands of passwords is not what is measured), then RUSH_CLIENTS client
 processes, released together, post as fast as they can over kept-alive
 connections: registrations for a session with 100 seats, then check-ins by
 code to another session, every trainee once. Afterwards the rows are
@@ -34,6 +34,8 @@ from django.contrib.sessions.backends.db import SessionStore
 from django.db import transaction
 from django.utils import timezone
 from lectures.models import DistrictForumPage, SessionPage
+from training_site.navigation import may_administer
+from types import SimpleNamespace
 district = DistrictForumPage.objects.get()
 soon = timezone.now() + timedelta(minutes=5)
 def make(title, capacity):
@@ -50,6 +52,7 @@ with transaction.atomic():
         store[SESSION_KEY] = str(user.pk)
         store[BACKEND_SESSION_KEY] = 'django.contrib.auth.backends.ModelBackend'
         store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        may_administer(SimpleNamespace(session=store), user)  # as at login
         store.create()
         keys.append(store.session_key)
 print(json.dumps({'full': [full.pk, full.url], 'rush': [rush.pk, rush.url],

@@ -19,6 +19,8 @@ from training_site.page_cache import (
     under_generation,
 )
 
+ROOT_PATHS_KEY = "wagtail-site-root-paths"
+
 
 def site_for(hostname: str, port: int) -> Site | None:
     try:
@@ -46,9 +48,14 @@ class CachedSiteMiddleware:
         hostname = split_domain_port(request.get_host())[0]
         port = request.get_port()
         key = f"wagtail-site:{hostname}:{port}"
-        # One round trip for the site and what serving a page asks next.
-        with prefetched(key, ANY_RESTRICTION_KEY):
+        # One round trip for the site and what serving a page asks next:
+        # whether any page is restricted, and the sites' root paths that
+        # every `pageurl` reads (from Wagtail's own cache, another trip).
+        with prefetched(key, ANY_RESTRICTION_KEY, ROOT_PATHS_KEY):
             request._wagtail_site = under_generation(
                 key, lambda: site_for(hostname, port)
+            )
+            request._wagtail_cached_site_root_paths = under_generation(
+                ROOT_PATHS_KEY, Site.get_site_root_paths
             )
             return self.get_response(request)

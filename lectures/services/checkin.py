@@ -19,7 +19,6 @@ from django.core.cache import caches
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from wagtail.log_actions import log
 
 from lectures.models import (
     Attendance,
@@ -29,6 +28,7 @@ from lectures.models import (
     SessionStatus,
 )
 from lectures.services.errors import ServiceError
+from training_site.audit import log_at_once
 
 ROTATION_SECONDS = 30
 TOKEN_MAX_AGE = 90  # a token shown on screen stays good for three rotations
@@ -205,5 +205,5 @@ def _record(existing, session, user, fields: dict, now: datetime) -> Attendance:
         attendance = existing
         for name, value in fields.items():
             setattr(attendance, name, value)
-    log(instance=attendance, action=LOG_ACTION, user=user)
+    log_at_once(attendance, LOG_ACTION, user)
     return attendance

@@ -268,6 +268,7 @@ def test_a_logged_in_page_asks_neither_for_the_site_nor_for_restrictions(
     # The site (with its root page, where routing starts) and the
     # restriction flag come in one round trip to the cache.
     assert sum('FROM "page_cache"' in sql for sql in sqls) == 1
+    assert "site_cache" not in tables  # Wagtail's cache of the root paths
     root = Site.objects.get(is_default_site=True).root_page_id
     assert f'"wagtailcore_page"."id" = {root}' not in tables
 

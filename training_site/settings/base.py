@@ -123,6 +123,9 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Writers queue on a file lock rather than SQLite's sleep-and-retry
+    # (training_site/db/sqlite3/base.py).
+    DATABASES["default"]["ENGINE"] = "training_site.db.sqlite3"
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,

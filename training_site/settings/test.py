@@ -27,7 +27,7 @@ WHITENOISE_USE_FINDERS = True
 # A real file, not Django's shared-cache memory database: concurrency tests
 # run threads against it, and only a file has SQLite's real locking (WAL,
 # IMMEDIATE transactions, the busy timeout) that production relies on.
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
     DATABASES["default"]["TEST"] = {  # noqa: F405
         "NAME": str(BASE_DIR / f"test-db-{os.getpid()}.sqlite3")  # noqa: F405
     }

@@ -1,0 +1,33 @@
+"""SQLite's writers queue on a file lock, held exactly for a transaction."""
+
+import fcntl
+
+import pytest
+from django.db import connection, transaction
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's writer queue")
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_sqlite_writers_queue_on_a_file_lock_held_for_the_transaction():
+    other = open(f"{connection.settings_dict['NAME']}-writers", "a")  # noqa: SIM115
+
+    def free() -> bool:
+        try:
+            fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return False
+        fcntl.flock(other, fcntl.LOCK_UN)
+        return True
+
+    try:
+        assert free()
+        with transaction.atomic():
+            connection.cursor().execute("SELECT 1")
+            assert not free()
+        assert free()
+        with pytest.raises(RuntimeError), transaction.atomic():
+            assert not free()
+            raise RuntimeError
+        assert free()
+    finally:
+        other.close()
