@@ -3,11 +3,12 @@
 `make bench` runs both against its smallest demo database; alone,
 `python bench/rush.py` uses SQLITE_PATH (or DATABASE_URL) as it is. Trainees
 are logged in beforehand by writing their sessions directly, with what a
-login writes (hashing thousands of passwords is not what is measured), then RUSH_CLIENTS client
-processes, released together, post as fast as they can over kept-alive
-connections: registrations for a session with 100 seats, then check-ins by
-code to another session, every trainee once. Afterwards the rows are
-counted: nobody lost or counted twice, nobody past the capacity.
+login writes (hashing thousands of passwords is not what is measured),
+then RUSH_CLIENTS client processes, released together, post as fast as
+they can over kept-alive connections: registrations for a session with
+100 seats, then check-ins by code to another session, every trainee once.
+Afterwards the rows are counted: nobody lost or counted twice, nobody past
+the capacity.
 """
 
 import gzip
