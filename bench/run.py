@@ -39,6 +39,8 @@ import json
 from django.contrib.auth import (BACKEND_SESSION_KEY, HASH_SESSION_KEY,
                                  SESSION_KEY, get_user_model)
 from django.contrib.sessions.backends.db import SessionStore
+from training_site.navigation import may_administer
+from types import SimpleNamespace
 out = {}
 for username in USERS:
     user = get_user_model().objects.filter(username=username).first()
@@ -48,6 +50,7 @@ for username in USERS:
     store[SESSION_KEY] = str(user.pk)
     store[BACKEND_SESSION_KEY] = 'django.contrib.auth.backends.ModelBackend'
     store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    may_administer(SimpleNamespace(session=store), user)  # as at login
     store.create()
     out[username] = store.session_key
 print(json.dumps(out))
