@@ -23,7 +23,7 @@ from datetime import datetime
 import databases
 import pages as page_list
 import rush
-from server import PYTHON, ROOT, THREADS, WORKERS, django_shell, gunicorn
+from server import LOGIN, PYTHON, ROOT, THREADS, WORKERS, django_shell, gunicorn
 from timing import latency
 
 RESULTS = ROOT / "bench" / "results"
@@ -34,27 +34,19 @@ REQUESTS = int(os.environ.get("BENCH_REQUESTS", "100"))
 COLD_REQUESTS = int(os.environ.get("BENCH_COLD_REQUESTS", "20"))
 PORT = int(os.environ.get("BENCH_PORT", "8765"))
 
-SESSIONS = """
+SESSIONS = (
+    LOGIN
+    + """
 import json
-from django.contrib.auth import (BACKEND_SESSION_KEY, HASH_SESSION_KEY,
-                                 SESSION_KEY, get_user_model)
-from django.contrib.sessions.backends.db import SessionStore
-from training_site.navigation import may_administer
-from types import SimpleNamespace
+from django.contrib.auth import get_user_model
 out = {}
 for username in USERS:
     user = get_user_model().objects.filter(username=username).first()
-    if user is None:
-        continue
-    store = SessionStore()
-    store[SESSION_KEY] = str(user.pk)
-    store[BACKEND_SESSION_KEY] = 'django.contrib.auth.backends.ModelBackend'
-    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    may_administer(SimpleNamespace(session=store), user)  # as at login
-    store.create()
-    out[username] = store.session_key
+    if user is not None:
+        out[username] = logged_in(user)
 print(json.dumps(out))
 """
+)
 
 STATS = """
 import io, json, statistics, time

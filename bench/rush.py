@@ -19,24 +19,22 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from urllib.parse import urlencode
 
-from server import ROOT, django_shell, gunicorn
+from server import LOGIN, ROOT, django_shell, gunicorn
 
 CLIENTS = int(os.environ.get("RUSH_CLIENTS", "8"))
 TRAINEES = int(os.environ.get("RUSH_TRAINEES", "1600"))
 CAPACITY = 100
 CSRF = "benchcsrfbenchcsrfbenchcsrfbench"  # a 32-character secret, as Django's
 
-SETUP = """
+SETUP = (
+    LOGIN
+    + """
 import json
 from datetime import timedelta
-from django.contrib.auth import (BACKEND_SESSION_KEY, HASH_SESSION_KEY,
-                                 SESSION_KEY, get_user_model)
-from django.contrib.sessions.backends.db import SessionStore
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 from lectures.models import DistrictForumPage, SessionPage
-from training_site.navigation import may_administer
-from types import SimpleNamespace
 district = DistrictForumPage.objects.get()
 soon = timezone.now() + timedelta(minutes=5)
 def make(title, capacity):
@@ -46,19 +44,12 @@ def make(title, capacity):
 full = make('报名冲击测试', %(capacity)d)
 rush = make('签到冲击测试', None)
 users = get_user_model().objects.filter(username__startswith='t139').order_by('pk')
-keys = []
 with transaction.atomic():
-    for user in users[:%(trainees)d]:
-        store = SessionStore()
-        store[SESSION_KEY] = str(user.pk)
-        store[BACKEND_SESSION_KEY] = 'django.contrib.auth.backends.ModelBackend'
-        store[HASH_SESSION_KEY] = user.get_session_auth_hash()
-        may_administer(SimpleNamespace(session=store), user)  # as at login
-        store.create()
-        keys.append(store.session_key)
+    keys = [logged_in(user) for user in users[:%(trainees)d]]
 print(json.dumps({'full': [full.pk, full.url], 'rush': [rush.pk, rush.url],
                   'keys': keys}))
 """
+)
 
 COUNT = """
 import json

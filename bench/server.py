@@ -15,6 +15,25 @@ WORKERS = int(os.environ.get("WEB_CONCURRENCY", "4"))
 THREADS = int(os.environ.get("BENCH_THREADS", "2"))
 
 
+# A snippet for the shell: `logged_in(user)` → a session key, holding what
+# Django's login writes (and the header's flag, navigation.py), without
+# hashing a password — thousands of logins are not what is measured.
+LOGIN = """
+from types import SimpleNamespace
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.sessions.backends.db import SessionStore
+from training_site.navigation import may_administer
+def logged_in(user):
+    store = SessionStore()
+    store[SESSION_KEY] = str(user.pk)
+    store[BACKEND_SESSION_KEY] = 'django.contrib.auth.backends.ModelBackend'
+    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    may_administer(SimpleNamespace(session=store), user)
+    store.create()
+    return store.session_key
+"""
+
+
 def django_shell(env, script: str):
     """Run a snippet in `manage.py shell` and read the JSON its last line prints."""
     out = subprocess.run(
