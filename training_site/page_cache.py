@@ -34,7 +34,6 @@ What keeps it correct:
   a page published through one process or host is gone from all of them.
 """
 
-import re
 import uuid
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -46,6 +45,7 @@ from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import caches
 from django.db import transaction
 from django.http import HttpResponse
+from django.middleware.gzip import re_accepts_gzip
 from django.utils.cache import patch_vary_headers
 from wagtail.models import PageViewRestriction
 
@@ -53,7 +53,6 @@ PUBLIC_ATTR = "_public_page"
 GENERATION_KEY = "public-pages:generation"
 ANY_RESTRICTION_KEY = "view-restrictions:any"
 NO_STORE = ("private", "no-store", "no-cache")
-ACCEPTS_GZIP = re.compile(r"\bgzip\b")  # as django.middleware.gzip asks
 #: How long `under_generation` keeps a value that no change replaced.
 GENERATIONAL_SECONDS = 24 * 60 * 60
 
@@ -151,10 +150,9 @@ def under_generation(key: str, compute):
         return compute()
     cache = _cache()
     memo = _prefetched.get()
-    if memo is not None and key in memo.asked:
-        found = memo.found
-    else:
-        found = cache.get_many([GENERATION_KEY, key])
+    if memo is not None and key not in memo.asked:
+        memo = None
+    found = memo.found if memo else cache.get_many([GENERATION_KEY, key])
     generation = found.get(GENERATION_KEY) or ""
     stored = found.get(key)
     if stored is not None and stored[0] == generation:
@@ -163,7 +161,7 @@ def under_generation(key: str, compute):
     # commits meanwhile replaces the generation, so this is not used again.
     value = compute()
     cache.set(key, (generation, value), GENERATIONAL_SECONDS)
-    if memo is not None and key in memo.asked:
+    if memo:
         memo.found[key] = (generation, value)
     return value
 
@@ -219,10 +217,7 @@ class PublicPageCacheMiddleware:
                 (
                     request.get_host(),
                     request.LANGUAGE_CODE,
-                    # Stored as GZipMiddleware (inside this one) sent it.
-                    "gzip"
-                    if ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", ""))
-                    else "",
+                    _encoding(request),
                     request.get_full_path(),
                 )
             ).encode(),
@@ -242,6 +237,15 @@ class PublicPageCacheMiddleware:
             cache.set(page_key, _freeze(generation, response), seconds)
             response["X-Page-Cache"] = "miss"
         return response
+
+
+def _encoding(request) -> str:
+    """Pages are stored as GZipMiddleware (inside this one) sent them."""
+    return (
+        "gzip"
+        if re_accepts_gzip.search(request.headers.get("Accept-Encoding", ""))
+        else ""
+    )
 
 
 def _freeze(generation: str, response) -> tuple:
