@@ -19,12 +19,14 @@ from .forums import (
 from .hosts import SessionHost, SessionKind
 from .lecturers import Lecturer
 from .participation import (
+    ATTENDED,
     Attendance,
     AttendanceStatus,
     CheckInMethod,
     PersonalCalendar,
     Registration,
     RegistrationStatus,
+    RosterCount,
     TraineeProfile,
 )
 from .sessions import SessionMaterial, SessionPage, SessionPhoto, SessionStatus
@@ -33,6 +35,7 @@ from .taxonomy import Category, Field
 from .workflow import ForumApprovalTask
 
 __all__ = [
+    "ATTENDED",
     "Attendance",
     "AttendanceStatus",
     "CheckInMethod",
@@ -54,6 +57,7 @@ __all__ = [
     "RatingTally",
     "Registration",
     "RegistrationStatus",
+    "RosterCount",
     "SessionEvaluation",
     "SessionMaterial",
     "SessionPage",

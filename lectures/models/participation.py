@@ -159,10 +159,14 @@ class CheckInMethod(models.TextChoices):
     BULK = "bulk", _("Bulk entry")
 
 
+#: Present or late: what counts as a person-time and earns study hours.
+ATTENDED = [AttendanceStatus.PRESENT, AttendanceStatus.LATE]
+
+
 class AttendanceQuerySet(models.QuerySet):
     def attended(self):
         """Present or late: what counts as a person-time and earns study hours."""
-        return self.filter(status__in=[AttendanceStatus.PRESENT, AttendanceStatus.LATE])
+        return self.filter(status__in=ATTENDED)
 
 
 class Attendance(TraineeFacts, models.Model):
@@ -203,10 +207,49 @@ class Attendance(TraineeFacts, models.Model):
                 fields=["session", "user"], name="one_attendance_per_trainee"
             ),
         ]
-        indexes = [models.Index(fields=["session", "status"])]
+        indexes = [
+            models.Index(fields=["session", "status"]),
+            # Unique participants of a large selection: the attended rows in
+            # the order of their user, so no sort of a year's rows is needed
+            # (`lectures.services.participants`).
+            models.Index(
+                fields=["user", "session"],
+                condition=Q(status__in=ATTENDED),
+                name="attended_by_user",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.user} · {self.session_id} · {self.status}"
+
+
+class RosterCount(models.Model):
+    """How many are on a session's roster, and how many of them came.
+
+    Kept by the database itself: triggers on the attendance table (migration
+    0008) count every insert, change of status or session, and delete —
+    whatever makes it, a service, `bulk_create`, `QuerySet.update` or a
+    cascade — in the same transaction. The reports read these instead of
+    counting a year's attendance (1.6 million rows at 100× the seed) per
+    session. `lectures.services.roster_counts.drift` compares them with a
+    recount."""
+
+    session = models.OneToOneField(
+        "lectures.SessionPage",
+        verbose_name=_("session"),
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="roster_count",
+    )
+    on_roster = models.PositiveIntegerField(_("on the roster"), default=0)
+    attended = models.PositiveIntegerField(_("present or late"), default=0)
+
+    class Meta:
+        verbose_name = _("roster count")
+        verbose_name_plural = _("roster counts")
+
+    def __str__(self):
+        return f"{self.session_id}: {self.attended}/{self.on_roster}"
 
 
 class PersonalCalendar(models.Model):

@@ -20,10 +20,17 @@ from lectures.models import (
     ForumPage,
 )
 from lectures.services.report_query import ReportQuery
-from lectures.services.session_facts import Fact, fold, session_facts, total
+from lectures.services.session_facts import (
+    Fact,
+    Grouping,
+    fold,
+    session_facts,
+    total,
+)
 from lectures.services.stats import (
     Figures,
     NetworkStats,
+    count_participants,
     first_day,
     grouped,
     holding_forums,
@@ -161,7 +168,7 @@ def not_reporting(query: ReportQuery, limit: int | None = NOT_REPORTING_SHOWN):
 @dataclass
 class NetworkReport:
     query: ReportQuery
-    stats: NetworkStats
+    stats: NetworkStats | None
     months: list[Row] = field(default_factory=list)
     tiers: list[Row] = field(default_factory=list)
     forums: list[Row] = field(default_factory=list)
@@ -198,18 +205,31 @@ def network_report(
     query: ReportQuery, *, not_reporting_limit: int | None = NOT_REPORTING_SHOWN
 ) -> NetworkReport:
     """The totals and every breakdown of a selection, in a fixed number of queries."""
+    # Counted beside everything else, which it is waited for after.
+    unique = count_participants(query)
     start = first_day(query)
-    facts = session_facts(query.sessions())
-    by_tier = grouped(facts, level_key)
     root = forum_root(query)
-    return NetworkReport(
+    sessions = query.sessions()
+    facts = session_facts(
+        sessions, Grouping(months=(start, query.last_day), classification=True)
+    )
+    by_forum = []
+    if root is not None:
+        length = len(root.path) + ForumPage.steplen
+        by_forum = session_facts(sessions, Grouping(path_length=length, level=False))
+    by_tier = grouped(facts, level_key)
+    report = NetworkReport(
         query=query,
-        stats=summary(query, start=start, facts=facts, tiers=by_tier),
+        stats=None,
         months=months(facts, query, start),
         tiers=tiers(by_tier),
-        forums=forums(facts, root),
+        forums=forums(by_forum, root),
         forum_root=root,
         fields=_classified(facts, Field, "field_id"),
         categories=_classified(facts, Category, "category_id"),
         not_reporting=not_reporting(query, not_reporting_limit),
     )
+    report.stats = summary(
+        query, start=start, facts=facts, tiers=by_tier, unique=unique
+    )
+    return report

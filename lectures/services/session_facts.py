@@ -1,30 +1,46 @@
-"""The facts of a selection of sessions, fetched once and folded in Python.
+"""The facts of a selection of sessions, summed by the database and folded in Python.
 
 A report shows the same figures by month, by tier, by forum, by field and by
-category. Asking the database once per breakdown would count every session's
-roster once per breakdown (about 1.6 million attendance rows a year at 100×
-the seed); instead one query reads each session with its roster counts and
-one reads its evaluation tallies, and every breakdown — and the totals — is a
-fold of those same rows. Each table therefore adds up to the totals by
-construction, and the number of queries never depends on the data.
+category. The database sums the selection's sessions once, grouped by all of
+those keys together (a few hundred groups for a year of the network), and
+every breakdown — and the totals — is a fold of those same groups in Python.
+Each table therefore adds up to the totals by construction, and the number
+of queries never depends on the data.
 
-The counting rules are written in `lectures.services.stats`; `contribution`
-applies them to one session.
+A session's roster is read from its `RosterCount`, which the database keeps
+as attendance is written, never by counting a year's attendance rows (1.6
+million at 100× the seed). The counting rules are written in
+`lectures.services.stats`; `CONTRIBUTION` names the sums, in order.
 """
 
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from operator import add
 
-from django.db.models import Func, IntegerField, OuterRef, Q, Subquery, Sum
-from django.db.models.functions import Coalesce
-from django.utils import timezone
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, Substr
 
-from lectures.models import Attendance, SessionStatus
-from lectures.services import evaluation_results as results
+from lectures.filters import day_start
+from lectures.models import RatingTally, SessionStatus
+from lectures.services.evaluation_results import MIN_RESPONSES
 
-#: What a session adds to the figures, in this order (see `contribution`).
+#: What a set of sessions adds to the figures, in this order.
 CONTRIBUTION = (
     "sessions_held",
     "sessions_cancelled",
@@ -38,24 +54,12 @@ CONTRIBUTION = (
     "rated",
 )
 _ZERO = (0,) * 6 + (Decimal(0), Decimal(0), 0, 0)
-
-
-def count_per_session(attendance):
-    """A session's rows among `attendance`, as a scalar subquery.
-
-    COUNT without GROUP BY: one index range per session, always one row."""
-    rows = (
-        attendance.filter(session=OuterRef("pk"))
-        .order_by()
-        .annotate(n=Func("pk", function="COUNT", output_field=IntegerField()))
-        .values("n")
-    )
-    return Coalesce(Subquery(rows, output_field=IntegerField()), 0)
+HOURS = DecimalField(max_digits=14, decimal_places=1)
 
 
 @dataclass(frozen=True, slots=True)
 class Fact:
-    """What the reports need of one session: its keys and its contribution."""
+    """The sessions of a selection that share every key, and their sums."""
 
     month: str
     level: str | None
@@ -65,90 +69,125 @@ class Fact:
     contribution: tuple
 
 
-def contribution(
-    status, headcount, hours, on_roster, attended, satisfied, rated
-) -> tuple:
-    """One session's additive figures, by the counting rules."""
-    satisfied, rated = satisfied or 0, rated or 0
-    if status != SessionStatus.HELD:
-        return (
-            0,
-            int(status == SessionStatus.CANCELLED),
-            int(status == SessionStatus.POSTPONED),
-            0,
-            0,
-            0,
-            Decimal(0),
-            Decimal(0),
-            satisfied,
-            rated,
+@dataclass(frozen=True)
+class Grouping:
+    """Which keys the sums are grouped by.
+
+    `months`: the period's first and last day, to group by calendar month
+    (in the site's time zone); `path_length`: by the first characters of the
+    page path, e.g. the child of the forum a breakdown lists; `level`: by the
+    tier of the holding forum; `classification`: by field and by category.
+    A key not grouped by is "" (or None) in every fact. Each breakdown wants
+    its own grouping: grouping by all of them at once multiplies the groups
+    (a district's thousands of children × months × fields × categories)."""
+
+    months: tuple[date, date] | None = None
+    path_length: int | None = None
+    level: bool = True
+    classification: bool = False
+
+    def month_starts(self) -> list[tuple[str, date]]:
+        if self.months is None:
+            return []
+        first, last = self.months
+        result = []
+        year, month = first.year, first.month
+        while (year, month) <= (last.year, last.month):
+            result.append((f"{year}-{month:02d}", date(year, month, 1)))
+            year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+        return result
+
+    def _month(self):
+        starts = self.month_starts()
+        if not starts:
+            return Value("")
+        # The month a session starts in, as a CASE over the months' first
+        # instants: the same in every database, with no time-zone function.
+        return Case(
+            *[
+                When(start__lt=day_start(following), then=Value(label))
+                for (label, _), (_, following) in zip(starts, starts[1:], strict=False)
+            ],
+            default=Value(starts[-1][0]),
+            output_field=CharField(),
         )
-    hours = hours or Decimal(0)
-    return (
-        1,
-        0,
-        0,
-        attended if on_roster else (headcount or 0),
-        on_roster,
-        attended,
-        hours,
-        attended * hours,
-        satisfied,
-        rated,
-    )
+
+    def keys(self) -> dict:
+        """The key expressions, named as `KEYS`."""
+        nothing = Value(None, output_field=IntegerField())
+        return {
+            "fact_month": self._month(),
+            "fact_level": F("forum__level") if self.level else Value(""),
+            "fact_path": Value("")
+            if self.path_length is None
+            else Substr("path", 1, self.path_length),
+            "fact_field": F("field_id") if self.classification else nothing,
+            "fact_category": F("category_id") if self.classification else nothing,
+        }
 
 
-def ratings(sessions) -> dict[int, tuple[int, int]]:
-    """{session id: (ratings at the top two levels, all ratings)} of the
-    sessions whose answers may be shown; one query."""
-    rows = (
-        results.tallies(sessions)
+KEYS = ("fact_month", "fact_level", "fact_path", "fact_field", "fact_category")
+
+
+def _rating_sum(**condition):
+    """A session's ratings (matching `condition`) when its answers may be
+    shown (`MIN_RESPONSES`), else 0: looked up for evaluated sessions only."""
+    tallies = (
+        RatingTally.objects.filter(session=OuterRef("pk"), **condition)
         .order_by()
         .values("session")
-        .annotate(satisfied=Sum("count", filter=Q(satisfied=True)), rated=Sum("count"))
-        .values_list("session", "satisfied", "rated")
+        .annotate(n=Sum("count"))
+        .values("n")
     )
-    return {session: (satisfied, rated) for session, satisfied, rated in rows}
+    return Case(
+        When(
+            evaluation__responses__gte=MIN_RESPONSES,
+            then=Coalesce(Subquery(tallies, output_field=IntegerField()), 0),
+        ),
+        default=0,
+        output_field=IntegerField(),
+    )
 
 
-def session_facts(sessions) -> list[Fact]:
-    """The facts of every session of a selection, in two queries."""
-    rated = ratings(sessions)
+def _sums() -> dict:
+    held = Q(status=SessionStatus.HELD)
+    on_roster = Coalesce("roster_count__on_roster", 0)
+    attended = Coalesce("roster_count__attended", 0)
+    # Person-times: the roster's attendees if it kept one, else the head-count.
+    people = Case(
+        When(roster_count__on_roster__gt=0, then=F("roster_count__attended")),
+        default=Coalesce("headcount", 0),
+        output_field=IntegerField(),
+    )
+    credited = ExpressionWrapper(attended * F("study_hours"), output_field=HOURS)
+    return {
+        "sessions_held": Count("pk", filter=held),
+        "sessions_cancelled": Count("pk", filter=Q(status=SessionStatus.CANCELLED)),
+        "sessions_postponed": Count("pk", filter=Q(status=SessionStatus.POSTPONED)),
+        "participants": Sum(people, filter=held),
+        "roster_size": Sum(on_roster, filter=held),
+        "roster_attended": Sum(attended, filter=held),
+        "study_hours_offered": Sum("study_hours", filter=held, output_field=HOURS),
+        "study_hours_credited": Sum(credited, filter=held, output_field=HOURS),
+        "satisfied": Sum(_rating_sum(satisfied=True)),
+        "rated": Sum(_rating_sum()),
+    }
+
+
+def session_facts(sessions, grouping: Grouping | None = None) -> list[Fact]:
+    """The sums of a selection's sessions by `grouping`'s keys, in one query."""
+    sums = _sums()
     rows = (
         sessions.order_by()
-        .annotate(
-            on_roster=count_per_session(Attendance.objects.all()),
-            attended=count_per_session(Attendance.objects.attended()),
-        )
-        .values_list(
-            "pk",
-            "start",
-            "forum__level",
-            "path",
-            "field_id",
-            "category_id",
-            "status",
-            "headcount",
-            "study_hours",
-            "on_roster",
-            "attended",
-        )
+        .annotate(**(grouping or Grouping()).keys())
+        .values(*KEYS)
+        .annotate(**sums)
+        .values_list(*KEYS, *sums)
     )
-    zone = timezone.get_current_timezone()
-    facts = []
-    for pk, start, level, path, field, category, *figures in rows:
-        local = start.astimezone(zone)
-        facts.append(
-            Fact(
-                month=f"{local.year}-{local.month:02d}",
-                level=level,
-                path=path,
-                field_id=field,
-                category_id=category,
-                contribution=contribution(*figures, *rated.get(pk, (0, 0))),
-            )
-        )
-    return facts
+    return [
+        Fact(*row[: len(KEYS)], contribution=tuple(v or 0 for v in row[len(KEYS) :]))
+        for row in rows
+    ]
 
 
 def total(contributions: Iterable[tuple]) -> tuple:

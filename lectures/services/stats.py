@@ -17,6 +17,7 @@ Counting rules, written once here:
 """
 
 from collections.abc import Callable, Hashable
+from concurrent.futures import Future
 from dataclasses import asdict, dataclass, field, fields
 from datetime import date
 from decimal import Decimal
@@ -25,24 +26,25 @@ from django.db.models import Case, Count, F, IntegerField, Min, Q, Sum, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from lectures.models import Attendance, ForumLevel, ForumPage
+from lectures.models import ForumLevel, ForumPage
+from lectures.services.participants import unique_participants
 from lectures.services.report_query import ReportQuery
 from lectures.services.session_facts import (
     CONTRIBUTION,
     Fact,
-    count_per_session,
     fold,
     session_facts,
     total,
 )
+from training_site.background import at_once, beside
 
 
 def with_person_times(sessions):
     """Annotate `people` (the counting rule), `on_roster` (everyone marked on
-    its roster) and `attended` (present or late)."""
+    its roster) and `attended` (present or late), from the roster counts."""
     return sessions.annotate(
-        on_roster=count_per_session(Attendance.objects.all()),
-        attended=count_per_session(Attendance.objects.attended()),
+        on_roster=Coalesce("roster_count__on_roster", 0),
+        attended=Coalesce("roster_count__attended", 0),
     ).annotate(
         people=Case(
             When(on_roster__gt=0, then=F("attended")),
@@ -181,17 +183,26 @@ def first_day(query: ReportQuery) -> date:
     return timezone.localdate(first) if first else query.last_day
 
 
+def count_participants(query: ReportQuery, *, concurrently: bool = True) -> Future:
+    """Start counting the selection's unique participants, beside the
+    caller when `concurrently` (`training_site.background`); one query."""
+    count = beside if concurrently else at_once
+    return count(unique_participants, query.sessions().held())
+
+
 def summary(
     query: ReportQuery,
     *,
     start: date | None = None,
     facts: list[Fact] | None = None,
     tiers: dict | None = None,
+    unique: Future | None = None,
 ) -> NetworkStats:
     """The totals of a selection, in a fixed number of queries.
 
     `start`, `facts` and `tiers` (the facts grouped by level) may be passed
-    in by a caller that has them already."""
+    in by a caller that has them already, and `unique`, the unique
+    participants being counted beside it (`count_participants`)."""
     start = start or first_day(query)
     if facts is None:
         facts = session_facts(query.sessions())
@@ -199,13 +210,9 @@ def summary(
     if tiers is None:
         tiers = grouped(facts, level_key)
     forums = forum_figures(query, start)
-    unique = (
-        Attendance.objects.attended()
-        .filter(session__in=query.sessions().held().order_by().values("pk"))
-        .values("user")
-        .distinct()
-        .count()
-    )
+    if unique is None:
+        unique = count_participants(query, concurrently=False)
+    unique = unique.result()
     described = query.describe()
     return NetworkStats(
         **{f.name: getattr(totals, f.name) for f in fields(Figures)},
