@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core import signing
 from django.core.cache import caches
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -179,7 +179,7 @@ def check_in(
     try:
         with transaction.atomic():
             if method == CheckInMethod.CODE:
-                SessionPage.objects.select_for_update().filter(pk=session.pk).exists()
+                _lock(session)
                 verdict = _count_guess(session, user, code or "", now)
             if verdict == "right":
                 attendance = _record(existing, session, user, fields, now)
@@ -188,6 +188,14 @@ def check_in(
         return Attendance.objects.get(session=session, user=user)
     _refuse_guess(verdict)  # after the commit, so the wrong guess is counted
     return attendance
+
+
+def _lock(session: SessionPage) -> None:
+    """Lock the session row for the rest of the transaction. SQLite has no
+    row locks: its transactions take the write lock at BEGIN (IMMEDIATE, see
+    settings), so there the transaction is already the lock."""
+    if connection.features.has_select_for_update:
+        SessionPage.objects.select_for_update().filter(pk=session.pk).exists()
 
 
 def _record(existing, session, user, fields: dict, now: datetime) -> Attendance:
