@@ -36,7 +36,7 @@ from lectures.services.session_facts import (
     session_facts,
     total,
 )
-from training_site.background import at_once, beside
+from training_site.background import beside
 
 
 def with_person_times(sessions):
@@ -183,11 +183,10 @@ def first_day(query: ReportQuery) -> date:
     return timezone.localdate(first) if first else query.last_day
 
 
-def count_participants(query: ReportQuery, *, concurrently: bool = True) -> Future:
-    """Start counting the selection's unique participants, beside the
-    caller when `concurrently` (`training_site.background`); one query."""
-    count = beside if concurrently else at_once
-    return count(unique_participants, query.sessions().held())
+def count_participants(query: ReportQuery) -> Future:
+    """Start counting the selection's unique participants beside the caller
+    (`training_site.background`); one query."""
+    return beside(unique_participants, query.sessions().held())
 
 
 def summary(
@@ -202,7 +201,10 @@ def summary(
 
     `start`, `facts` and `tiers` (the facts grouped by level) may be passed
     in by a caller that has them already, and `unique`, the unique
-    participants being counted beside it (`count_participants`)."""
+    participants being counted (`count_participants`), which is otherwise
+    started first, to run beside the rest."""
+    if unique is None:
+        unique = count_participants(query)
     start = start or first_day(query)
     if facts is None:
         facts = session_facts(query.sessions())
@@ -210,8 +212,6 @@ def summary(
     if tiers is None:
         tiers = grouped(facts, level_key)
     forums = forum_figures(query, start)
-    if unique is None:
-        unique = count_participants(query, concurrently=False)
     unique = unique.result()
     described = query.describe()
     return NetworkStats(
