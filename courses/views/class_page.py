@@ -44,6 +44,7 @@ def class_page_context(class_page, request) -> dict:
         "feed_url": url + "feed.ics",
         "enrol_url": url + "enrol/",
         "withdraw_url": url + "withdraw/",
+        "leave_url": url + "leave/",
         "test_url": url + "test/",
         "my_enrolment": None,
         "organiser": False,
