@@ -148,12 +148,19 @@ def test_path_url_is_the_pages_own_url(rf, tree):
     for page in (session, tree["village"], tree["district"]):
         assert url_for_path(page.url_path, request) == page.get_url(request)
     # With a second site, as `pageurl` chooses between them.
-    Site.objects.create(hostname="other.example", port=80, root_page=tree["sibling"])
-    elsewhere = SessionFactory(parent=tree["sibling"])
-    for host in ("other.example", "localhost"):
-        request = rf.get("/me/", HTTP_HOST=host)
-        for page in (elsewhere, session):
-            assert url_for_path(page.url_path, request) == page.get_url(request)
+    other = Site.objects.create(
+        hostname="other.example", port=80, root_page=tree["sibling"]
+    )
+    try:
+        elsewhere = SessionFactory(parent=tree["sibling"])
+        for host in ("other.example", "localhost"):
+            request = rf.get("/me/", HTTP_HOST=host)
+            for page in (elsewhere, session):
+                assert url_for_path(page.url_path, request) == page.get_url(request)
+    finally:
+        # Wagtail keeps the sites' root paths in the (process-local) test
+        # cache, which the rollback does not reach; deleting clears them.
+        other.delete()
 
 
 def test_me_links_and_times_read_as_the_sessions_own(client, tree):
