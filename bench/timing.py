@@ -6,6 +6,13 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 
 CLIENTS = 2
+# gunicorn keeps a kept-alive connection on the worker that accepted it. With
+# one connection per client for a whole page, both clients' connections land
+# on the same worker about one page in four, and that page is timed with two
+# requests sharing one process (one GIL): its median doubles (what made /me/
+# look "slower on the smaller database"). New connections every few requests
+# spread them over the workers, as a proxy in front of the server would.
+RECONNECT_EVERY = 10
 
 
 def _samples(args) -> list[float]:
@@ -14,7 +21,10 @@ def _samples(args) -> list[float]:
     # As browsers and calendar clients send: pages may come compressed.
     headers = {"Accept-Encoding": "gzip", **({"Cookie": cookie} if cookie else {})}
     out = []
-    for _ in range(count):
+    for n in range(count):
+        if n and n % RECONNECT_EVERY == 0:
+            connection.close()
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
         started = time.perf_counter()
         connection.request("GET", path, headers=headers)
         response = connection.getresponse()

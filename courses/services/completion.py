@@ -13,7 +13,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Max, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -170,16 +170,18 @@ def progress_of_trainee(
     lessons = defaultdict(list)
     parent_of = {c.path: pk for pk, c in classes.items()}
     step = ClassPage.steplen
-    for pk, path, start in countable_lessons_in(
-        list(classes.values()), now
-    ).values_list("pk", "path", "start"):
+    # His mark on each lesson comes with it (one attendance per trainee and
+    # session), rather than in a query of its own.
+    mark = Attendance.objects.filter(session=OuterRef("pk"), user=user)
+    marks = {}
+    for pk, path, start, status in (
+        countable_lessons_in(list(classes.values()), now)
+        .annotate(mark=Subquery(mark.values("status")[:1]))
+        .values_list("pk", "path", "start", "mark")
+    ):
         lessons[parent_of[path[:-step]]].append((pk, start))
-    all_lessons = [pk for rows in lessons.values() for pk, _start in rows]
-    marks = dict(
-        Attendance.objects.filter(user=user, session_id__in=all_lessons).values_list(
-            "session_id", "status"
-        )
-    )
+        if status is not None:
+            marks[pk] = status
     best = {
         row["class_page_id"]: row
         for row in Attempt.objects.submitted()

@@ -11,6 +11,7 @@ from datetime import datetime
 
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -38,12 +39,11 @@ class EnrolmentError(ServiceError):
 
 
 def seats(class_page: ClassPage) -> Seats:
-    enrolments = class_page.enrolments
-    return Seats(
-        capacity=class_page.capacity,
-        confirmed=enrolments.enrolled().count(),
-        waiting=enrolments.filter(status=EnrolmentStatus.WAITING).count(),
+    counts = class_page.enrolments.aggregate(
+        confirmed=Count("pk", filter=Q(status=EnrolmentStatus.ENROLLED)),
+        waiting=Count("pk", filter=Q(status=EnrolmentStatus.WAITING)),
     )
+    return Seats(capacity=class_page.capacity, **counts)
 
 
 def _locked(class_page: ClassPage) -> ClassPage:

@@ -18,9 +18,11 @@ from lectures.models.tree import below
 
 def lessons_of(class_page: ClassPage):
     """The class's lessons as the public sees them: live, in time order."""
+    # `child_of` is a `LIKE 'path%'` that reads every page; the same children
+    # as a path range are an index search (lectures/models/tree.py).
     return (
         SessionPage.objects.live()
-        .child_of(class_page)
+        .filter(below(class_page.path), depth=class_page.depth + 1)
         .lessons()
         .order_by("start", "pk")
     )

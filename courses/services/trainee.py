@@ -4,6 +4,21 @@ from courses.models import Enrolment, EnrolmentStatus
 from courses.services.completion import progress_of_trainee
 
 SHOWN = 20
+# What a row and the standing read of the class: its link, dates, test
+# window and completion rules (not its introduction or other settings).
+CLASS_FIELDS = (
+    "title",
+    "url_path",
+    "content_type",
+    "path",
+    "depth",
+    "start_date",
+    "end_date",
+    "min_attendance_rate",
+    "questions",
+    "test_opens",
+    "test_closes",
+)
 
 
 def my_classes(user, *, now=None) -> list[dict]:
@@ -13,6 +28,10 @@ def my_classes(user, *, now=None) -> list[dict]:
         Enrolment.objects.filter(user=user)
         .exclude(status=EnrolmentStatus.WITHDRAWN)
         .select_related("class_page")
+        .only(
+            *(f.name for f in Enrolment._meta.concrete_fields),
+            *(f"class_page__{name}" for name in CLASS_FIELDS),
+        )
         .order_by("-class_page__start_date", "pk")[:SHOWN]
     )
     standing = progress_of_trainee(user, enrolments, now=now)

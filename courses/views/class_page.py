@@ -1,19 +1,41 @@
 """What a class page shows: its timetable, seats, and the visitor's own place."""
 
+from django.db.models import Prefetch
 from django.utils import timezone
 
 from courses.models import Enrolment, LeaveRequest
 from courses.services import enrolment as enrolment_service
 from courses.services.assessment import attempts_used
 from courses.services.lessons import lessons_of
+from lectures.models import Lecturer
 from lectures.services.permissions import can_administer
+
+# What the timetable shows of a lesson (and `pageurl` reads): not the forum,
+# field and category a listing of sessions shows, nor the lesson's own text.
+LESSON_FIELDS = (
+    "title",
+    "url_path",
+    "content_type",
+    "start",
+    "end",
+    "status",
+    "venue",
+    "study_hours",
+)
+# The breadcrumbs: each ancestor's title and link.
+LINK_FIELDS = ("title", "url_path", "content_type")
 
 
 def class_page_context(class_page, request) -> dict:
     now = timezone.now()
     url = class_page.get_url(request)
-    lessons = list(lessons_of(class_page).for_listing())
+    lessons = list(
+        lessons_of(class_page)
+        .only(*LESSON_FIELDS)
+        .prefetch_related(Prefetch("lecturers", queryset=Lecturer.objects.only("name")))
+    )
     context = {
+        "ancestors": class_page.get_ancestors().only(*LINK_FIELDS)[1:],
         "lessons": lessons,
         "total_hours": sum((lesson.study_hours for lesson in lessons), 0),
         "seats": enrolment_service.seats(class_page),
@@ -22,6 +44,7 @@ def class_page_context(class_page, request) -> dict:
         "feed_url": url + "feed.ics",
         "enrol_url": url + "enrol/",
         "withdraw_url": url + "withdraw/",
+        "leave_url": url + "leave/",
         "test_url": url + "test/",
         "my_enrolment": None,
         "organiser": False,

@@ -27,7 +27,7 @@ def me(request):
         reverse("lectures:my_calendar", args=[context.pop("calendar_token")])
     )
     context["webcal_url"] = "webcal://" + context["calendar_url"].split("://", 1)[1]
-    context["profile"] = getattr(request.user, "trainee", None)
+    context["profile"] = trainee_page.profile_heading(request.user)
     # Other parts (training classes) add their own sections to this page.
     context["panels"] = [
         panel(request) for panel in hooks.get_hooks("trainee_page_panels")

@@ -187,6 +187,8 @@ def test_asking_for_leave_over_http(client, class_page, lesson, enrolled):
     client.force_login(enrolled)
     url = f"{class_page.url}leave/{lesson.pk}/"
     assert client.get(url).status_code == 405
+    # The timetable's form posts there.
+    assert f'action="{url}"' in client.get(class_page.url).content.decode()
     response = client.post(url, {"reason": "出差"})
     assert response.status_code == 302 and response["Location"] == class_page.url
     assert LeaveRequest.objects.get().reason == "出差"

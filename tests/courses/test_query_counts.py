@@ -44,19 +44,19 @@ pytestmark = pytest.mark.django_db
 QUERIES = {
     "classes": 8,
     "classes filtered": 8,
-    "class page (anonymous)": 11,
-    "class page (enrolled)": 17,
+    "class page (anonymous)": 10,
+    "class page (enrolled)": 16,
     "class feed.ics": 5,
     "test page": 13,
     "test page (attempt under way)": 13,
-    "admin enrolment": 17,  # +1: the 统计 menu asks if he administers a forum
+    "admin enrolment": 16,  # +1: the 统计 menu asks if he administers a forum
     "admin leave": 15,
     "admin results": 24,
     "admin completion": 19,
     "admin results xlsx": 14,
     "admin completion xlsx": 12,
     "admin questions csv": 9,
-    "me": 15,  # with the sessions awaiting his evaluation
+    "me": 14,  # with the sessions awaiting his evaluation
 }
 
 

@@ -132,3 +132,73 @@ def test_reminders_go_out_once_for_tomorrows_sessions(
     with django_capture_on_commit_callbacks(execute=True):
         call_command("send_reminders", stdout=None)
     assert mail.outbox == []
+
+
+# What /me/ shows of a session comes from a few of its columns, not the page
+# (trainee_page.SessionLink): it must read as the page itself would.
+
+
+def test_path_url_is_the_pages_own_url(rf, tree):
+    from wagtail.models import Site
+
+    from lectures.templatetags.page_links import url_for_path
+
+    session = SessionFactory(parent=tree["village"])
+    request = rf.get("/me/")
+    for page in (session, tree["village"], tree["district"]):
+        assert url_for_path(page.url_path, request) == page.get_url(request)
+    # With a second site, as `pageurl` chooses between them.
+    other = Site.objects.create(
+        hostname="other.example", port=80, root_page=tree["sibling"]
+    )
+    try:
+        elsewhere = SessionFactory(parent=tree["sibling"])
+        for host in ("other.example", "localhost"):
+            request = rf.get("/me/", HTTP_HOST=host)
+            for page in (elsewhere, session):
+                assert url_for_path(page.url_path, request) == page.get_url(request)
+    finally:
+        # Wagtail keeps the sites' root paths in the (process-local) test
+        # cache, which the rollback does not reach; deleting clears them.
+        other.delete()
+
+
+def test_me_links_and_times_read_as_the_sessions_own(client, tree):
+    user = UserFactory()
+    # 23:30 in UTC is 07:30 the next day in Asia/Shanghai.
+    late = timezone.now().replace(hour=23, minute=30, second=0, microsecond=0)
+    ahead = SessionFactory(
+        parent=tree["village"], start=late + timedelta(days=3), title="将来的讲座"
+    )
+    register(ahead, user)
+    past = SessionFactory(
+        parent=tree["town"], start=late - timedelta(days=3), title="听过的讲座"
+    )
+    past.end = past.start + timedelta(hours=2)
+    past.save()
+    attend(past, user)
+    client.force_login(user)
+    response = client.get("/me/")
+    html = response.content.decode()
+    url = {s.pk: s.get_url(response.wsgi_request) for s in (ahead, past)}
+    for session in (ahead, past):
+        local = timezone.localtime(session.start)
+        assert f'href="{url[session.pk]}"' in html
+        assert local.strftime("%Y-%m-%d") in html
+    assert f'action="{url[ahead.pk]}cancel/"' in html
+    assert f'href="{url[past.pk]}evaluate/"' in html
+    local = timezone.localtime(ahead.start)
+    assert f'<span class="time">{local:%H:%M}</span>' in html
+    assert "已报名" in html and "出勤" in html  # the statuses' labels
+
+
+def test_the_heading_shows_the_unit_forum_when_no_unit_is_named(client, tree):
+    from tests.factories import TraineeProfileFactory
+
+    profile = TraineeProfileFactory(
+        unit_name="", unit_forum=tree["village"], position="党支部书记"
+    )
+    client.force_login(profile.user)
+    html = client.get("/me/").content.decode()
+    assert profile.real_name in html
+    assert f"{tree['village'].unit_name} · 党支部书记" in html
