@@ -108,3 +108,33 @@ def test_healthz_says_503_without_a_database(client, db, monkeypatch):
     response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json()["database"] is False
+
+
+@pytest.mark.parametrize("text", ['"', '"报告', "  ", "\t", '""'])
+def test_a_search_of_quotes_or_spaces_finds_nothing_without_failing(client, tree, text):
+    response = client.get("/api/v2/pages/", {"search": text})
+    assert response.status_code == 200
+    assert response.json()["items"] == []
+
+
+def test_a_quoted_search_still_finds_the_page(client, tree):
+    response = client.get("/api/v2/pages/", {"search": f'"{tree["town"].title}"'})
+    assert response.status_code == 200
+    assert tree["town"].pk in [item["id"] for item in response.json()["items"]]
+
+
+@pytest.mark.parametrize("operator", ["", " ", "xor", "AND"])
+def test_an_unknown_search_operator_is_refused_by_name(client, tree, operator):
+    response = client.get(
+        "/api/v2/pages/", {"search": "讲坛", "search_operator": operator}
+    )
+    assert response.status_code == 400
+    assert "search_operator" in response.json()["message"]
+
+
+@pytest.mark.parametrize("operator", ["and", "or"])
+def test_the_known_search_operators_work(client, tree, operator):
+    response = client.get(
+        "/api/v2/pages/", {"search": tree["town"].title, "search_operator": operator}
+    )
+    assert response.status_code == 200
