@@ -22,7 +22,7 @@ from django.db import connection, connections
 def beside(function, *args, **kwargs) -> Future:
     """Start `function(*args, **kwargs)`; `.result()` waits for its value."""
     if connection.in_atomic_block:
-        return at_once(function, *args, **kwargs)
+        return _at_once(function, *args, **kwargs)
     future: Future = Future()
 
     def work():
@@ -35,7 +35,7 @@ def beside(function, *args, **kwargs) -> Future:
     return future
 
 
-def at_once(function, *args, **kwargs) -> Future:
+def _at_once(function, *args, **kwargs) -> Future:
     """`function(*args, **kwargs)` run now, as a `Future` like `beside`'s."""
     future: Future = Future()
     _run(future, function, args, kwargs)

@@ -23,9 +23,9 @@ from lectures.services.report_query import ReportQuery
 from lectures.services.session_facts import (
     Fact,
     Grouping,
+    calendar_months,
     fold,
     session_facts,
-    total,
 )
 from lectures.services.stats import (
     Figures,
@@ -80,14 +80,10 @@ def _row(figures: Figures | None, **labels) -> Row:
 def months(facts: list[Fact], query: ReportQuery, start: date) -> list[Row]:
     """Every month of the period, with zeros where nothing happened."""
     found = grouped(facts, lambda fact: fact.month)
-    rows = []
-    year, month = start.year, start.month
-    last = query.last_day
-    while (year, month) <= (last.year, last.month):
-        label = f"{year}-{month:02d}"
-        rows.append(_row(found.get(label), key=label, label=label))
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-    return rows
+    return [
+        _row(found.get(label), key=label, label=label)
+        for label, _first in calendar_months(start, query.last_day)
+    ]
 
 
 def tiers(found: dict) -> list[Row]:
@@ -131,7 +127,7 @@ def forums(facts: list[Fact], root: ForumPage | None) -> list[Row]:
     # What is left: the root's own sessions, and any below an unpublished child.
     rows.append(
         _row(
-            Figures.of(total(found.values())),
+            Figures.summed(found.values()),
             key=root.slug,
             label=_("%(forum)s (its own sessions)") % {"forum": root.title},
         )
@@ -149,7 +145,7 @@ def _classified(facts: list[Fact], model, attribute: str) -> list[Row]:
     ]
     if found:  # sessions without one
         rows.append(
-            _row(Figures.of(total(found.values())), key="", label=_("Unclassified"))
+            _row(Figures.summed(found.values()), key="", label=_("Unclassified"))
         )
     return rows
 
@@ -168,7 +164,7 @@ def not_reporting(query: ReportQuery, limit: int | None = NOT_REPORTING_SHOWN):
 @dataclass
 class NetworkReport:
     query: ReportQuery
-    stats: NetworkStats | None
+    stats: NetworkStats
     months: list[Row] = field(default_factory=list)
     tiers: list[Row] = field(default_factory=list)
     forums: list[Row] = field(default_factory=list)
@@ -218,18 +214,14 @@ def network_report(
         length = len(root.path) + ForumPage.steplen
         by_forum = session_facts(sessions, Grouping(path_length=length, level=False))
     by_tier = grouped(facts, level_key)
-    report = NetworkReport(
-        query=query,
-        stats=None,
-        months=months(facts, query, start),
-        tiers=tiers(by_tier),
-        forums=forums(by_forum, root),
-        forum_root=root,
-        fields=_classified(facts, Field, "field_id"),
-        categories=_classified(facts, Category, "category_id"),
-        not_reporting=not_reporting(query, not_reporting_limit),
-    )
-    report.stats = summary(
-        query, start=start, facts=facts, tiers=by_tier, unique=unique
-    )
-    return report
+    breakdowns = {
+        "months": months(facts, query, start),
+        "tiers": tiers(by_tier),
+        "forums": forums(by_forum, root),
+        "fields": _classified(facts, Field, "field_id"),
+        "categories": _classified(facts, Category, "category_id"),
+        "not_reporting": not_reporting(query, not_reporting_limit),
+    }
+    # Last: it waits for the unique participants.
+    stats = summary(query, start=start, facts=facts, tiers=by_tier, unique=unique)
+    return NetworkReport(query=query, stats=stats, forum_root=root, **breakdowns)

@@ -69,6 +69,16 @@ class Fact:
     contribution: tuple
 
 
+def calendar_months(first: date, last: date) -> list[tuple[str, date]]:
+    """("YYYY-MM", its first day) of every month from `first`'s to `last`'s."""
+    result = []
+    year, month = first.year, first.month
+    while (year, month) <= (last.year, last.month):
+        result.append((f"{year}-{month:02d}", date(year, month, 1)))
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return result
+
+
 @dataclass(frozen=True)
 class Grouping:
     """Which keys the sums are grouped by.
@@ -87,15 +97,7 @@ class Grouping:
     classification: bool = False
 
     def month_starts(self) -> list[tuple[str, date]]:
-        if self.months is None:
-            return []
-        first, last = self.months
-        result = []
-        year, month = first.year, first.month
-        while (year, month) <= (last.year, last.month):
-            result.append((f"{year}-{month:02d}", date(year, month, 1)))
-            year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-        return result
+        return [] if self.months is None else calendar_months(*self.months)
 
     def _month(self):
         starts = self.month_starts()

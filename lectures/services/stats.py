@@ -95,6 +95,11 @@ class Figures:
             **extra,
         )
 
+    @classmethod
+    def summed(cls, contributions) -> "Figures":
+        """The figures of several contributions together."""
+        return cls.of(total(contributions))
+
     @property
     def attendance_rate(self) -> float | None:
         return rate(self.roster_attended, self.roster_size)
@@ -208,7 +213,7 @@ def summary(
     start = start or first_day(query)
     if facts is None:
         facts = session_facts(query.sessions())
-    totals = Figures.of(total(fact.contribution for fact in facts))
+    totals = Figures.summed(fact.contribution for fact in facts)
     if tiers is None:
         tiers = grouped(facts, level_key)
     forums = forum_figures(query, start)
