@@ -4,6 +4,8 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
+from lectures.triggers import run_for_vendor
+
 # The counts are kept by the database (see RosterCount): triggers count every
 # insert, change and delete of an attendance row in its own transaction. The
 # attended statuses are written out here as they stood when this was made.
@@ -86,21 +88,13 @@ FROM lectures_attendance GROUP BY session_id
 """
 
 
-def _run(schema_editor, statements):
-    vendor = schema_editor.connection.vendor
-    if vendor not in statements:
-        raise NotImplementedError(f"roster count triggers for {vendor}")
-    for statement in statements[vendor]:
-        schema_editor.execute(statement)
-
-
 def count_rosters(apps, schema_editor):
-    _run(schema_editor, {"sqlite": SQLITE, "postgresql": POSTGRESQL})
+    run_for_vendor(schema_editor, {"sqlite": SQLITE, "postgresql": POSTGRESQL})
     schema_editor.execute(BACKFILL)
 
 
 def uncount_rosters(apps, schema_editor):
-    _run(
+    run_for_vendor(
         schema_editor,
         {"sqlite": SQLITE_REVERSE, "postgresql": POSTGRESQL_REVERSE},
     )

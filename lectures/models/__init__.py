@@ -5,6 +5,7 @@ from .evaluations import (
     EvaluationIndicator,
     EvaluationReceipt,
     EvaluationScale,
+    RatingCount,
     RatingTally,
     SessionEvaluation,
 )
@@ -54,6 +55,7 @@ __all__ = [
     "Lecturer",
     "PersonalCalendar",
     "ParticipationSettings",
+    "RatingCount",
     "RatingTally",
     "Registration",
     "RegistrationStatus",

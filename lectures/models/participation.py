@@ -231,7 +231,7 @@ class RosterCount(models.Model):
     whatever makes it, a service, `bulk_create`, `QuerySet.update` or a
     cascade — in the same transaction. The reports read these instead of
     counting a year's attendance (1.6 million rows at 100× the seed) per
-    session. `lectures.services.roster_counts.drift` compares them with a
+    session. `lectures.services.kept_counts.roster_drift` compares them with a
     recount."""
 
     session = models.OneToOneField(

@@ -7,9 +7,10 @@ every breakdown — and the totals — is a fold of those same groups in Python.
 Each table therefore adds up to the totals by construction, and the number
 of queries never depends on the data.
 
-A session's roster is read from its `RosterCount`, which the database keeps
-as attendance is written, never by counting a year's attendance rows (1.6
-million at 100× the seed). The counting rules are written in
+A session's roster is read from its `RosterCount`, and its ratings from its
+`RatingCount`, which the database keeps as attendance and evaluations are
+written, never by counting a year's attendance rows (1.6 million at 100× the
+seed) or rating tallies (728,000). The counting rules are written in
 `lectures.services.stats`; `CONTRIBUTION` names the sums, in order.
 """
 
@@ -27,9 +28,7 @@ from django.db.models import (
     ExpressionWrapper,
     F,
     IntegerField,
-    OuterRef,
     Q,
-    Subquery,
     Sum,
     Value,
     When,
@@ -37,7 +36,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Substr
 
 from lectures.filters import day_start
-from lectures.models import RatingTally, SessionStatus
+from lectures.models import SessionStatus
 from lectures.services.evaluation_results import MIN_RESPONSES
 
 #: What a set of sessions adds to the figures, in this order.
@@ -131,20 +130,13 @@ class Grouping:
 KEYS = ("fact_month", "fact_level", "fact_path", "fact_field", "fact_category")
 
 
-def _rating_sum(**condition):
-    """A session's ratings (matching `condition`) when its answers may be
-    shown (`MIN_RESPONSES`), else 0: looked up for evaluated sessions only."""
-    tallies = (
-        RatingTally.objects.filter(session=OuterRef("pk"), **condition)
-        .order_by()
-        .values("session")
-        .annotate(n=Sum("count"))
-        .values("n")
-    )
+def _ratings(kept: str):
+    """A session's ratings kept in its `RatingCount` (`kept`: "rated" or
+    "satisfied") when its answers may be shown (`MIN_RESPONSES`), else 0."""
     return Case(
         When(
             evaluation__responses__gte=MIN_RESPONSES,
-            then=Coalesce(Subquery(tallies, output_field=IntegerField()), 0),
+            then=Coalesce(f"rating_count__{kept}", 0),
         ),
         default=0,
         output_field=IntegerField(),
@@ -171,8 +163,8 @@ def _sums() -> dict:
         "roster_attended": Sum(attended, filter=held),
         "study_hours_offered": Sum("study_hours", filter=held, output_field=HOURS),
         "study_hours_credited": Sum(credited, filter=held, output_field=HOURS),
-        "satisfied": Sum(_rating_sum(satisfied=True)),
-        "rated": Sum(_rating_sum()),
+        "satisfied": Sum(_ratings("satisfied")),
+        "rated": Sum(_ratings("rated")),
     }
 
 

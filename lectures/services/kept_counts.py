@@ -1,0 +1,53 @@
+"""The counts the database keeps (`RosterCount`, `RatingCount`), and a recount."""
+
+from django.db.models import Count, Q, Sum
+
+from lectures.models import ATTENDED, Attendance, RatingCount, RatingTally, RosterCount
+
+Counts = dict[int, tuple[int, int]]
+
+
+def recount_rosters() -> Counts:
+    """{session id: (on the roster, present or late)} counted from the rows."""
+    rows = (
+        Attendance.objects.order_by()
+        .values("session")
+        .annotate(
+            on_roster=Count("pk"), attended=Count("pk", filter=Q(status__in=ATTENDED))
+        )
+        .values_list("session", "on_roster", "attended")
+    )
+    return {session: (on_roster, attended) for session, on_roster, attended in rows}
+
+
+def recount_ratings() -> Counts:
+    """{session id: (ratings, satisfied ratings)} summed from the tallies."""
+    rows = (
+        RatingTally.objects.order_by()
+        .values("session")
+        .annotate(rated=Sum("count"), satisfied=Sum("count", filter=Q(satisfied=True)))
+        .values_list("session", "rated", "satisfied")
+    )
+    return {session: (rated, satisfied or 0) for session, rated, satisfied in rows}
+
+
+def _drift(kept: Counts, counted: Counts) -> dict[int, tuple[tuple, tuple]]:
+    """{session id: (kept, counted)} wherever they differ; missing is zeros."""
+    zero = (0, 0)
+    return {
+        session: (kept.get(session, zero), counted.get(session, zero))
+        for session in kept.keys() | counted.keys()
+        if kept.get(session, zero) != counted.get(session, zero)
+    }
+
+
+def roster_drift() -> dict[int, tuple[tuple, tuple]]:
+    """Wherever the kept roster counts are wrong: {session id: (kept, counted)}."""
+    kept = RosterCount.objects.values_list("session", "on_roster", "attended")
+    return _drift({s: (a, b) for s, a, b in kept}, recount_rosters())
+
+
+def rating_drift() -> dict[int, tuple[tuple, tuple]]:
+    """Wherever the kept rating counts are wrong: {session id: (kept, counted)}."""
+    kept = RatingCount.objects.values_list("session", "rated", "satisfied")
+    return _drift({s: (a, b) for s, a, b in kept}, recount_ratings())
