@@ -19,6 +19,8 @@ from lectures.models import (
     ForumLevel,
     ForumPage,
 )
+from lectures.models.tree import below
+from lectures.services.forum_activity import ForumActivity, forum_lines, held_by
 from lectures.services.report_query import ReportQuery
 from lectures.services.session_facts import (
     Fact,
@@ -33,7 +35,6 @@ from lectures.services.stats import (
     count_participants,
     first_day,
     grouped,
-    holding_forums,
     level_key,
     summary,
 )
@@ -110,7 +111,7 @@ def forums(facts: list[Fact], root: ForumPage | None) -> list[Row]:
     found = fold(facts, lambda fact: fact.path[:length])
     children = list(
         ForumPage.objects.live()
-        .child_of(root)
+        .filter(below(root.path), depth=root.depth + 1)
         .order_by("path")
         .values_list("path", "slug", "title", "level")
     )
@@ -148,17 +149,6 @@ def _classified(facts: list[Fact], model, attribute: str) -> list[Row]:
             _row(Figures.summed(found.values()), key="", label=_("Unclassified"))
         )
     return rows
-
-
-def not_reporting(query: ReportQuery, limit: int | None = NOT_REPORTING_SHOWN):
-    """Forums of the selection that held no session of it in the period."""
-    forums = (
-        query.forums()
-        .exclude(pk__in=holding_forums(query))
-        .order_by("path")
-        .values("title", "slug", "level", "unit_name")
-    )
-    return list(forums if limit is None else forums[:limit])
 
 
 @dataclass
@@ -206,22 +196,30 @@ def network_report(
     start = first_day(query)
     root = forum_root(query)
     sessions = query.sessions()
-    facts = session_facts(
-        sessions, Grouping(months=(start, query.last_day), classification=True)
+    # By forum (and tier): the drill-down's children, the tiers, the totals
+    # and which forums held something; by month and classification: the rest.
+    by_forum = session_facts(
+        sessions,
+        Grouping(
+            path_length=None if root is None else len(root.path) + ForumPage.steplen,
+            forum=True,
+        ),
     )
-    by_forum = []
-    if root is not None:
-        length = len(root.path) + ForumPage.steplen
-        by_forum = session_facts(sessions, Grouping(path_length=length, level=False))
-    by_tier = grouped(facts, level_key)
+    facts = session_facts(
+        sessions,
+        Grouping(months=(start, query.last_day), level=False, classification=True),
+    )
+    activity = ForumActivity(forum_lines(query), held_by(by_forum))
     breakdowns = {
         "months": months(facts, query, start),
-        "tiers": tiers(by_tier),
+        "tiers": tiers(grouped(by_forum, level_key)),
         "forums": forums(by_forum, root),
         "fields": _classified(facts, Field, "field_id"),
         "categories": _classified(facts, Category, "category_id"),
-        "not_reporting": not_reporting(query, not_reporting_limit),
+        "not_reporting": activity.not_reporting(not_reporting_limit),
     }
     # Last: it waits for the unique participants.
-    stats = summary(query, start=start, facts=facts, tiers=by_tier, unique=unique)
+    stats = summary(
+        query, start=start, facts=by_forum, activity=activity, unique=unique
+    )
     return NetworkReport(query=query, stats=stats, forum_root=root, **breakdowns)

@@ -1,11 +1,11 @@
 """The facts of a selection of sessions, summed by the database and folded in Python.
 
 A report shows the same figures by month, by tier, by forum, by field and by
-category. The database sums the selection's sessions once, grouped by all of
-those keys together (a few hundred groups for a year of the network), and
-every breakdown — and the totals — is a fold of those same groups in Python.
-Each table therefore adds up to the totals by construction, and the number
-of queries never depends on the data.
+category. The database sums the selection's sessions in a query or two, each
+grouped by some of those keys (`Grouping`), and every breakdown — and the
+totals — is a fold of those groups in Python. Each table therefore adds up
+to the totals by construction, and the number of queries never depends on
+the data.
 
 A session's roster is read from its `RosterCount`, and its ratings from its
 `RatingCount`, which the database keeps as attendance and evaluations are
@@ -65,6 +65,7 @@ class Fact:
     path: str
     field_id: int | None
     category_id: int | None
+    forum_id: int | None
     contribution: tuple
 
 
@@ -85,7 +86,8 @@ class Grouping:
     `months`: the period's first and last day, to group by calendar month
     (in the site's time zone); `path_length`: by the first characters of the
     page path, e.g. the child of the forum a breakdown lists; `level`: by the
-    tier of the holding forum; `classification`: by field and by category.
+    tier of the holding forum; `classification`: by field and by category;
+    `forum`: by the holding forum (which forums held something).
     A key not grouped by is "" (or None) in every fact. Each breakdown wants
     its own grouping: grouping by all of them at once multiplies the groups
     (a district's thousands of children × months × fields × categories)."""
@@ -94,6 +96,7 @@ class Grouping:
     path_length: int | None = None
     level: bool = True
     classification: bool = False
+    forum: bool = False
 
     def month_starts(self) -> list[tuple[str, date]]:
         return [] if self.months is None else calendar_months(*self.months)
@@ -124,10 +127,18 @@ class Grouping:
             else Substr("path", 1, self.path_length),
             "fact_field": F("field_id") if self.classification else nothing,
             "fact_category": F("category_id") if self.classification else nothing,
+            "fact_forum": F("forum_id") if self.forum else nothing,
         }
 
 
-KEYS = ("fact_month", "fact_level", "fact_path", "fact_field", "fact_category")
+KEYS = (
+    "fact_month",
+    "fact_level",
+    "fact_path",
+    "fact_field",
+    "fact_category",
+    "fact_forum",
+)
 
 
 def _ratings(kept: str):

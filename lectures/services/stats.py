@@ -22,16 +22,18 @@ from dataclasses import asdict, dataclass, field, fields
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Case, Count, F, IntegerField, Min, Q, Sum, When
+from django.db.models import Case, F, IntegerField, Min, Sum, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from lectures.models import ForumLevel, ForumPage
+from lectures.services.forum_activity import ForumActivity, forum_lines, held_by
 from lectures.services.participants import unique_participants
 from lectures.services.report_query import ReportQuery
 from lectures.services.session_facts import (
     CONTRIBUTION,
     Fact,
+    Grouping,
     fold,
     session_facts,
     total,
@@ -142,38 +144,9 @@ class NetworkStats(Figures):
     by_level: dict[str, dict] = field(default_factory=dict)
 
 
-def holding_forums(query: ReportQuery):
-    """Ids of the forums that held a session of the selection, for `pk__in`.
-
-    Not correlated, so the database builds the list once: an `Exists` per
-    forum made SQLite scan the period's sessions once per forum."""
-    return query.sessions().held().order_by().values("forum_id")
-
-
-def forum_figures(query: ReportQuery, first_day: date) -> dict[str, dict[str, int]]:
-    """Forums of the selection by level: founded, active, new in the period."""
-    active = Q(pk__in=holding_forums(query))
-    rows = (
-        query.forums()
-        .order_by()
-        .values("level")
-        .annotate(
-            founded=Count("pk"),
-            active=Count("pk", filter=active),
-            new=Count(
-                "pk",
-                filter=Q(founded_on__gte=first_day, founded_on__lte=query.last_day),
-            ),
-        )
-    )
-    result = {
-        name: dict.fromkeys(ForumLevel.values, 0)
-        for name in ("founded", "active", "new")
-    }
-    for row in rows:
-        for name in result:
-            result[name][row["level"]] = row[name]
-    return result
+#: How `summary` groups the facts: by tier for its table, by forum for which
+#: forums held something.
+BY_FORUM = Grouping(forum=True)
 
 
 def level_key(fact: Fact) -> str | None:
@@ -199,24 +172,26 @@ def summary(
     *,
     start: date | None = None,
     facts: list[Fact] | None = None,
-    tiers: dict | None = None,
+    activity: ForumActivity | None = None,
     unique: Future | None = None,
 ) -> NetworkStats:
     """The totals of a selection, in a fixed number of queries.
 
-    `start`, `facts` and `tiers` (the facts grouped by level) may be passed
-    in by a caller that has them already, and `unique`, the unique
-    participants being counted (`count_participants`), which is otherwise
-    started first, to run beside the rest."""
+    `start`, `facts` (grouped by tier and by forum, `BY_FORUM`) and
+    `activity` (its forums, and which held something) may be passed in by a
+    caller that has them already, and `unique`, the unique participants being
+    counted (`count_participants`), which is otherwise started first, to run
+    beside the rest."""
     if unique is None:
         unique = count_participants(query)
     start = start or first_day(query)
     if facts is None:
-        facts = session_facts(query.sessions())
+        facts = session_facts(query.sessions(), BY_FORUM)
     totals = Figures.summed(fact.contribution for fact in facts)
-    if tiers is None:
-        tiers = grouped(facts, level_key)
-    forums = forum_figures(query, start)
+    tiers = grouped(facts, level_key)
+    if activity is None:
+        activity = ForumActivity(forum_lines(query), held_by(facts))
+    forums = activity.figures(start, query.last_day)
     unique = unique.result()
     described = query.describe()
     return NetworkStats(

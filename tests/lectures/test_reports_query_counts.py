@@ -27,9 +27,9 @@ pytestmark = pytest.mark.django_db
 
 PERIOD = "start=2025-01-01&end=2026-12-31"
 QUERIES = {
-    f"/admin/reports/network/?{PERIOD}": 18,
-    f"/admin/reports/network/?{PERIOD}&export=xlsx": 12,
-    f"/admin/reports/network/?{PERIOD}&forum=chengguan&field=f1": 21,
+    f"/admin/reports/network/?{PERIOD}": 17,
+    f"/admin/reports/network/?{PERIOD}&export=xlsx": 11,
+    f"/admin/reports/network/?{PERIOD}&forum=chengguan&field=f1": 20,
     f"/admin/reports/lecturers/?{PERIOD}": 13,
     "/admin/reports/trainees/?year=2025": 12,
     "/admin/reports/classes/?start=2025-01-01": 8,

@@ -6,9 +6,9 @@ from wagtail.admin.ui.components import Component
 from wagtail.models import WorkflowState
 
 from lectures.models import SessionPage
-from lectures.services.network_report import not_reporting
+from lectures.services.forum_activity import ForumActivity, forum_lines, holding_ids
 from lectures.services.report_query import ReportQuery, ScopeError, default_scope
-from lectures.services.stats import holding_forums, summary
+from lectures.services.stats import summary
 
 WAITING_SHOWN = 5
 SILENT_SHOWN = 10
@@ -38,7 +38,7 @@ class StatsPanel(Component):
         today = timezone.localdate()
         year = summary(ReportQuery(start=today.replace(month=1, day=1), forum=scope))
         month = ReportQuery(start=today.replace(day=1), forum=scope)
-        silent = month.forums().exclude(pk__in=holding_forums(month))
+        activity = ForumActivity(forum_lines(month), holding_ids(month))
         waiting = waiting_for_approval(scope)
         return {
             "scope": scope,
@@ -46,7 +46,7 @@ class StatsPanel(Component):
             "stats": year,
             "waiting": list(waiting.specific()[:WAITING_SHOWN]),
             "waiting_count": waiting.count(),
-            "silent": not_reporting(month, SILENT_SHOWN),
-            "silent_count": silent.count(),
+            "silent": activity.not_reporting(SILENT_SHOWN),
+            "silent_count": len(activity.silent()),
             "report_url": reverse("lectures_report_network"),
         }
