@@ -4,10 +4,12 @@ For each scale in BENCH_SCALES (default "1 10 100") a database is built with
 `load_demo --scale N` (cached, see databases.py) on SQLite, and on PostgreSQL
 too when DATABASE_URL is set. The real server (gunicorn, as `make run`
 starts it) is measured over HTTP from separate client processes: median and
-p95 of every page in pages.py, served as visitors get them (public pages
-from the page cache, after one request fills it) and, for the public pages,
-rendered afresh with the page cache off. Query counts come from Django's
-test client with the page cache off; they must not change with the scale.
+p95 of every page in pages.py from two clients at once (a report one person
+waits for, `pages.ALONE`, from one, and from two for comparison), served as
+visitors get them (public pages from the page cache, after one request fills
+it) and, for the public pages, rendered afresh with the page cache off.
+Query counts come from Django's test client with the page cache off; they
+must not change with the scale.
 `lecture_stats` for the last year is timed in-process. The rushes (rush.py)
 run on the smallest scale. Results go to bench/results/<time>.json with the
 machine; ratios to /healthz, measured in the same run, are what to quote.
@@ -24,7 +26,7 @@ import databases
 import pages as page_list
 import rush
 from server import LOGIN, PYTHON, ROOT, THREADS, WORKERS, django_shell, gunicorn
-from timing import latency
+from timing import CLIENTS, latency
 
 RESULTS = ROOT / "bench" / "results"
 SCALES = [
@@ -88,11 +90,16 @@ def measure(scale: int, vendor: str, key: str) -> dict:
                 figures[name] = {"skip": skip}
                 continue
             cookie = cookies.get(page["user"], "") if page["user"] else ""
+            alone = name in page_list.ALONE
+            clients = 1 if alone else CLIENTS
             figures[name] = {
-                **latency(PORT, page["path"], REQUESTS, cookie),
+                **latency(PORT, page["path"], REQUESTS, cookie, clients),
                 "queries": counts[name]["queries"],
                 "user": page["user"],
             }
+            if alone:
+                both = latency(PORT, page["path"], REQUESTS // 2, cookie, CLIENTS)
+                figures[name]["two_clients_median_ms"] = both["median_ms"]
     cold_env = {**env, "PAGE_CACHE_SECONDS": "0"}
     with gunicorn(cold_env, PORT, log=log):
         for name, page in found.items():
@@ -148,7 +155,7 @@ def table(runs: list[dict]) -> str:
     lines.append(header)
     lines.append(
         f"{'':24}"
-        + "".join(f"{'median/p95 ms  ×healthz (q) uncached':>42}" for _ in runs)
+        + "".join(f"{'median/p95 ms ×healthz (q) uncached*':>42}" for _ in runs)
     )
     for name in names:
         row = f"{name:24}"
@@ -157,13 +164,14 @@ def table(runs: list[dict]) -> str:
             if "skip" in p:
                 cell = "skipped: " + p["skip"][:28]
             else:
-                cold = p.get("uncached_median_ms")
+                cold = p.get("uncached_median_ms", p.get("two_clients_median_ms"))
                 cell = (
                     f"{p['median_ms']:>7}/{p['p95_ms']:<7} {p['x_healthz']:>5}× "
                     f"({p['queries']:>2}) {'' if cold is None else cold:>8}"
                 )
             row += f"{cell:>42}"
         lines.append(row)
+    lines.append("* for pages timed with one client (pages.ALONE): two clients at once")
     for r in runs:
         cached = " (when built)" if r["load_demo_cached"] else ""
         lines.append(

@@ -36,15 +36,18 @@ def _samples(args) -> list[float]:
     return out
 
 
-def latency(port: int, path: str, requests: int, cookie: str = "") -> dict:
-    """Median and p95 over `requests` GETs from CLIENTS processes at once,
+def latency(
+    port: int, path: str, requests: int, cookie: str = "", clients: int = CLIENTS
+) -> dict:
+    """Median and p95 over `requests` GETs from `clients` processes at once,
     after one warm-up request (which fills the page cache)."""
     _samples((port, path, cookie, 1))
-    per_client = max(1, requests // CLIENTS)
-    with ProcessPoolExecutor(CLIENTS) as pool:
-        runs = pool.map(_samples, [(port, path, cookie, per_client)] * CLIENTS)
+    per_client = max(1, requests // clients)
+    with ProcessPoolExecutor(clients) as pool:
+        runs = pool.map(_samples, [(port, path, cookie, per_client)] * clients)
         samples = sorted(s for run in runs for s in run)
     return {
         "median_ms": round(statistics.median(samples) * 1000, 2),
         "p95_ms": round(samples[max(0, int(len(samples) * 0.95) - 1)] * 1000, 2),
+        "clients": clients,
     }
