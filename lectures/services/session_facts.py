@@ -34,6 +34,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce, Substr
+from wagtail.models import Page
 
 from lectures.filters import day_start
 from lectures.models import SessionStatus
@@ -116,15 +117,24 @@ class Grouping:
             output_field=CharField(),
         )
 
+    def _path(self):
+        if self.path_length is None:
+            return Value("")
+        # A session that is itself at that depth (held by the forum whose
+        # children are listed) is in no child: all of them in one group "".
+        return Case(
+            When(depth=self.path_length // Page.steplen, then=Value("")),
+            default=Substr("path", 1, self.path_length),
+            output_field=CharField(),
+        )
+
     def keys(self) -> dict:
         """The key expressions, named as `KEYS`."""
         nothing = Value(None, output_field=IntegerField())
         return {
             "fact_month": self._month(),
             "fact_level": F("forum__level") if self.level else Value(""),
-            "fact_path": Value("")
-            if self.path_length is None
-            else Substr("path", 1, self.path_length),
+            "fact_path": self._path(),
             "fact_field": F("field_id") if self.classification else nothing,
             "fact_category": F("category_id") if self.classification else nothing,
             "fact_forum": F("forum_id") if self.forum else nothing,

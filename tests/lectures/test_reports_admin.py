@@ -212,6 +212,29 @@ def test_the_menu_and_the_dashboard(data, people, login):
     assert "城关镇小讲坛" in home and "待审批讲次" in home
 
 
+def test_the_dashboard_names_the_forums_silent_this_month(tree, people, login):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from lectures.filters import day_start
+    from tests.factories import SessionFactory
+
+    # Held this month in any case: a minute after the month began.
+    start = day_start(timezone.localdate().replace(day=1)) + timedelta(minutes=1)
+    SessionFactory(
+        parent=tree["village"],
+        start=start,
+        end=start + timedelta(hours=1),
+        status="held",
+    )
+    home = login(people["town_admin"]).get("/admin/").content.decode()
+    silent = home.split("本月未报送讲坛：")[1].split("</section>")[0]
+    assert silent.startswith("2 个")
+    assert "城关镇小讲坛" in silent and "红旗村微讲坛" in silent
+    assert "东风村微讲坛" not in silent and "青山镇小讲坛" not in silent
+
+
 def test_lecturer_and_trainee_reports(data, superuser, login):
     from lectures.models import Lecturer, SessionPage, TraineeProfile
     from tests.factories import LecturerFactory, TraineeProfileFactory
