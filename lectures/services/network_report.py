@@ -38,6 +38,7 @@ from lectures.services.stats import (
     level_key,
     summary,
 )
+from training_site.background import beside
 
 #: Forums listed as not reporting on the page; the spreadsheet lists them all.
 NOT_REPORTING_SHOWN = 100
@@ -196,8 +197,14 @@ def network_report(
     start = first_day(query)
     root = forum_root(query)
     sessions = query.sessions()
-    # By forum (and tier): the drill-down's children, the tiers, the totals
-    # and which forums held something; by month and classification: the rest.
+    # By month and classification (beside the rest too): the months, fields
+    # and categories; by forum and tier: the drill-down's children, the
+    # tiers, the totals and which forums held something.
+    by_time = beside(
+        session_facts,
+        sessions,
+        Grouping(months=(start, query.last_day), level=False, classification=True),
+    )
     by_forum = session_facts(
         sessions,
         Grouping(
@@ -205,11 +212,8 @@ def network_report(
             forum=True,
         ),
     )
-    facts = session_facts(
-        sessions,
-        Grouping(months=(start, query.last_day), level=False, classification=True),
-    )
     activity = ForumActivity(forum_lines(query), held_by(by_forum))
+    facts = by_time.result()
     breakdowns = {
         "months": months(facts, query, start),
         "tiers": tiers(grouped(by_forum, level_key)),
