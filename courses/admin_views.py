@@ -7,7 +7,6 @@ organisers (administrators of the subtree it sits in) get in.
 
 from django import forms
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
@@ -43,10 +42,7 @@ def classes_for(user):
     classes = ClassPage.objects.all()
     if user.is_superuser:
         return classes
-    below = Q(pk__in=[])
-    for path in administered_paths(user):
-        below |= tree.below(path)
-    return classes.filter(below)
+    return classes.filter(tree.below_any(administered_paths(user)))
 
 
 def _class_for(request, pk: int) -> ClassPage:

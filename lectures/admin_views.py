@@ -6,7 +6,6 @@ deleted here — by superusers neither.
 """
 
 import django_filters
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.views.generic import IndexView
@@ -16,18 +15,14 @@ from wagtail.permissions import register_permission_policy
 
 from lectures.models import Attendance, AttendanceStatus, Registration
 from lectures.models import RegistrationStatus as RStatus
-from lectures.models.tree import below
+from lectures.models.tree import below_any
 from lectures.services.permissions import administered_paths
 
 
 def in_users_subtree(queryset, user):
     if user.is_superuser:
         return queryset
-    paths = administered_paths(user)
-    query = Q(pk__in=[])
-    for path in paths:
-        query |= below(path, "session__path")
-    return queryset.filter(query)
+    return queryset.filter(below_any(administered_paths(user), "session__path"))
 
 
 class ScopedIndexView(IndexView):

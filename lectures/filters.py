@@ -36,10 +36,7 @@ class ForumSelect(forms.Select):
     def render(self, name, value, attrs=None, renderer=None):
         forums = ForumPage.objects.live().exclude(level=ForumLevel.VILLAGE)
         if self.paths is not None:
-            below = Q(pk__in=[])
-            for path in self.paths:
-                below |= tree.below(path)
-            forums = forums.filter(below)
+            forums = forums.filter(tree.below_any(self.paths))
         forums = list(
             forums.order_by("path").values_list("slug", "title", "depth")[
                 : MAX_FORUM_OPTIONS + 1

@@ -27,3 +27,24 @@ def below(path: str, field: str = "path") -> Q:
     upper = next_path(path)
     query = Q(**{f"{field}__gte": path})
     return query if upper is None else query & Q(**{f"{field}__lt": upper})
+
+
+def below_any(paths, field: str = "path") -> Q:
+    """Rows at or below any of `paths` (none: no rows), as few ranges as
+    cover them. Nested and adjacent subtrees (an administrator of the
+    district and of the classes beside it) become one range, which the
+    database reads in path order; an OR of ranges made SQLite sort every
+    page of them first (100 ms at 100× for a 301-row forum list)."""
+    merged: list[list] = []
+    for lower in sorted(set(paths)):
+        upper = next_path(lower)
+        last = merged[-1] if merged else None
+        if last is not None and (last[1] is None or lower <= last[1]):
+            last[1] = None if last[1] is None or upper is None else max(last[1], upper)
+        else:
+            merged.append([lower, upper])
+    query = Q(pk__in=[])
+    for lower, upper in merged:
+        part = Q(**{f"{field}__gte": lower})
+        query |= part if upper is None else part & Q(**{f"{field}__lt": upper})
+    return query

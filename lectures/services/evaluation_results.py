@@ -43,7 +43,7 @@ from lectures.models import (
     SessionPage,
 )
 from lectures.models.evaluations import level_label
-from lectures.models.tree import below
+from lectures.models.tree import below_any
 from lectures.services.permissions import administered_paths
 
 MIN_RESPONSES = 3
@@ -353,8 +353,7 @@ def visible_sessions(user) -> QuerySet:
         return SessionPage.objects.all()
     query = Q(pk__in=SessionPage.objects.filter(lecturers__user=user).values("pk"))
     # Subtrees he administers: forums, and for the district /classes/ too.
-    for path in administered_paths(user):
-        query |= below(path)
+    query |= below_any(administered_paths(user))
     return SessionPage.objects.filter(query)
 
 

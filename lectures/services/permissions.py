@@ -19,7 +19,7 @@ from wagtail.models import (
 )
 
 from lectures.models.forums import ForumPage
-from lectures.models.tree import below
+from lectures.models.tree import below, below_any
 
 ADMIN_PAGE_PERMISSIONS = ("add", "change", "publish", "lock", "unlock")
 LECTURER_PAGE_PERMISSIONS = ("add",)
@@ -278,9 +278,7 @@ def admin_visible_pages_filter(user) -> Q | None:
             "path", flat=True
         )
     )
-    query = Q(owner=user)
-    for path in administered:
-        query |= below(path)
+    query = Q(owner=user) | below_any(administered)
     for path in lecturing:
         query |= below(path) & Q(live=True)
     ancestors = {a for path in administered + lecturing for a in ancestor_paths(path)}

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from lectures.filters import day_start
 from lectures.models import Category, Field, ForumPage, SessionPage
-from lectures.models.tree import below
+from lectures.models.tree import below_any
 from lectures.services.errors import ServiceError
 from lectures.services.permissions import (
     administered_forums,
@@ -103,10 +103,7 @@ def reportable_forums(user):
     forums = ForumPage.objects.live()
     if user.is_superuser:
         return forums
-    query = Q(pk__in=[])
-    for path in administered_paths(user):
-        query |= below(path)
-    return forums.filter(query)
+    return forums.filter(below_any(administered_paths(user)))
 
 
 def may_see_reports(user) -> bool:
