@@ -23,6 +23,7 @@ from .participation import (
     ATTENDED,
     Attendance,
     AttendanceStatus,
+    AttendeeCount,
     CheckInMethod,
     PersonalCalendar,
     Registration,
@@ -38,6 +39,7 @@ from .workflow import ForumApprovalTask
 __all__ = [
     "ATTENDED",
     "Attendance",
+    "AttendeeCount",
     "AttendanceStatus",
     "CheckInMethod",
     "Category",

@@ -252,6 +252,34 @@ class RosterCount(models.Model):
         return f"{self.session_id}: {self.attended}/{self.on_roster}"
 
 
+class AttendeeCount(models.Model):
+    """How many sessions one person was present or late at, ever.
+
+    Kept by the database, as `RosterCount` is: triggers on the attendance
+    table (migration 0010) count every insert, change of status or person,
+    and delete. The unique participants of a report that holds most of the
+    attendance are everyone counted here less the few seen only outside it
+    (`lectures.services.participants`), instead of 1.6 million rows sorted
+    out by person. `lectures.services.kept_counts.attendee_drift` compares
+    them with a recount."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="attendee_count",
+    )
+    attended = models.PositiveIntegerField(_("present or late"), default=0)
+
+    class Meta:
+        verbose_name = _("attendee count")
+        verbose_name_plural = _("attendee counts")
+
+    def __str__(self):
+        return f"{self.user_id}: {self.attended}"
+
+
 class PersonalCalendar(models.Model):
     """The secret behind a trainee's calendar link; a reset replaces it."""
 

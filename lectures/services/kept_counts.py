@@ -1,8 +1,16 @@
-"""The counts the database keeps (`RosterCount`, `RatingCount`), and a recount."""
+"""The counts the database keeps (`RosterCount`, `RatingCount`,
+`AttendeeCount`), and a recount of each."""
 
 from django.db.models import Count, Q, Sum
 
-from lectures.models import ATTENDED, Attendance, RatingCount, RatingTally, RosterCount
+from lectures.models import (
+    ATTENDED,
+    Attendance,
+    AttendeeCount,
+    RatingCount,
+    RatingTally,
+    RosterCount,
+)
 
 Counts = dict[int, tuple[int, int]]
 
@@ -51,3 +59,20 @@ def rating_drift() -> dict[int, tuple[tuple, tuple]]:
     """Wherever the kept rating counts are wrong: {session id: (kept, counted)}."""
     kept = RatingCount.objects.values_list("session", "rated", "satisfied")
     return _drift({s: (a, b) for s, a, b in kept}, recount_ratings())
+
+
+def attendee_drift() -> dict[int, tuple[int, int]]:
+    """Wherever a person's kept count is wrong: {user id: (kept, counted)}."""
+    counted = dict(
+        Attendance.objects.attended()
+        .order_by()
+        .values("user")
+        .annotate(n=Count("pk"))
+        .values_list("user", "n")
+    )
+    kept = dict(AttendeeCount.objects.values_list("user", "attended"))
+    return {
+        user: (kept.get(user, 0), counted.get(user, 0))
+        for user in kept.keys() | counted.keys()
+        if kept.get(user, 0) != counted.get(user, 0)
+    }

@@ -5,13 +5,14 @@ import pytest
 from lectures.models import (
     Attendance,
     AttendanceStatus,
+    AttendeeCount,
     CheckInMethod,
     RatingCount,
     RatingTally,
     RosterCount,
 )
 from lectures.services.evaluations import submit
-from lectures.services.kept_counts import rating_drift, roster_drift
+from lectures.services.kept_counts import attendee_drift, rating_drift, roster_drift
 from tests.factories import UserFactory, answer, attended, ended_session, make_form
 
 pytestmark = pytest.mark.django_db
@@ -142,3 +143,46 @@ def test_rating_drift_names_a_session_whose_counts_are_wrong(two, form):
     evaluate(first, form, (4, 4), (3, 2))
     RatingCount.objects.filter(session=first).update(satisfied=0)
     assert rating_drift() == {first.pk: ((4, 0), (4, 3))}
+
+
+# People ------------------------------------------------------------------------
+
+
+def came(user) -> int:
+    found = AttendeeCount.objects.filter(user=user).first()
+    return found.attended if found else 0
+
+
+def test_every_kind_of_write_counts_who_came(two):
+    first, second = two
+    ann, bob, cai = UserFactory.create_batch(3)
+    attended(first, ann, bob)
+    attended(second, ann)
+    attended(second, cai, status=AttendanceStatus.ABSENT)
+    assert (came(ann), came(bob), came(cai)) == (2, 1, 0)
+    # A status changed by save() and by QuerySet.update(); a row given to
+    # another person; deletes one by one and in bulk.
+    row = Attendance.objects.get(session=second, user=cai)
+    row.status = AttendanceStatus.LATE
+    row.save()
+    Attendance.objects.filter(session=first, user=bob).update(
+        status=AttendanceStatus.ON_LEAVE
+    )
+    assert (came(ann), came(bob), came(cai)) == (2, 0, 1)
+    Attendance.objects.filter(session=first, user=ann).update(user=cai)
+    assert (came(ann), came(cai)) == (1, 2)
+    Attendance.objects.filter(session=first, user=bob).update(
+        status=AttendanceStatus.PRESENT
+    )
+    assert came(bob) == 1
+    Attendance.objects.get(session=second, user=ann).delete()
+    Attendance.objects.filter(session=second).delete()
+    assert (came(ann), came(bob), came(cai)) == (0, 1, 1)
+    assert attendee_drift() == {}
+
+
+def test_attendee_drift_names_a_person_whose_count_is_wrong(two):
+    first, _ = two
+    (ann,) = attended(first, UserFactory())
+    AttendeeCount.objects.filter(user=ann).update(attended=5)
+    assert attendee_drift() == {ann.pk: (5, 1)}

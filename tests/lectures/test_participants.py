@@ -39,6 +39,15 @@ def test_a_selection_holding_most_attendance_counts_each_person_once(held):
     assert unique_participants(every) == people_at(held) == 12
 
 
+def test_most_of_the_attendance_leaves_out_who_came_only_to_the_rest(held):
+    # Eight sessions of ten: on SQLite, everyone less those seen only at
+    # the two left out (and a person who came to nothing selected at all).
+    attended(held[9], UserFactory())
+    most = SessionPage.objects.filter(pk__in=[s.pk for s in held[:8]])
+    assert unique_participants(most) == people_at(held[:8])
+    assert people_at(held[:8]) < people_at(held)
+
+
 def test_a_small_selection_counts_each_person_once(held):
     # Two sessions of ten: on SQLite, counted session by session.
     few = SessionPage.objects.filter(pk__in=[held[0].pk, held[1].pk])
