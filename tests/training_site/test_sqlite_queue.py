@@ -31,3 +31,12 @@ def test_sqlite_writers_queue_on_a_file_lock_held_for_the_transaction():
         assert free()
     finally:
         other.close()
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's writer queue")
+def test_a_destroyed_test_database_takes_its_queue_file_with_it(tmp_path):
+    database = tmp_path / "test-db.sqlite3"
+    for path in (database, tmp_path / "test-db.sqlite3-writers"):
+        path.write_text("")
+    connection.creation._destroy_test_db(str(database), verbosity=0)
+    assert list(tmp_path.iterdir()) == []

@@ -12,11 +12,23 @@ queue. A process that dies holding the lock releases it with its files.
 """
 
 import fcntl
+import os
 
-from django.db.backends.sqlite3 import base
+from django.db.backends.sqlite3 import base, creation
+
+
+class DatabaseCreation(creation.DatabaseCreation):
+    def _destroy_test_db(self, test_database_name, verbosity):
+        super()._destroy_test_db(test_database_name, verbosity)
+        if test_database_name and not self.is_in_memory_db(test_database_name):
+            try:  # the queue's lock file goes with the test database
+                os.remove(f"{test_database_name}-writers")
+            except FileNotFoundError:
+                pass
 
 
 class DatabaseWrapper(base.DatabaseWrapper):
+    creation_class = DatabaseCreation
     _queue_file = None
     _in_turn = False
 
