@@ -20,6 +20,8 @@ from datetime import date
 from decimal import Decimal
 from operator import add
 
+from django.core.exceptions import EmptyResultSet
+from django.db import connection
 from django.db.models import (
     Case,
     CharField,
@@ -54,6 +56,10 @@ CONTRIBUTION = (
     "rated",
 )
 _ZERO = (0,) * 6 + (Decimal(0), Decimal(0), 0, 0)
+_HOURS = {
+    CONTRIBUTION.index("study_hours_offered"),
+    CONTRIBUTION.index("study_hours_credited"),
+}
 HOURS = DecimalField(max_digits=14, decimal_places=1)
 
 
@@ -190,19 +196,41 @@ def _sums() -> dict:
 
 
 def session_facts(sessions, grouping: Grouping | None = None) -> list[Fact]:
-    """The sums of a selection's sessions by `grouping`'s keys, in one query."""
-    sums = _sums()
-    rows = (
+    """The sums of a selection's sessions by `grouping`'s keys, in one query.
+
+    The rows are read from the cursor as the database gives them: a year at
+    100× grouped by forum is 10,000 rows, and Django's per-value converters
+    cost more than the database's sums (0.17 s against 0.27 s). Only the
+    hours need one: SQLite sums decimals as numbers."""
+    query = (
         sessions.order_by()
         .annotate(**(grouping or Grouping()).keys())
         .values(*KEYS)
-        .annotate(**sums)
-        .values_list(*KEYS, *sums)
+        .annotate(**_sums())
+        .values_list(*KEYS, *CONTRIBUTION)
     )
-    return [
-        Fact(*row[: len(KEYS)], contribution=tuple(v or 0 for v in row[len(KEYS) :]))
-        for row in rows
-    ]
+    try:
+        sql, params = query.query.sql_with_params()
+    except EmptyResultSet:  # a selection that cannot hold anything
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    keys = len(KEYS)
+    return [Fact(*row[:keys], contribution=_contribution(row[keys:])) for row in rows]
+
+
+def _contribution(values: tuple) -> tuple:
+    return tuple(
+        _decimal(value) if index in _HOURS else (value or 0)
+        for index, value in enumerate(values)
+    )
+
+
+def _decimal(value) -> Decimal:
+    if value is None:
+        return Decimal(0)
+    return value if isinstance(value, Decimal) else Decimal(str(value))
 
 
 def total(contributions: Iterable[tuple]) -> tuple:
