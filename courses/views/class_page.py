@@ -5,7 +5,6 @@ from django.utils import timezone
 
 from courses.models import Enrolment, LeaveRequest
 from courses.services import enrolment as enrolment_service
-from courses.services.assessment import attempts_used
 from courses.services.lessons import lessons_of
 from lectures.models import Lecturer
 from lectures.services.permissions import can_administer
@@ -58,7 +57,6 @@ def class_page_context(class_page, request) -> dict:
             leave.lesson_id: leave
             for leave in LeaveRequest.objects.filter(class_page=class_page, user=user)
         }
-        context["attempts_used"] = attempts_used(class_page, user)
         context["organiser"] = can_administer(user, class_page)
         context["now"] = now
         for lesson in lessons:

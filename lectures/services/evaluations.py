@@ -28,6 +28,7 @@ from wagtail.log_actions import log
 from wagtail.models import Page, Site
 
 from lectures.models import (
+    ATTENDED,
     Attendance,
     EvaluationComment,
     EvaluationForm,
@@ -284,17 +285,14 @@ def submit(
 def awaiting_evaluation(user, *, days: int, now: datetime | None = None):
     """Sessions he attended whose window is open and that he has not evaluated."""
     now = now or timezone.now()
-    return (
-        SessionPage.objects.live()
-        .filter(
-            pk__in=Attendance.objects.attended().filter(user=user).values("session_id"),
-            end__lte=now,
-            end__gt=now - timedelta(days=days),
-        )
-        .exclude(status__in=[SessionStatus.CANCELLED, SessionStatus.POSTPONED])
-        .exclude(
-            pk__in=EvaluationReceipt.objects.filter(user=user).values("session_id")
-        )
-        .select_related("forum")
-        .order_by("end")
-    )
+    attended = Attendance.objects.filter(user=user, status__in=ATTENDED)
+    evaluated = EvaluationReceipt.objects.filter(user=user)
+    # One filter rather than a chain: each step of a chain copies the query.
+    return SessionPage.objects.filter(
+        Q(pk__in=attended.values("session_id"))
+        & ~Q(pk__in=evaluated.values("session_id"))
+        & ~Q(status__in=[SessionStatus.CANCELLED, SessionStatus.POSTPONED]),
+        live=True,
+        end__lte=now,
+        end__gt=now - timedelta(days=days),
+    ).order_by("end")

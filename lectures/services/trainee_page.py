@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 
+from django.contrib.auth import get_user_model
 from django.core import signing
 from django.db.models import Count, OuterRef, Subquery, Sum
 from django.db.models.functions import Coalesce
@@ -20,7 +21,6 @@ from lectures.models import (
     RegistrationStatus,
     SessionKind,
     SessionPage,
-    TraineeProfile,
 )
 from lectures.services.evaluations import awaiting_evaluation
 
@@ -171,7 +171,6 @@ def overview(user, quota: Decimal, evaluation_days: int = 7) -> dict:
         "hours": hours,
         "quota": quota,
         "hours_short": max(quota - hours, Decimal("0")),
-        "calendar_token": calendar_token(user),
     }
 
 
@@ -182,18 +181,25 @@ class ProfileHeading:
     position: str
 
 
-def profile_heading(user) -> ProfileHeading | None:
+def heading(user) -> tuple[ProfileHeading | None, str]:
     """His name, unit and position as the page's heading shows them
-    (`TraineeProfile.unit_display`), in one query of three columns."""
+    (`TraineeProfile.unit_display`), and his calendar link's token, in one
+    query of a few columns (the calendar's key is made on his first visit)."""
+    columns = ("real_name", "unit_name", "unit_forum__unit_name", "position", "pk")
     row = (
-        TraineeProfile.objects.filter(user=user)
-        .values_list("real_name", "unit_name", "unit_forum__unit_name", "position")
+        get_user_model()
+        .objects.filter(pk=user.pk)
+        .values_list(
+            *(f"trainee__{name}" for name in columns), "personal_calendar__key"
+        )
         .first()
     )
-    if row is None:
-        return None
-    real_name, unit_name, forum_unit_name, position = row
-    return ProfileHeading(real_name, unit_name or forum_unit_name or "", position)
+    real_name, unit_name, forum_unit_name, position, profile, key = row
+    token = calendar_token(user, key.hex if key else None)
+    if profile is None:
+        return None, token
+    profile = ProfileHeading(real_name, unit_name or forum_unit_name or "", position)
+    return profile, token
 
 
 def _key(user) -> str:
@@ -201,8 +207,9 @@ def _key(user) -> str:
     return calendar.key.hex
 
 
-def calendar_token(user) -> str:
-    return signing.Signer(salt=CALENDAR_SALT).sign(f"{user.pk}.{_key(user)}")
+def calendar_token(user, key: str | None = None) -> str:
+    """The token of his calendar link (`key`: his calendar's, if already read)."""
+    return signing.Signer(salt=CALENDAR_SALT).sign(f"{user.pk}.{key or _key(user)}")
 
 
 def reset_calendar(user) -> str:

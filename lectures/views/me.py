@@ -23,11 +23,11 @@ def me(request):
         settings.yearly_hours_quota,
         evaluation_days=settings.evaluation_window_days,
     )
+    context["profile"], token = trainee_page.heading(request.user)
     context["calendar_url"] = request.build_absolute_uri(
-        reverse("lectures:my_calendar", args=[context.pop("calendar_token")])
+        reverse("lectures:my_calendar", args=[token])
     )
     context["webcal_url"] = "webcal://" + context["calendar_url"].split("://", 1)[1]
-    context["profile"] = trainee_page.profile_heading(request.user)
     # Other parts (training classes) add their own sections to this page.
     context["panels"] = [
         panel(request) for panel in hooks.get_hooks("trainee_page_panels")
