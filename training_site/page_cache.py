@@ -148,22 +148,39 @@ def under_generation(key: str, compute):
     page cache off it is computed each time."""
     if not enabled():
         return compute()
-    cache = _cache()
+    generation, value = lookup(key)
+    if value is MISSING:
+        value = compute()
+        keep(key, generation, value)
+    return value
+
+
+#: What `lookup` answers for a key not kept under the current generation.
+MISSING = object()
+
+
+def lookup(key: str) -> tuple[str, object]:
+    """(the current generation, the value kept for `key` under it or MISSING),
+    from the round trip `prefetched` made if it asked for the key."""
     memo = _prefetched.get()
     if memo is not None and key not in memo.asked:
         memo = None
-    found = memo.found if memo else cache.get_many([GENERATION_KEY, key])
+    found = memo.found if memo else _cache().get_many([GENERATION_KEY, key])
     generation = found.get(GENERATION_KEY) or ""
     stored = found.get(key)
     if stored is not None and stored[0] == generation:
-        return stored[1]
-    # Labelled with the generation read before computing: a change that
-    # commits meanwhile replaces the generation, so this is not used again.
-    value = compute()
-    cache.set(key, (generation, value), GENERATIONAL_SECONDS)
-    if memo:
+        return generation, stored[1]
+    return generation, MISSING
+
+
+def keep(key: str, generation: str, value) -> None:
+    """Keep `value` for `key` under `generation`, the one `lookup` read before
+    the value was computed: a change that commits meanwhile replaces the
+    generation, so the value is not used again."""
+    _cache().set(key, (generation, value), GENERATIONAL_SECONDS)
+    memo = _prefetched.get()
+    if memo is not None and key in memo.asked:
         memo.found[key] = (generation, value)
-    return value
 
 
 def _new_generation() -> None:

@@ -18,6 +18,7 @@ from training_site.page_cache import (
     prefetched,
     under_generation,
 )
+from training_site.routing import path_components, route_key
 
 ROOT_PATHS_KEY = "wagtail-site-root-paths"
 
@@ -49,9 +50,11 @@ class CachedSiteMiddleware:
         port = request.get_port()
         key = f"wagtail-site:{hostname}:{port}"
         # One round trip for the site and what serving a page asks next:
-        # whether any page is restricted, and the sites' root paths that
-        # every `pageurl` reads (from Wagtail's own cache, another trip).
-        with prefetched(key, ANY_RESTRICTION_KEY, ROOT_PATHS_KEY):
+        # where the path leads (routing.py), whether any page is restricted,
+        # and the sites' root paths that every `pageurl` reads (from
+        # Wagtail's own cache, another trip).
+        route = route_key(request, path_components(request.path_info))
+        with prefetched(key, route, ANY_RESTRICTION_KEY, ROOT_PATHS_KEY):
             request._wagtail_site = under_generation(
                 key, lambda: site_for(hostname, port)
             )
