@@ -166,7 +166,7 @@ def lookup(key: str) -> tuple[str, object]:
     if memo is not None and key not in memo.asked:
         memo = None
     found = memo.found if memo else _cache().get_many([GENERATION_KEY, key])
-    generation = found.get(GENERATION_KEY) or ""
+    generation = _current(found)
     stored = found.get(key)
     if stored is not None and stored[0] == generation:
         return generation, stored[1]
@@ -181,6 +181,19 @@ def keep(key: str, generation: str, value) -> None:
     memo = _prefetched.get()
     if memo is not None and key in memo.asked:
         memo.found[key] = (generation, value)
+
+
+def _current(found: dict) -> str:
+    """The generation in `found` (a `get_many` that asked for it). If the
+    cache has lost it (cleared, evicted, restarted), a new one is started:
+    were it taken as "none", entries kept under "none" before the first
+    change would count as current again."""
+    generation = found.get(GENERATION_KEY)
+    if generation is None:
+        cache = _cache()
+        cache.add(GENERATION_KEY, uuid.uuid4().hex, None)  # the first one wins
+        generation = cache.get(GENERATION_KEY) or ""
+    return generation
 
 
 def _new_generation() -> None:
@@ -242,7 +255,7 @@ class PublicPageCacheMiddleware:
         ).hexdigest()
         page_key = f"public-page:{address}"
         found = cache.get_many([GENERATION_KEY, page_key])
-        generation = found.get(GENERATION_KEY) or ""
+        generation = _current(found)
         stored = found.get(page_key)
         if stored is not None and stored[0] == generation:
             return _rebuild(stored)

@@ -170,6 +170,22 @@ def test_publishing_a_change_shows_everywhere_at_once(client, tree, session, com
         assert "新时代党建专题" in unfolded, url
 
 
+def test_a_lost_generation_never_brings_old_pages_back(client, session, commit):
+    from django.core.cache import caches
+
+    from training_site.page_cache import GENERATION_KEY
+
+    pages = caches["pages"]
+    pages.delete(GENERATION_KEY)  # a cache that never had a change
+    client.get(session.url)
+    session.title = "新时代党建专题"
+    commit(lambda: session.save_revision().publish())
+    pages.delete(GENERATION_KEY)  # evicted, or the cache restarted
+    response = client.get(session.url)
+    assert cached(response) == "miss"
+    assert "新时代党建专题" in response.content.decode()
+
+
 def test_unpublishing_removes_the_page(client, tree, session, commit):
     assert client.get(session.url).status_code == 200
     client.get("/schedule/")
