@@ -24,8 +24,12 @@ def next_path(path: str) -> str | None:
 
 def below(path: str, field: str = "path") -> Q:
     """Rows whose `field` (a page path) is `path` or below it."""
-    upper = next_path(path)
-    query = Q(**{f"{field}__gte": path})
+    return _range(path, next_path(path), field)
+
+
+def _range(lower: str, upper: str | None, field: str) -> Q:
+    """`lower` <= field < `upper` (no upper bound: to the end of the tree)."""
+    query = Q(**{f"{field}__gte": lower})
     return query if upper is None else query & Q(**{f"{field}__lt": upper})
 
 
@@ -45,6 +49,5 @@ def below_any(paths, field: str = "path") -> Q:
             merged.append([lower, upper])
     query = Q(pk__in=[])
     for lower, upper in merged:
-        part = Q(**{f"{field}__gte": lower})
-        query |= part if upper is None else part & Q(**{f"{field}__lt": upper})
+        query |= _range(lower, upper, field)
     return query

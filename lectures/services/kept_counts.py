@@ -39,13 +39,12 @@ def recount_ratings() -> Counts:
     return {session: (rated, satisfied or 0) for session, rated, satisfied in rows}
 
 
-def _drift(kept: Counts, counted: Counts) -> dict[int, tuple[tuple, tuple]]:
-    """{session id: (kept, counted)} wherever they differ; missing is zeros."""
-    zero = (0, 0)
+def _drift(kept: dict, counted: dict, zero=(0, 0)) -> dict:
+    """{id: (kept, counted)} wherever they differ; missing is `zero`."""
     return {
-        session: (kept.get(session, zero), counted.get(session, zero))
-        for session in kept.keys() | counted.keys()
-        if kept.get(session, zero) != counted.get(session, zero)
+        key: (kept.get(key, zero), counted.get(key, zero))
+        for key in kept.keys() | counted.keys()
+        if kept.get(key, zero) != counted.get(key, zero)
     }
 
 
@@ -71,8 +70,4 @@ def attendee_drift() -> dict[int, tuple[int, int]]:
         .values_list("user", "n")
     )
     kept = dict(AttendeeCount.objects.values_list("user", "attended"))
-    return {
-        user: (kept.get(user, 0), counted.get(user, 0))
-        for user in kept.keys() | counted.keys()
-        if kept.get(user, 0) != counted.get(user, 0)
-    }
+    return _drift(kept, counted, zero=0)

@@ -20,15 +20,19 @@ def test_next_path(path, upper):
     assert next_path(path) == upper
 
 
-@pytest.mark.django_db
-def test_below_selects_the_same_pages_as_startswith():
-    root = Page.objects.get(depth=1)
-    home = root.get_children().first()
-    for _ in range(3):
+def grow_tree(children: int) -> None:
+    """Children under the home page, each with a child of its own."""
+    home = Page.objects.get(depth=1).get_children().first()
+    for _ in range(children):
         child = home.add_child(
             instance=Page(title="c", slug=f"c{Page.objects.count()}")
         )
         child.add_child(instance=Page(title="g", slug=f"g{Page.objects.count()}"))
+
+
+@pytest.mark.django_db
+def test_below_selects_the_same_pages_as_startswith():
+    grow_tree(3)
     for page in Page.objects.all():
         by_range = set(
             Page.objects.filter(below(page.path)).values_list("pk", flat=True)
@@ -57,13 +61,7 @@ def test_below_any_covers_its_paths_in_as_few_ranges(paths, ranges):
 
 @pytest.mark.django_db
 def test_below_any_selects_the_union_of_the_subtrees():
-    root = Page.objects.get(depth=1)
-    home = root.get_children().first()
-    for _ in range(4):
-        child = home.add_child(
-            instance=Page(title="c", slug=f"c{Page.objects.count()}")
-        )
-        child.add_child(instance=Page(title="g", slug=f"g{Page.objects.count()}"))
+    grow_tree(4)
     paths = sorted(Page.objects.values_list("path", flat=True))
     for chosen in ([], paths[2:4], paths[2:3] + paths[5:], paths[:1], paths[3::2]):
         union = set()
