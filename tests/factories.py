@@ -88,6 +88,11 @@ class PageFactory(factory.django.DjangoModelFactory):
     class Meta:
         abstract = True
 
+    # Live pages were published: the admin records when, and the feeds'
+    # DTSTAMP reads it, so two renders of the same pages are the same bytes.
+    first_published_at = factory.LazyFunction(timezone.now)
+    last_published_at = factory.SelfAttribute("first_published_at")
+
     @classmethod
     def _create(cls, model_class, *args, parent, **kwargs):
         return parent.add_child(instance=model_class(*args, **kwargs))
