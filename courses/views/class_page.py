@@ -1,12 +1,13 @@
 """What a class page shows: its timetable, seats, and the visitor's own place."""
 
-from django.db.models import Prefetch
+from collections import defaultdict
+
 from django.utils import timezone
 
 from courses.models import Enrolment, LeaveRequest
 from courses.services import enrolment as enrolment_service
 from courses.services.lessons import lessons_of
-from lectures.models import Lecturer
+from lectures.models import SessionPage
 from lectures.services.permissions import can_administer
 
 # What the timetable shows of a lesson (and `pageurl` reads): not the forum,
@@ -25,14 +26,28 @@ LESSON_FIELDS = (
 LINK_FIELDS = ("title", "url_path", "content_type")
 
 
+def _add_lecturer_names(lessons) -> None:
+    """`lesson.lecturer_names`, as the timetable shows them, from one query of
+    two columns (no lecturer objects, nor a prefetch's queryset to build)."""
+    names = defaultdict(list)
+    if lessons:
+        for lesson_id, name in (
+            SessionPage.lecturers.through.objects.filter(
+                sessionpage_id__in=[lesson.pk for lesson in lessons]
+            )
+            .order_by("lecturer__name", "lecturer_id")  # as Lecturer's ordering
+            .values_list("sessionpage_id", "lecturer__name")
+        ):
+            names[lesson_id].append(name)
+    for lesson in lessons:
+        lesson.lecturer_names = "、".join(names[lesson.pk])
+
+
 def class_page_context(class_page, request) -> dict:
     now = timezone.now()
     url = class_page.get_url(request)
-    lessons = list(
-        lessons_of(class_page)
-        .only(*LESSON_FIELDS)
-        .prefetch_related(Prefetch("lecturers", queryset=Lecturer.objects.only("name")))
-    )
+    lessons = list(lessons_of(class_page).only(*LESSON_FIELDS))
+    _add_lecturer_names(lessons)
     context = {
         "ancestors": class_page.get_ancestors().only(*LINK_FIELDS)[1:],
         "lessons": lessons,
