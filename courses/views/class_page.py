@@ -22,8 +22,9 @@ LESSON_FIELDS = (
     "venue",
     "study_hours",
 )
-# The breadcrumbs: each ancestor's title and link.
-LINK_FIELDS = ("title", "url_path", "content_type")
+# The breadcrumbs: each ancestor's title and link (`{% path_url %}`), read as
+# two columns rather than built as pages.
+LINK_FIELDS = ("title", "url_path")
 
 
 def _add_lecturer_names(lessons) -> None:
@@ -49,7 +50,7 @@ def class_page_context(class_page, request) -> dict:
     lessons = list(lessons_of(class_page).only(*LESSON_FIELDS))
     _add_lecturer_names(lessons)
     context = {
-        "ancestors": class_page.get_ancestors().only(*LINK_FIELDS)[1:],
+        "ancestors": class_page.get_ancestors().values(*LINK_FIELDS)[1:],
         "lessons": lessons,
         "total_hours": sum((lesson.study_hours for lesson in lessons), 0),
         "seats": enrolment_service.seats(class_page),
