@@ -9,6 +9,7 @@ from courses.services import enrolment as enrolment_service
 from courses.services.lessons import lessons_of
 from lectures.models import SessionPage
 from lectures.services.permissions import can_administer
+from training_site.navigation import may_administer
 
 # What the timetable shows of a lesson (and `pageurl` reads): not the forum,
 # field and category a listing of sessions shows, nor the lesson's own text.
@@ -73,7 +74,12 @@ def class_page_context(class_page, request) -> dict:
             leave.lesson_id: leave
             for leave in LeaveRequest.objects.filter(class_page=class_page, user=user)
         }
-        context["organiser"] = can_administer(user, class_page)
+        # Managing a class is done in the admin: who may not enter it (kept
+        # in his session, training_site/navigation.py) administers nothing,
+        # and a trainee's view asks no permission query.
+        context["organiser"] = may_administer(request) and can_administer(
+            user, class_page
+        )
         context["now"] = now
         for lesson in lessons:
             lesson.my_leave = context["my_leave"].get(lesson.pk)
