@@ -11,6 +11,7 @@ from wagtail.signals import (
 )
 
 from training_site.page_cache import invalidate_public_pages
+from training_site.site_cache import CachedSiteSetting
 
 
 @receiver(page_published)
@@ -42,3 +43,11 @@ def site_or_privacy_changed(sender, instance, **kwargs):
     # A page made private must not stay in the public cache; the site and
     # "does any page have a restriction" are cached under the generation too.
     invalidate_public_pages()
+
+
+@receiver(post_save)
+@receiver(post_delete)
+def cached_setting_changed(sender, instance, raw=False, **kwargs):
+    # Site settings are kept under the generation too (site_cache.py).
+    if not raw and isinstance(instance, CachedSiteSetting):
+        invalidate_public_pages()

@@ -13,7 +13,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Count, Max, OuterRef, Q, Subquery
+from django.db.models import Count, FilteredRelation, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -171,13 +171,14 @@ def progress_of_trainee(
     parent_of = {c.path: pk for pk, c in classes.items()}
     step = ClassPage.steplen
     # His mark on each lesson comes with it (one attendance per trainee and
-    # session), rather than in a query of its own.
-    mark = Attendance.objects.filter(session=OuterRef("pk"), user=user)
+    # session), joined rather than in a query or a subquery of its own.
     marks = {}
     for pk, path, start, status in (
         countable_lessons_in(list(classes.values()), now)
-        .annotate(mark=Subquery(mark.values("status")[:1]))
-        .values_list("pk", "path", "start", "mark")
+        .annotate(
+            mine=FilteredRelation("attendances", condition=Q(attendances__user=user))
+        )
+        .values_list("pk", "path", "start", "mine__status")
     ):
         lessons[parent_of[path[:-step]]].append((pk, start))
         if status is not None:

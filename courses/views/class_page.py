@@ -1,13 +1,15 @@
 """What a class page shows: its timetable, seats, and the visitor's own place."""
 
-from django.db.models import Prefetch
+from collections import defaultdict
+
 from django.utils import timezone
 
 from courses.models import Enrolment, LeaveRequest
 from courses.services import enrolment as enrolment_service
 from courses.services.lessons import lessons_of
-from lectures.models import Lecturer
+from lectures.models import SessionPage
 from lectures.services.permissions import can_administer
+from training_site.navigation import may_administer
 
 # What the timetable shows of a lesson (and `pageurl` reads): not the forum,
 # field and category a listing of sessions shows, nor the lesson's own text.
@@ -21,20 +23,35 @@ LESSON_FIELDS = (
     "venue",
     "study_hours",
 )
-# The breadcrumbs: each ancestor's title and link.
-LINK_FIELDS = ("title", "url_path", "content_type")
+# The breadcrumbs: each ancestor's title and link (`{% path_url %}`), read as
+# two columns rather than built as pages.
+LINK_FIELDS = ("title", "url_path")
+
+
+def _add_lecturer_names(lessons) -> None:
+    """`lesson.lecturer_names`, as the timetable shows them, from one query of
+    two columns (no lecturer objects, nor a prefetch's queryset to build)."""
+    names = defaultdict(list)
+    if lessons:
+        for lesson_id, name in (
+            SessionPage.lecturers.through.objects.filter(
+                sessionpage_id__in=[lesson.pk for lesson in lessons]
+            )
+            .order_by("lecturer__name", "lecturer_id")  # as Lecturer's ordering
+            .values_list("sessionpage_id", "lecturer__name")
+        ):
+            names[lesson_id].append(name)
+    for lesson in lessons:
+        lesson.lecturer_names = "、".join(names[lesson.pk])
 
 
 def class_page_context(class_page, request) -> dict:
     now = timezone.now()
     url = class_page.get_url(request)
-    lessons = list(
-        lessons_of(class_page)
-        .only(*LESSON_FIELDS)
-        .prefetch_related(Prefetch("lecturers", queryset=Lecturer.objects.only("name")))
-    )
+    lessons = list(lessons_of(class_page).only(*LESSON_FIELDS))
+    _add_lecturer_names(lessons)
     context = {
-        "ancestors": class_page.get_ancestors().only(*LINK_FIELDS)[1:],
+        "ancestors": class_page.get_ancestors().values(*LINK_FIELDS)[1:],
         "lessons": lessons,
         "total_hours": sum((lesson.study_hours for lesson in lessons), 0),
         "seats": enrolment_service.seats(class_page),
@@ -57,7 +74,12 @@ def class_page_context(class_page, request) -> dict:
             leave.lesson_id: leave
             for leave in LeaveRequest.objects.filter(class_page=class_page, user=user)
         }
-        context["organiser"] = can_administer(user, class_page)
+        # Managing a class is done in the admin: who may not enter it (kept
+        # in his session, training_site/navigation.py) administers nothing,
+        # and a trainee's view asks no permission query.
+        context["organiser"] = may_administer(request) and can_administer(
+            user, class_page
+        )
         context["now"] = now
         for lesson in lessons:
             lesson.my_leave = context["my_leave"].get(lesson.pk)

@@ -8,9 +8,13 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 
+from training_site.site_cache import CachedSiteSetting
+
 
 @register_setting(icon="time")
-class ParticipationSettings(BaseSiteSetting):
+class ParticipationSettings(CachedSiteSetting, BaseSiteSetting):
+    """Read on every /me/: from the shared cache (training_site/site_cache.py)."""
+
     yearly_hours_quota = models.DecimalField(
         _("yearly study-hours quota"),
         max_digits=5,

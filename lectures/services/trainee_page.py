@@ -7,8 +7,7 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.core import signing
-from django.db.models import Count, OuterRef, Subquery, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.functional import cached_property
 
@@ -23,6 +22,7 @@ from lectures.models import (
     SessionPage,
 )
 from lectures.services.evaluations import awaiting_evaluation
+from lectures.services.registration import waiting_positions
 
 CALENDAR_SALT = "lectures.personal-calendar"
 HISTORY_SHOWN = 50
@@ -122,29 +122,26 @@ def year_hours(user, year: int) -> Decimal:
 
 def overview(user, quota: Decimal, evaluation_days: int = 7) -> dict:
     now = timezone.now()
-    ahead = (
-        Registration.objects.waiting()
-        .filter(session_id=OuterRef("session_id"), queued_at__lt=OuterRef("queued_at"))
-        .order_by()
-        .values("session_id")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
     registrations = (
         Registration.objects.active()
         .filter(user=user, session__end__gte=now, session__live=True)
-        .annotate(ahead=Coalesce(Subquery(ahead), 0))
         .order_by("session__start")
     )
+    rows = _with_links(
+        registrations, ("venue", "kind"), "status", "queued_at", through="session"
+    )
+    # His place in line where he waits: a query only then (an annotation
+    # counting the line for every row cost more than the rest of the list).
+    positions = waiting_positions(
+        {
+            session.pk: queued_at
+            for session, status, queued_at in rows
+            if status == RegistrationStatus.WAITING
+        }
+    )
     upcoming = [
-        UpcomingRow(
-            session=session,
-            status=status,
-            position=ahead + 1 if status == RegistrationStatus.WAITING else None,
-        )
-        for session, status, ahead in _with_links(
-            registrations, ("venue", "kind"), "status", "ahead", through="session"
-        )
+        UpcomingRow(session=session, status=status, position=positions.get(session.pk))
+        for session, status, _queued_at in rows
     ]
     attendances = Attendance.objects.filter(user=user).order_by("-session__start")
     history = [

@@ -6,6 +6,8 @@ from datetime import timedelta
 import pytest
 from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from wagtail.models import ModelLogEntry
 
 from courses.models import Enrolment, EnrolmentStatus
@@ -452,3 +454,24 @@ def test_coming_back_confirms_his_lesson_seats_again(class_page):
     enrol(class_page, user)
     assert lesson_registrations(user) == {lesson.pk: RegistrationStatus.CONFIRMED}
     assert Registration.objects.filter(user=user).count() == 1
+
+
+def test_only_its_organisers_get_the_link_to_manage_a_class(
+    client, class_page, organiser, town_admin, trainees
+):
+    link = f'href="/admin/classes/{class_page.pk}/"'
+    client.force_login(organiser)
+    assert link in client.get(class_page.url).content.decode()
+    client.force_login(town_admin)  # in the admin, but not over /classes/
+    assert link not in client.get(class_page.url).content.decode()
+    (trainee,) = trainees(1)
+    client.force_login(trainee)
+    client.get(class_page.url)
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get(class_page.url).content.decode()
+    assert link not in html
+    # Not in the admin at all (his session says so): no permission query.
+    assert not any(
+        "wagtailcore_grouppagepermission" in query["sql"]
+        for query in queries.captured_queries
+    )

@@ -68,22 +68,41 @@ def test_me_shows_registrations_hours_and_quota(client, tree):
     assert len(response.context["history"]) == 4
 
 
+@pytest.mark.parametrize("waiting", [False, True], ids=["confirmed", "waiting"])
 @pytest.mark.parametrize("count", [1, 12])
-def test_me_costs_the_same_queries_for_one_or_many(client, tree, count):
+def test_me_costs_the_same_queries_for_one_or_many(client, tree, count, waiting):
     user = UserFactory()
     history(tree, user, count)
     for _ in range(count):
-        full = SessionFactory(parent=tree["village"], capacity=1)
-        register(full, UserFactory())
-        register(full, user)  # waiting: his place in line is shown too
+        session = SessionFactory(parent=tree["village"], capacity=1)
+        if waiting:
+            register(session, UserFactory())
+        register(session, user)  # waiting: his place in line is shown too
     client.force_login(user)
     client.get("/me/")
     with CaptureQueriesContext(connection) as queries:
         response = client.get("/me/")
-    assert len(queries) == 10
-    assert [r.position for r in response.context["upcoming"]] == [1] * count
+    # His places in the waiting lists: one query, only when he waits.
+    assert len(queries) == (11 if waiting else 10)
+    positions = [r.position for r in response.context["upcoming"]]
+    assert positions == [1 if waiting else None] * count
     # Attended 1 … count days ago: those within the 7-day window await him.
     assert len(response.context["to_evaluate"]) == min(count, 7)
+
+
+def test_his_place_in_each_waiting_list(client, tree):
+    user = UserFactory()
+    sessions = [SessionFactory(parent=tree["village"], capacity=1) for _ in range(3)]
+    for ahead, session in enumerate(sessions):
+        for _ in range(ahead + 1):  # the seat, then those in line before him
+            register(session, UserFactory())
+        register(session, user)
+        register(session, UserFactory())  # behind him: not counted
+    client.force_login(user)
+    upcoming = client.get("/me/").context["upcoming"]
+    assert {r.session.pk: r.position for r in upcoming} == {
+        session.pk: ahead + 1 for ahead, session in enumerate(sessions)
+    }
 
 
 def test_the_calendar_link_works_without_login_and_dies_on_reset(client, tree):

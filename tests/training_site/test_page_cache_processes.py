@@ -2,17 +2,20 @@
 unpublished through one is gone from the other at once."""
 
 import os
+import re
 import socket
 import subprocess
 import sys
 import time
 from contextlib import contextmanager
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 import requests
 from django.core.cache import caches
 from django.db import connection
+from wagtail.models import Site
 
 from tests.factories import SessionFactory, UserFactory
 
@@ -79,11 +82,11 @@ def server():
         process.wait(timeout=20)
 
 
-def log_in(base: str, username: str) -> requests.Session:
+def log_in(base: str, username: str, page: str = "/admin/login/") -> requests.Session:
     web = requests.Session()
-    web.get(f"{base}/admin/login/")
+    web.get(f"{base}{page}")
     response = web.post(
-        f"{base}/admin/login/",
+        f"{base}{page}",
         data={
             "username": username,
             "password": "pass-1234",
@@ -122,4 +125,38 @@ def test_unpublished_in_one_process_gone_from_the_other(tree):
             assert "两进程缓存测试" not in schedule.text
     finally:
         # Cache tables are not flushed between tests like the models' tables.
+        caches["pages"].clear()
+
+
+def quota_shown(response) -> Decimal:
+    figures = re.findall(r"<li><strong>([^<]*)</strong>", response.text)
+    return Decimal(figures[1])  # earned, the quota, still to earn
+
+
+def test_a_setting_saved_in_one_process_shows_in_the_other(tree):
+    UserFactory(username="boss", is_superuser=True, is_staff=True)
+    UserFactory(username="cadre")
+    site = Site.objects.get(is_default_site=True)
+    try:
+        with server() as one, server() as other:
+            trainee = log_in(other, "cadre", "/accounts/login/")
+            for _ in range(2):  # the second from the cache
+                assert quota_shown(trainee.get(f"{other}/me/")) == 50
+
+            editor = log_in(one, "boss")
+            url = f"{one}/admin/settings/lectures/participationsettings/{site.pk}/"
+            response = editor.post(
+                url,
+                data={
+                    "csrfmiddlewaretoken": editor.cookies["csrftoken"],
+                    "yearly_hours_quota": "64",
+                    "evaluation_window_days": "9",
+                },
+                headers={"Referer": one},
+                allow_redirects=False,
+            )
+            assert response.status_code == 302
+
+            assert quota_shown(trainee.get(f"{other}/me/")) == 64
+    finally:
         caches["pages"].clear()
