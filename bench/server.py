@@ -10,8 +10,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = str(ROOT / ".venv" / "bin" / "python")
-# `make run`'s server: WEB_CONCURRENCY workers with two threads each.
-WORKERS = int(os.environ.get("WEB_CONCURRENCY", "4"))
+# `make run`'s server: WEB_CONCURRENCY workers (one per core) with two threads each.
+WORKERS = int(os.environ.get("WEB_CONCURRENCY", os.cpu_count() or 2))
 THREADS = int(os.environ.get("BENCH_THREADS", "2"))
 
 
