@@ -64,27 +64,28 @@ def waiting_position(registration: Registration) -> int | None:
     """1 for the first in line; None when not waiting."""
     if registration.status != RegistrationStatus.WAITING:
         return None
-    ahead = Registration.objects.in_line().filter(
-        session_id=registration.session_id, queued_at__lt=registration.queued_at
-    )
-    return ahead.count() + 1
+    places = {registration.session_id: registration.queued_at}
+    return waiting_positions(places)[registration.session_id]
 
 
 def waiting_positions(places: dict[int, datetime]) -> dict[int, int]:
     """One trainee's place in several waiting lists (1: first in line), from
-    `places`, session id → when he joined its list: one query of two columns,
-    none when he waits nowhere."""
+    `places`, session id → when he joined its list: one query, counted by
+    the database per session, none when he waits nowhere."""
     if not places:
         return {}
-    ahead = dict.fromkeys(places, 0)
-    for session_id, queued_at in (
+    ahead = Q()
+    for session_id, queued_at in places.items():
+        ahead |= Q(session_id=session_id, queued_at__lt=queued_at)
+    counted = dict(
         Registration.objects.waiting()
-        .filter(session_id__in=places, queued_at__lt=max(places.values()))
-        .values_list("session_id", "queued_at")
-    ):
-        if queued_at < places[session_id]:
-            ahead[session_id] += 1
-    return {session_id: n + 1 for session_id, n in ahead.items()}
+        .filter(ahead)
+        .order_by()
+        .values("session_id")
+        .annotate(n=Count("pk"))
+        .values_list("session_id", "n")
+    )
+    return {session_id: counted.get(session_id, 0) + 1 for session_id in places}
 
 
 def _locked(session: SessionPage) -> SessionPage:
