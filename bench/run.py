@@ -20,6 +20,7 @@ import os
 import platform
 import subprocess
 import sys
+from contextlib import nullcontext
 from datetime import datetime
 
 import databases
@@ -35,6 +36,10 @@ SCALES = [
 REQUESTS = int(os.environ.get("BENCH_REQUESTS", "100"))
 COLD_REQUESTS = int(os.environ.get("BENCH_COLD_REQUESTS", "20"))
 PORT = int(os.environ.get("BENCH_PORT", "8765"))
+# While working on a few pages: BENCH_ONLY="/me/,class page (trainee)" times
+# those (and /healthz, the floor) and skips the uncached pass, lecture_stats
+# and the rushes. Results are still written, marked partial.
+ONLY = {name for name in os.environ.get("BENCH_ONLY", "").split(",") if name}
 
 SESSIONS = (
     LOGIN
@@ -73,6 +78,8 @@ print(json.dumps({'median_ms': round(statistics.median(samples) * 1000, 1),
 def measure(scale: int, vendor: str, key: str) -> dict:
     env, load_seconds, cached = databases.prepare(scale, vendor, key)
     found = page_list.discover(env)
+    if ONLY:
+        found = {n: p for n, p in found.items() if n in ONLY or n == "/healthz"}
     counts = page_list.query_counts(env, found)
     users = sorted({p["user"] for p in found.values() if p.get("user")})
     cookies = {
@@ -101,16 +108,16 @@ def measure(scale: int, vendor: str, key: str) -> dict:
                 both = latency(PORT, page["path"], REQUESTS // 2, cookie, CLIENTS)
                 figures[name]["two_clients_median_ms"] = both["median_ms"]
     cold_env = {**env, "PAGE_CACHE_SECONDS": "0"}
-    with gunicorn(cold_env, PORT, log=log):
+    with gunicorn(cold_env, PORT, log=log) if not ONLY else nullcontext():
         for name, page in found.items():
-            if "skip" not in figures[name] and not page["user"]:
+            if "skip" not in figures[name] and not page["user"] and not ONLY:
                 cold = latency(PORT, page["path"], COLD_REQUESTS)
                 figures[name]["uncached_median_ms"] = cold["median_ms"]
     floor = figures["/healthz"]["median_ms"]
     for values in figures.values():
         if "median_ms" in values:
             values["x_healthz"] = round(values["median_ms"] / floor, 1)
-    stats = django_shell(env, STATS)
+    stats = {"median_ms": None} if ONLY else django_shell(env, STATS)
     result = {
         "scale": scale,
         "database": vendor,
@@ -119,7 +126,7 @@ def measure(scale: int, vendor: str, key: str) -> dict:
         "pages": figures,
         "lecture_stats_year": stats,
     }
-    if scale == min(SCALES):
+    if scale == min(SCALES) and not ONLY:
         result["rush"] = rush.rushes(env, PORT + 1)
     return result
 
@@ -198,6 +205,7 @@ def main():
         "data_key": key,
         "machine": machine(vendors),
         "requests_per_page": REQUESTS,
+        "only": sorted(ONLY) or None,
         "runs": runs,
     }
     RESULTS.mkdir(parents=True, exist_ok=True)
