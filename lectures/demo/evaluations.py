@@ -129,9 +129,7 @@ def build(builder) -> None:
         tallies,
     )
     EvaluationComment.objects.bulk_create(comments, batch_size=BATCH)
-    insert_rows(
-        EvaluationReceipt, ["session_id", "user_id", "submitted_on"], receipts
-    )
+    insert_rows(EvaluationReceipt, ["session_id", "user_id", "submitted_on"], receipts)
 
 
 def reset() -> None:
