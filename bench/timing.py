@@ -1,6 +1,7 @@
 """Timing requests from client processes over kept-alive connections."""
 
 import http.client
+import os
 import statistics
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -13,6 +14,8 @@ CLIENTS = 2
 # look "slower on the smaller database"). New connections every few requests
 # spread them over the workers, as a proxy in front of the server would.
 RECONNECT_EVERY = 10
+# Warm-up requests on fresh connections, enough to reach every worker.
+WARM_UP = 2 * (os.cpu_count() or 2)
 
 
 def _samples(args) -> list[float]:
@@ -40,8 +43,11 @@ def latency(
     port: int, path: str, requests: int, cookie: str = "", clients: int = CLIENTS
 ) -> dict:
     """Median and p95 over `requests` GETs from `clients` processes at once,
-    after one warm-up request (which fills the page cache)."""
-    _samples((port, path, cookie, 1))
+    after warm-up requests on fresh connections, so that each worker has
+    served the page once (the first fills the page cache; a worker's first
+    request of a kind loads templates and catalogues)."""
+    for _ in range(WARM_UP):
+        _samples((port, path, cookie, 1))
     per_client = max(1, requests // clients)
     with ProcessPoolExecutor(clients) as pool:
         runs = pool.map(_samples, [(port, path, cookie, per_client)] * clients)
