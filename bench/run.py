@@ -81,6 +81,7 @@ print(json.dumps({'median_ms': round(statistics.median(samples) * 1000, 1),
 
 def measure(scale: int, vendor: str, key: str) -> dict:
     env, load_seconds, cached = databases.prepare(scale, vendor, key)
+    speed = cpu_loop_ms()
     found = page_list.discover(env)
     if ONLY:
         found = {n: p for n, p in found.items() if n in ONLY or n == "/healthz"}
@@ -129,6 +130,7 @@ def measure(scale: int, vendor: str, key: str) -> dict:
     stats = {"median_ms": None} if ONLY else django_shell(env, STATS)
     result = {
         "scale": scale,
+        "cpu_loop_ms": speed,
         "database": vendor,
         "load_demo_seconds": load_seconds,
         "load_demo_cached": cached,
@@ -136,17 +138,18 @@ def measure(scale: int, vendor: str, key: str) -> dict:
         "lecture_stats_year": stats,
     }
     if scale == min(SCALES) and not ONLY:
-        result["rush"] = rush.rushes(env, PORT + 1)
+        result["rush"] = {"cpu_loop_ms": cpu_loop_ms(), **rush.rushes(env, PORT + 1)}
     return result
 
 
 def cpu_loop_ms() -> float:
-    """How fast this machine runs plain Python: the median of five runs of
-    ten million additions. The same machine has given 0.6 s and 1.3 s on
-    different days (a shared host); compare absolute figures of two runs only
-    with this beside them, and quote the ratios to /healthz."""
+    """How fast this machine runs plain Python now: the median of three runs
+    of ten million additions, taken before each scale's pages and before the
+    rushes. This shared host has given 0.54 s and 1.44 s within an hour;
+    compare absolute figures (throughput, the report's seconds) only with
+    this beside them, and quote the ratios to /healthz."""
     samples = []
-    for _ in range(5):
+    for _ in range(3):
         began = time.perf_counter()
         total = 0
         for n in range(10_000_000):
@@ -237,11 +240,14 @@ def main():
     out = RESULTS / f"{started:%Y%m%d-%H%M%S}.json"
     out.write_text(json.dumps(report, ensure_ascii=False, indent=2))
     print(table(runs))
-    loop = report["machine"]["cpu_loop_ms"]
-    print(f"plain Python: {loop} ms for ten million additions")
+    loops = ", ".join(f"×{r['scale']} {r['cpu_loop_ms']}" for r in runs)
+    print(f"plain Python, ms for ten million additions: {loops}")
     for r in runs:
         if "rush" in r:
-            print(f"rushes at ×{r['scale']} {r['database']}:")
+            print(
+                f"rushes at ×{r['scale']} {r['database']} "
+                f"(plain Python {r['rush']['cpu_loop_ms']} ms):"
+            )
             rush.print_rush(r["rush"])
     print(f"written to {out.relative_to(ROOT)}")
 
