@@ -27,13 +27,23 @@ What keeps it correct:
   is cheap.
 - Participation (seats taken, person-times) changes far too often for that:
   a registration rush would empty the cache hundreds of times a second.
-  Those figures are at most `PAGE_CACHE_SECONDS` old (default 60) for
-  anonymous visitors; anyone who can register is logged in and sees the
-  live page, and the registration service decides from locked rows anyway.
+  Those figures are at most `PAGE_CACHE_SECONDS` old (default 60), plus one
+  render, for anonymous visitors; anyone who can register is logged in and
+  sees the live page, and the registration service decides from locked rows
+  anyway.
+- When a page's `PAGE_CACHE_SECONDS` are up, the next visitor claims its
+  refresh (an atomic `add` in the shared cache) and renders it afresh;
+  whoever asks for it while he does is served the copy before — kept
+  `PAGE_CACHE_STALE_SECONDS` longer for that (default 600), and only under
+  the same generation, so a content change is never served stale. At 100×
+  the seed a feed or the district's page takes two seconds to render: once
+  a minute one visitor waits for it, not every visitor of that minute, and
+  the workers are not all rendering the same page at once.
 - The cache is shared (Redis with `REDIS_URL`, else the database cache), so
   a page published through one process or host is gone from all of them.
 """
 
+import time
 import uuid
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -55,6 +65,9 @@ ANY_RESTRICTION_KEY = "view-restrictions:any"
 NO_STORE = ("private", "no-store", "no-cache")
 #: How long `under_generation` keeps a value that no change replaced.
 GENERATIONAL_SECONDS = 24 * 60 * 60
+#: How long one visitor's claim to render an expired page afresh holds
+#: others off (if his render fails, the claim is given back at once).
+REFRESH_CLAIM_SECONDS = 30
 
 
 def _cache():
@@ -242,31 +255,63 @@ class PublicPageCacheMiddleware:
         if not seconds or not _anonymous_get(request):
             return self.get_response(request)
         cache = _cache()
-        address = md5(
-            "|".join(
-                (
-                    request.get_host(),
-                    request.LANGUAGE_CODE,
-                    _encoding(request),
-                    request.get_full_path(),
-                )
-            ).encode(),
-            usedforsecurity=False,
-        ).hexdigest()
-        page_key = f"public-page:{address}"
-        found = cache.get_many([GENERATION_KEY, page_key])
+        key = page_key(request)
+        found = cache.get_many([GENERATION_KEY, key])
         generation = _current(found)
-        stored = found.get(page_key)
-        if stored is not None and stored[0] == generation:
-            return _rebuild(stored)
+        stored = found.get(key)
+        if not _kept_under(stored, generation):
+            return self._render(request, cache, key, generation, seconds)
+        if time.time() < stored[1]:
+            return _rebuild(stored, "hit")
+        # Its time is up: whoever claims the refresh renders it afresh, and
+        # whoever asks meanwhile gets the copy before (same generation: only
+        # participation figures can have moved since).
+        if not cache.add(refresh_claim_key(key), True, REFRESH_CLAIM_SECONDS):
+            return _rebuild(stored, "stale")
+        try:
+            return self._render(request, cache, key, generation, seconds)
+        finally:
+            cache.delete(refresh_claim_key(key))
+
+    def _render(self, request, cache, key: str, generation: str, seconds: int):
         response = self.get_response(request)
         if _storable(request, response):
             # What the visitor sees depends on his cookie (logged in or not),
             # whichever way this response is served.
             patch_vary_headers(response, ("Cookie",))
-            cache.set(page_key, _freeze(generation, response), seconds)
+            entry = _freeze(generation, time.time() + seconds, response)
+            cache.set(key, entry, seconds + _stale_seconds())
             response["X-Page-Cache"] = "miss"
         return response
+
+
+def page_key(request) -> str:
+    """Where the page this anonymous GET asks for is kept."""
+    address = md5(
+        "|".join(
+            (
+                request.get_host(),
+                request.LANGUAGE_CODE,
+                _encoding(request),
+                request.get_full_path(),
+            )
+        ).encode(),
+        usedforsecurity=False,
+    ).hexdigest()
+    return f"public-page:{address}"
+
+
+def refresh_claim_key(key: str) -> str:
+    return key + ":refresh"
+
+
+def _stale_seconds() -> int:
+    return getattr(settings, "PAGE_CACHE_STALE_SECONDS", 600)
+
+
+def _kept_under(stored, generation: str) -> bool:
+    # Entries of another shape (kept by an older version) count as missing.
+    return isinstance(stored, tuple) and len(stored) == 5 and stored[0] == generation
 
 
 def _encoding(request) -> str:
@@ -278,15 +323,15 @@ def _encoding(request) -> str:
     )
 
 
-def _freeze(generation: str, response) -> tuple:
+def _freeze(generation: str, fresh_until: float, response) -> tuple:
     headers = [(k, v) for k, v in response.items() if k != "X-Page-Cache"]
-    return (generation, response.status_code, headers, response.content)
+    return (generation, fresh_until, response.status_code, headers, response.content)
 
 
-def _rebuild(stored: tuple) -> HttpResponse:
-    _generation, status, headers, content = stored
+def _rebuild(stored: tuple, how: str) -> HttpResponse:
+    _generation, _fresh_until, status, headers, content = stored
     response = HttpResponse(content, status=status)
     for name, value in headers:
         response[name] = value
-    response["X-Page-Cache"] = "hit"
+    response["X-Page-Cache"] = how
     return response

@@ -1,8 +1,10 @@
 """The public page cache: who gets a cached page, and when it is forgotten."""
 
 import gzip
+import threading
 
 import pytest
+from django.core.cache import caches
 from django.db import connection
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
@@ -11,8 +13,15 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from wagtail.models import PageViewRestriction, Site
 
+from tests.concurrency import all_at_once
 from tests.factories import LecturerFactory, SessionFactory, UserFactory
-from training_site.page_cache import PublicPageCacheMiddleware, mark_public
+from training_site.page_cache import (
+    PublicPageCacheMiddleware,
+    invalidate_public_pages,
+    mark_public,
+    page_key,
+    refresh_claim_key,
+)
 from training_site.site_cache import CachedSiteMiddleware
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("page_cache_on")]
@@ -152,6 +161,113 @@ def test_nothing_that_asked_for_a_csrf_token_or_set_a_cookie_is_stored():
             request = RequestFactory().get(f"/{view.__name__}/")
             request.LANGUAGE_CODE = "zh-hans"
             assert cached(middleware(request)) is None
+
+
+# Expiry ----------------------------------------------------------------------
+
+
+def anonymous_get(path: str):
+    request = RequestFactory().get(path)
+    request.LANGUAGE_CODE = "zh-hans"
+    return request
+
+
+def expire(path: str) -> str:
+    """Let the kept page's PAGE_CACHE_SECONDS be up, as time passing would;
+    returns its key."""
+    key = page_key(anonymous_get(path))
+    pages = caches["pages"]
+    generation, _fresh_until, *rest = pages.get(key)
+    pages.set(key, (generation, 0.0, *rest), 600)
+    return key
+
+
+class CountedView:
+    """A public view that says how many times it has rendered."""
+
+    def __init__(self):
+        self.renders = 0
+
+    def __call__(self, request):
+        self.renders += 1
+        return mark_public(HttpResponse(f"render {self.renders}"))
+
+
+def test_an_expired_page_is_rendered_again_while_others_get_the_copy():
+    view = CountedView()
+    middleware = PublicPageCacheMiddleware(view)
+
+    def visit():
+        response = middleware(anonymous_get("/expiring/"))
+        return cached(response), response.content.decode()
+
+    assert visit() == ("miss", "render 1")
+    assert visit() == ("hit", "render 1")
+    key = expire("/expiring/")
+    # Someone is rendering it afresh: whoever asks meanwhile gets the copy.
+    caches["pages"].add(refresh_claim_key(key), True, 30)
+    assert visit() == ("stale", "render 1")
+    caches["pages"].delete(refresh_claim_key(key))
+    # The next visitor claims the refresh, renders, and gives the claim back.
+    assert visit() == ("miss", "render 2")
+    assert caches["pages"].get(refresh_claim_key(key)) is None
+    assert visit() == ("hit", "render 2")
+    assert view.renders == 2
+
+
+def test_a_failed_refresh_gives_its_claim_back():
+    def failing(request):
+        raise RuntimeError("the database went away")
+
+    PublicPageCacheMiddleware(CountedView())(anonymous_get("/failing/"))
+    key = expire("/failing/")
+    with pytest.raises(RuntimeError):
+        PublicPageCacheMiddleware(failing)(anonymous_get("/failing/"))
+    assert caches["pages"].get(refresh_claim_key(key)) is None
+
+
+def test_a_change_is_never_served_stale(commit):
+    view = CountedView()
+    middleware = PublicPageCacheMiddleware(view)
+    middleware(anonymous_get("/changing/"))
+    key = expire("/changing/")
+    caches["pages"].add(refresh_claim_key(key), True, 30)
+    commit(invalidate_public_pages)  # a page was published meanwhile
+    response = middleware(anonymous_get("/changing/"))
+    assert (cached(response), response.content) == ("miss", b"render 2")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_crowd_at_an_expired_page_makes_one_render():
+    """Real threads, each with its own connection to the shared cache: one
+    renders the page afresh, and it returns only once the others have been
+    served the copy, so they all asked while it was rendering."""
+    crowd = 4
+    served, lock = [], threading.Lock()
+    others_served = threading.Event()
+    view = CountedView()
+
+    def slow_view(request):
+        if view.renders:
+            others_served.wait(timeout=10)
+        return view(request)
+
+    middleware = PublicPageCacheMiddleware(slow_view)
+    middleware(anonymous_get("/crowded/"))
+    expire("/crowded/")
+
+    def visit(_):
+        how = cached(middleware(anonymous_get("/crowded/")))
+        with lock:
+            served.append(how)
+            if served.count("stale") == crowd - 1:
+                others_served.set()
+        return how
+
+    assert sorted(all_at_once(visit, range(crowd))) == ["miss"] + ["stale"] * (
+        crowd - 1
+    )
+    assert view.renders == 2
 
 
 # Invalidation --------------------------------------------------------------
