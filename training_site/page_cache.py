@@ -306,7 +306,7 @@ def refresh_claim_key(key: str) -> str:
 
 
 def _stale_seconds() -> int:
-    return getattr(settings, "PAGE_CACHE_STALE_SECONDS", 600)
+    return settings.PAGE_CACHE_STALE_SECONDS
 
 
 def _kept_under(stored, generation: str) -> bool:

@@ -214,6 +214,9 @@ CACHES = {
 # the page cache off. Content changes invalidate at once; figures that follow
 # participation (seats taken, person-times) are at most this old.
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "60"))
+# How much longer an expired page is kept, to serve while one visitor renders
+# it afresh (training_site/page_cache.py).
+PAGE_CACHE_STALE_SECONDS = int(os.environ.get("PAGE_CACHE_STALE_SECONDS", "600"))
 
 # Login attempts (django-axes), on /accounts/login/ and the admin's login alike:
 # after five wrong passwords for one username from one address, that pair is
