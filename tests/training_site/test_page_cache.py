@@ -237,7 +237,7 @@ def test_a_change_is_never_served_stale(commit):
     assert (cached(response), response.content) == ("miss", b"render 2")
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_crowd_at_an_expired_page_makes_one_render():
     """Real threads, each with its own connection to the shared cache: one
     renders the page afresh, and it returns only once the others have been
