@@ -24,7 +24,6 @@ import statistics
 import subprocess
 import sys
 import time
-from contextlib import nullcontext
 from datetime import datetime
 
 import databases
@@ -107,9 +106,14 @@ def measure(scale: int, vendor: str, key: str) -> dict:
             # The floor is timed again just before each page, with as many
             # clients: this host's speed drifts over a run (it is shared),
             # and a ratio to a floor timed minutes earlier drifts with it.
-            floor = latency(PORT, "/healthz", REQUESTS, "", clients)
+            # (/healthz is its own floor.)
+            floor = None
+            if page["path"] != "/healthz":
+                floor = latency(PORT, "/healthz", REQUESTS, "", clients)
+            timed = latency(PORT, page["path"], REQUESTS, cookie, clients)
+            floor = floor or timed
             figures[name] = {
-                **latency(PORT, page["path"], REQUESTS, cookie, clients),
+                **timed,
                 "queries": counts[name]["queries"],
                 "user": page["user"],
                 "healthz_median_ms": floor["median_ms"],
@@ -117,12 +121,12 @@ def measure(scale: int, vendor: str, key: str) -> dict:
             if alone:
                 both = latency(PORT, page["path"], REQUESTS // 2, cookie, CLIENTS)
                 figures[name]["two_clients_median_ms"] = both["median_ms"]
-    cold_env = {**env, "PAGE_CACHE_SECONDS": "0"}
-    with gunicorn(cold_env, PORT, log=log) if not ONLY else nullcontext():
-        for name, page in found.items():
-            if "skip" not in figures[name] and not page["user"] and not ONLY:
-                cold = latency(PORT, page["path"], COLD_REQUESTS)
-                figures[name]["uncached_median_ms"] = cold["median_ms"]
+    if not ONLY:
+        with gunicorn({**env, "PAGE_CACHE_SECONDS": "0"}, PORT, log=log):
+            for name, page in found.items():
+                if "skip" not in figures[name] and not page["user"]:
+                    cold = latency(PORT, page["path"], COLD_REQUESTS)
+                    figures[name]["uncached_median_ms"] = cold["median_ms"]
     for values in figures.values():
         if "median_ms" in values:
             ratio = values["median_ms"] / values["healthz_median_ms"]
@@ -163,7 +167,6 @@ def machine(vendors: list[str]) -> dict:
 
     info = {
         "cores": os.cpu_count(),
-        "cpu_loop_ms": cpu_loop_ms(),
         "load_average": os.getloadavg(),
         "python": platform.python_version(),
         "platform": platform.platform(),
