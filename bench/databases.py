@@ -23,7 +23,7 @@ KEY_FILES = (
     "courses/demo*.py",
     "courses/demo/*.py",
     "*/wagtail_hooks.py",
-    "lectures/services/permissions.py",
+    "lectures/services/groups.py",
 )
 
 

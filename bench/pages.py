@@ -27,7 +27,7 @@ PAGES = [
     ("class page", None, "first('courses.ClassPage').url"),
     ("/me/", "demo_trainee", "'/me/'"),
     ("class page (trainee)", "demo_trainee", "first('courses.ClassPage').url"),
-    ("network report", "demo_admin", "url('lectures_report_network') + year()"),
+    ("network report", "demo_admin", "url('stats_report_network') + year()"),
 ]
 
 # Pages one person waits for on his own — a report an administrator asks for —

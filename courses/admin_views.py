@@ -21,13 +21,12 @@ from courses.models import (
     LeaveRequest,
     LeaveStatus,
 )
+from courses.rules import classes_for, may_organise
 from courses.services import assessment, completion, leave
 from courses.services import enrolment as enrolment_service
 from courses.services.roster_import import RosterImportError, read_lines, resolve
-from lectures.models import tree
 from lectures.services.errors import ServiceError
-from lectures.services.permissions import administered_paths, can_administer
-from lectures.spreadsheets import spreadsheet_response
+from training_site.spreadsheets import spreadsheet_response
 
 TABS = (
     ("enrolment", gettext_lazy("Enrolment")),
@@ -37,17 +36,9 @@ TABS = (
 )
 
 
-def classes_for(user):
-    """The classes the user organises: those in his subtrees."""
-    classes = ClassPage.objects.all()
-    if user.is_superuser:
-        return classes
-    return classes.filter(tree.below_any(administered_paths(user)))
-
-
 def _class_for(request, pk: int) -> ClassPage:
     class_page = get_object_or_404(ClassPage, pk=pk)
-    if not can_administer(request.user, class_page):
+    if not may_organise(request.user, class_page):
         raise PermissionDenied
     return class_page
 

@@ -24,19 +24,18 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.admin.ui.tables import Column
 
-from courses.admin_views import classes_for
 from courses.models import Attempt, Certificate, ClassPage, ClassType, Enrolment
+from courses.rules import classes_for
+from lectures.counting import ATTENDED, rate
 from lectures.filters import DATE_INPUT, CalendarDateFilter, ForumFilter
-from lectures.models import Attendance, AttendanceStatus, SessionKind, SessionStatus
+from lectures.models import Attendance, SessionKind, SessionStatus
 from lectures.models.tree import below
-from lectures.reports.tables import DASH
-from lectures.services.stats import rate
-from lectures.spreadsheets import Sheet
-from lectures.views.reports.base import StatsReportView, year_start
-from lectures.views.reports.filters import PeriodForm, ScopedFilterSet
+from stats.filters import PeriodForm, ScopedFilterSet
+from stats.tables import DASH
+from stats.views.base import StatsReportView, year_start
+from training_site.spreadsheets import Sheet
 
 NOT_HELD = (SessionStatus.CANCELLED, SessionStatus.POSTPONED)
-ATTENDED = (AttendanceStatus.PRESENT, AttendanceStatus.LATE)
 
 
 def _count(queryset, field: str = "pk", *, distinct: bool = False):

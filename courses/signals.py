@@ -5,8 +5,8 @@ from django.dispatch import receiver
 from wagtail.signals import page_published
 
 from courses.models import TrainingIndexPage
+from courses.services.groups import grant_index_to_district
 from courses.services.lessons import lesson_added
-from courses.services.permissions import grant_index_to_district
 from lectures.models import ForumLevel, ForumPage, SessionPage
 
 

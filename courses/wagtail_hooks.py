@@ -1,5 +1,6 @@
 """The admin for training classes: organisers' pages, menu, buttons, log labels."""
 
+from django.template.loader import render_to_string
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
@@ -7,6 +8,13 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.widgets import Button
 
 from courses import admin_views
+from courses.demo import build_classes, remove_classes
+from courses.models import ClassPage
+from courses.reports import ClassReportView
+from courses.rules import may_organise, may_run_classes
+from courses.services import assessment, completion, enrolment, leave
+from courses.services.trainee import my_classes
+from stats.wagtail_hooks import StatsMenuItem
 
 
 @hooks.register("register_admin_urls")
@@ -22,10 +30,7 @@ class ClassesMenuItem(MenuItem):
     """For whoever administers part of the tree: he may run classes there."""
 
     def is_shown(self, request):
-        from lectures.services.permissions import administered_paths
-
-        user = request.user
-        return user.is_superuser or bool(administered_paths(user))
+        return may_run_classes(request.user)
 
 
 @hooks.register("register_admin_menu_item")
@@ -40,10 +45,7 @@ def classes_menu_item():
 
 @hooks.register("register_page_header_buttons")
 def manage_class_button(page, user, view_name=None, next_url=None):
-    from courses.models import ClassPage
-    from lectures.services.permissions import can_administer
-
-    if issubclass(page.specific_class or type(page), ClassPage) and can_administer(
+    if issubclass(page.specific_class or type(page), ClassPage) and may_organise(
         user, page
     ):
         yield Button(
@@ -56,8 +58,6 @@ def manage_class_button(page, user, view_name=None, next_url=None):
 
 @hooks.register("register_log_actions")
 def course_log_actions(actions):
-    from courses.services import assessment, completion, enrolment, leave
-
     for module in (enrolment, leave, assessment, completion):
         for action, label in module.ACTIONS.items():
             actions.register_action(action, label, label)
@@ -65,10 +65,6 @@ def course_log_actions(actions):
 
 @hooks.register("trainee_page_panels")
 def my_classes_panel(request):
-    from django.template.loader import render_to_string
-
-    from courses.services.trainee import my_classes
-
     return render_to_string(
         "courses/includes/my_classes.html",
         {"rows": my_classes(request.user)},
@@ -78,22 +74,16 @@ def my_classes_panel(request):
 
 @hooks.register("build_demo")
 def demo_classes(builder):
-    from courses.demo import build_classes
-
     build_classes(builder)
 
 
 @hooks.register("reset_demo")
 def reset_demo_classes():
-    from courses.demo import remove_classes
-
     remove_classes()
 
 
 @hooks.register("register_admin_urls")
 def class_report_urls():
-    from courses.reports import ClassReportView
-
     return [
         path(
             "reports/classes/",
@@ -105,8 +95,6 @@ def class_report_urls():
 
 @hooks.register("register_stats_menu_item")
 def class_report_item():
-    from lectures.wagtail_hooks import StatsMenuItem
-
     return StatsMenuItem(
         _("Training classes"),
         reverse("courses_report_classes"),

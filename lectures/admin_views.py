@@ -16,7 +16,7 @@ from wagtail.permissions import register_permission_policy
 from lectures.models import Attendance, AttendanceStatus, Registration
 from lectures.models import RegistrationStatus as RStatus
 from lectures.models.tree import below_any
-from lectures.services.permissions import administered_paths
+from lectures.rules import administered_paths
 
 
 def in_users_subtree(queryset, user):

@@ -10,8 +10,8 @@ from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, ObjectList
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from lectures import rules
 from lectures.models import EvaluationForm, SessionEvaluation
-from lectures.services import evaluation_results as results
 from lectures.views import evaluation_reports as reports
 
 
@@ -100,7 +100,7 @@ def urls():
 
 class ResultsMenuItem(MenuItem):
     def is_shown(self, request):
-        return results.may_see_results(request.user)
+        return rules.may_see_results(request.user)
 
 
 class FormsMenuItem(MenuItem):

@@ -4,7 +4,7 @@ from django.contrib.auth import get_user_model
 from wagtail.admin.mail import BaseGroupApprovalTaskStateEmailNotifier
 
 from lectures.models import ForumApprovalTask, ForumPage
-from lectures.services.numbering import ancestor_paths
+from lectures.models.tree import ancestor_paths
 
 
 class ForumApprovalSubmissionNotifier(BaseGroupApprovalTaskStateEmailNotifier):

@@ -2,7 +2,7 @@
 
 from wagtail.permission_policies.pages import PagePermissionPolicy
 
-from lectures.services.permissions import admin_visible_pages_filter
+from lectures.rules import admin_visible_pages_filter
 
 
 class ForumPagePermissionPolicy(PagePermissionPolicy):

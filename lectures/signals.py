@@ -5,8 +5,8 @@ from django.dispatch import receiver
 from wagtail.signals import post_page_move
 
 from lectures.models import Category, Field, ForumPage, Lecturer, SessionPage
+from lectures.services.groups import provision_forum_groups, sync_lecturer_groups
 from lectures.services.numbering import assign_number, nearest_forum
-from lectures.services.permissions import provision_forum_groups, sync_lecturer_groups
 from training_site.page_cache import invalidate_public_pages
 
 

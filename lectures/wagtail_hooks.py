@@ -6,7 +6,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.filters import WagtailFilterSet
-from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.widgets import Button
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
@@ -14,10 +14,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 from lectures import evaluation_admin
 from lectures.evaluation_admin import EvaluationFormViewSet
 from lectures.models import Category, Field, Lecturer
-from lectures.services.permissions import (
-    admin_visible_pages_filter,
-    can_create_page,
-)
+from lectures.rules import admin_visible_pages_filter, can_create_page, may_organise
 
 
 class LecturerFilterSet(WagtailFilterSet):
@@ -157,12 +154,11 @@ def trainee_import_menu_item():
 
 def _roster_button(page, user, priority):
     from lectures.models import SessionPage
-    from lectures.services.roster import may_keep_roster
 
     if not issubclass(page.specific_class or type(page), SessionPage):
         return
     specific = page.specific
-    if may_keep_roster(user, specific):
+    if may_organise(user, specific):
         yield Button(
             _("Roster and check-in"),
             reverse("lectures_roster", args=[page.pk]),
@@ -260,89 +256,3 @@ def evaluation_demo_reset():
     from lectures.demo import evaluations
 
     evaluations.reset()
-
-
-# 统计 (statistics) ------------------------------------------------------------
-
-
-class StatsMenuItem(MenuItem):
-    """Shown to superusers and to whoever administers part of the network."""
-
-    def is_shown(self, request):
-        from lectures.services.report_query import may_see_reports
-
-        return may_see_reports(request.user)
-
-
-@hooks.register("register_admin_menu_item")
-def stats_menu():
-    """The 统计 submenu. Other apps add their reports with the
-    `register_stats_menu_item` hook (training classes do), so this app never
-    names them."""
-    return SubmenuMenuItem(
-        _("Statistics"),
-        Menu(register_hook_name="register_stats_menu_item"),
-        icon_name="table",
-        name="statistics",
-        order=180,
-    )
-
-
-@hooks.register("register_stats_menu_item")
-def network_report_item():
-    return StatsMenuItem(
-        _("Network"), reverse("lectures_report_network"), icon_name="site", order=100
-    )
-
-
-@hooks.register("register_stats_menu_item")
-def lecturer_report_item():
-    return StatsMenuItem(
-        _("Lecturers"),
-        reverse("lectures_report_lecturers"),
-        icon_name="user",
-        order=200,
-    )
-
-
-@hooks.register("register_stats_menu_item")
-def trainee_report_item():
-    return StatsMenuItem(
-        _("Trainees' study hours"),
-        reverse("lectures_report_trainees"),
-        icon_name="time",
-        order=400,
-    )
-
-
-@hooks.register("register_admin_urls")
-def report_urls():
-    from lectures.views.reports.network import NetworkReportView
-    from lectures.views.reports.people import LecturerReportView, TraineeReportView
-
-    return [
-        path(
-            "reports/network/",
-            NetworkReportView.as_view(),
-            name="lectures_report_network",
-        ),
-        path(
-            "reports/lecturers/",
-            LecturerReportView.as_view(),
-            name="lectures_report_lecturers",
-        ),
-        path(
-            "reports/trainees/",
-            TraineeReportView.as_view(),
-            name="lectures_report_trainees",
-        ),
-    ]
-
-
-@hooks.register("construct_homepage_panels")
-def stats_dashboard_panel(request, panels):
-    from lectures.services.report_query import may_see_reports
-    from lectures.views.reports.dashboard import StatsPanel
-
-    if may_see_reports(request.user):
-        panels.append(StatsPanel())

@@ -5,8 +5,8 @@ from django.http import Http404, HttpResponse
 from django.template.response import TemplateResponse
 
 from courses.models import Certificate
+from courses.rules import may_download
 from courses.services import certificates as service
-from lectures.services.permissions import can_administer
 
 
 @login_required
@@ -14,10 +14,7 @@ def download(request, number: str):
     certificate = (
         Certificate.objects.filter(number=number).select_related("class_page").first()
     )
-    if certificate is None or not (
-        certificate.user_id == request.user.pk
-        or can_administer(request.user, certificate.class_page)
-    ):
+    if certificate is None or not may_download(request.user, certificate):
         raise Http404
     verify_url = request.build_absolute_uri(service.verification_path(certificate))
     response = HttpResponse(

@@ -5,10 +5,10 @@ from collections import defaultdict
 from django.utils import timezone
 
 from courses.models import Enrolment, LeaveRequest
+from courses.rules import may_organise
 from courses.services import enrolment as enrolment_service
 from courses.services.lessons import lessons_of
 from lectures.models import SessionPage
-from lectures.services.permissions import can_administer
 from training_site.navigation import may_administer
 
 # What the timetable shows of a lesson (and `pageurl` reads): not the forum,
@@ -77,7 +77,7 @@ def class_page_context(class_page, request) -> dict:
         # Managing a class is done in the admin: who may not enter it (kept
         # in his session, training_site/navigation.py) administers nothing,
         # and a trainee's view asks no permission query.
-        context["organiser"] = may_administer(request) and can_administer(
+        context["organiser"] = may_administer(request) and may_organise(
             user, class_page
         )
         context["now"] = now

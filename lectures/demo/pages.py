@@ -25,7 +25,7 @@ from wagtail.search.backends import get_search_backends
 from wagtail.search.index import class_is_indexed
 
 from lectures.models import ForumPage
-from lectures.services.permissions import provision_groups
+from lectures.services.groups import provision_groups
 
 
 class PageBatch:

@@ -211,7 +211,7 @@ class Attendance(TraineeFacts, models.Model):
             models.Index(fields=["session", "status"]),
             # Unique participants of a large selection: the attended rows in
             # the order of their user, so no sort of a year's rows is needed
-            # (`lectures.services.participants`).
+            # (`stats.participants`).
             models.Index(
                 fields=["user", "session"],
                 condition=Q(status__in=ATTENDED),
@@ -259,7 +259,7 @@ class AttendeeCount(models.Model):
     table (migration 0010) count every insert, change of status or person,
     and delete. The unique participants of a report that holds most of the
     attendance are everyone counted here less the few seen only outside it
-    (`lectures.services.participants`), instead of 1.6 million rows sorted
+    (`stats.participants`), instead of 1.6 million rows sorted
     out by person. `lectures.services.kept_counts.attendee_drift` compares
     them with a recount."""
 

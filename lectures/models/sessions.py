@@ -386,14 +386,14 @@ class SessionPage(PublicPageMixin, RoutablePageMixin, Page):
         return context
 
     def _registration_context(self, request) -> dict:
+        from lectures.rules import may_organise
         from lectures.services.registration import seats, waiting_position
-        from lectures.views.checkin import may_run_checkin
 
         mine = None
         organiser = False
         if request.user.is_authenticated:
             mine = self.registrations.active().filter(user=request.user).first()
-            organiser = may_run_checkin(request.user, self)
+            organiser = may_organise(request.user, self)
         return {
             "checkin_url": self.get_url(request) + "checkin/",
             "organiser": organiser,

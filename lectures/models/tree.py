@@ -22,6 +22,12 @@ def next_path(path: str) -> str | None:
     return digits[:-1] + ALPHABET[ALPHABET.index(last) + 1]
 
 
+def ancestor_paths(path: str) -> list[str]:
+    """Paths of every ancestor of the node at `path` (treebeard materialised path)."""
+    step = Page.steplen
+    return [path[:i] for i in range(step, len(path), step)]
+
+
 def below(path: str, field: str = "path") -> Q:
     """Rows whose `field` (a page path) is `path` or below it."""
     return _range(path, next_path(path), field)

@@ -19,7 +19,7 @@ class ForumApprovalTask(Task):
         verbose_name_plural = _("approvals by the forum above")
 
     def _can_approve(self, obj, user) -> bool:
-        from lectures.services.permissions import can_approve
+        from lectures.rules import can_approve
 
         return isinstance(obj, Page) and can_approve(user, obj)
 
@@ -49,7 +49,7 @@ class ForumApprovalTask(Task):
         return []
 
     def get_task_states_user_can_moderate(self, user, **kwargs):
-        from lectures.services.permissions import pages_user_can_approve
+        from lectures.rules import pages_user_can_approve
 
         states = self.task_states.filter(status=TaskState.STATUS_IN_PROGRESS)
         if user.is_superuser:

@@ -43,8 +43,6 @@ from lectures.models import (
     SessionPage,
 )
 from lectures.models.evaluations import level_label
-from lectures.models.tree import below_any
-from lectures.services.permissions import administered_paths
 
 MIN_RESPONSES = 3
 
@@ -336,40 +334,3 @@ def lecturer_ranking(sessions) -> list[RankingRow]:
         )
         for rank, row in enumerate(rows, start=1)
     ]
-
-
-# Who sees what ----------------------------------------------------------------------
-
-
-def visible_sessions(user) -> QuerySet:
-    """Sessions whose results the user may see: his subtrees' and his own lectures.
-
-    Lecturers see the sessions they gave; forum administrators the sessions
-    below the forums they administer; superusers everything.
-    """
-    if not user.is_authenticated:
-        return SessionPage.objects.none()
-    if user.is_superuser:
-        return SessionPage.objects.all()
-    query = Q(pk__in=SessionPage.objects.filter(lecturers__user=user).values("pk"))
-    # Subtrees he administers: forums, and for the district /classes/ too.
-    query |= below_any(administered_paths(user))
-    return SessionPage.objects.filter(query)
-
-
-def may_see_results(user) -> bool:
-    """Superusers, forum administrators and lecturers.
-
-    Forums' administrators' and lecturers' groups hold `view_sessionevaluation`
-    (read from the permission cache the admin loads anyway); a lecturer
-    attached to no forum is found by his profile, remembered on the user as
-    the admin menu asks several times a request.
-    """
-    if not user.is_authenticated:
-        return False
-    if user.is_superuser or user.has_perm("lectures.view_sessionevaluation"):
-        return True
-    cached = getattr(user, "_gives_lectures", None)
-    if cached is None:
-        cached = user._gives_lectures = hasattr(user, "lecturer")
-    return cached

@@ -1,15 +1,9 @@
 """Where a session belongs and which 第N期 it is."""
 
 from django.db.models import Max
-from wagtail.models import Page
 
 from lectures.models.forums import ForumPage
-
-
-def ancestor_paths(path: str) -> list[str]:
-    """Paths of every ancestor of the node at `path` (treebeard materialised path)."""
-    step = Page.steplen
-    return [path[:i] for i in range(step, len(path), step)]
+from lectures.models.tree import ancestor_paths
 
 
 def nearest_forum(path: str) -> ForumPage | None:

@@ -3,6 +3,7 @@
 from django.core.paginator import Paginator
 from django.db.models import Count
 
+from lectures.counting import person_times
 from lectures.models import ForumLevel, ForumPage, SessionPage
 
 UPCOMING_ON_HOME = 8
@@ -21,8 +22,6 @@ def forum_counts(forums=None) -> dict[str, int]:
 
 
 def network_overview() -> dict:
-    from lectures.services.stats import person_times
-
     sessions = SessionPage.objects.live().lectures()
     return {
         "forum_counts": forum_counts(),
@@ -44,8 +43,6 @@ def forum_overview(forum: ForumPage, request) -> dict:
     records = Paginator(
         sessions.held().for_listing().order_by("-start"), RECORDS_PER_PAGE
     )
-    from lectures.services.stats import person_times
-
     return {
         "subforums": list(subforums),
         "upcoming": list(

@@ -22,7 +22,6 @@ from lectures.models import (
     TraineeProfile,
 )
 from lectures.services.errors import ServiceError
-from lectures.services.permissions import can_administer
 
 MARK_ACTION = "lectures.attendance.marked"
 WALK_IN_ACTION = "lectures.attendance.walk_in"
@@ -45,13 +44,6 @@ class RosterRow:
     @property
     def status(self) -> str:
         return self.attendance.status if self.attendance else ""
-
-
-def may_keep_roster(user, session: SessionPage) -> bool:
-    """The session's forum administrators (and above) and its lecturers."""
-    if not user.is_authenticated:
-        return False
-    return can_administer(user, session) or session.lecturers.filter(user=user).exists()
 
 
 def roster(session: SessionPage) -> list[RosterRow]:

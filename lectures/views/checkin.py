@@ -9,8 +9,8 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 
 from lectures.models import Attendance, CheckInMethod, Registration
+from lectures.rules import may_organise
 from lectures.services import checkin as service
-from lectures.services.permissions import can_administer
 
 GRANT_KEY = "checkin_grant"
 GRANT_SECONDS = 10 * 60
@@ -79,12 +79,6 @@ def _check_in_with_grant(session, user):
     return service.check_in(session, user, method=CheckInMethod.QR, token=fresh)
 
 
-def may_run_checkin(user, session) -> bool:
-    if not user.is_authenticated:
-        return False
-    return can_administer(user, session) or session.lecturers.filter(user=user).exists()
-
-
 def _status(request, session) -> dict:
     credentials = service.current_credentials(session)
     url = request.build_absolute_uri(
@@ -104,7 +98,7 @@ def _status(request, session) -> dict:
 def screen(request, session):
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    if not may_run_checkin(request.user, session):
+    if not may_organise(request.user, session):
         raise PermissionDenied
     return TemplateResponse(
         request,
@@ -118,7 +112,7 @@ def screen(request, session):
 
 
 def screen_status(request, session):
-    if not may_run_checkin(request.user, session):
+    if not may_organise(request.user, session):
         raise PermissionDenied
     response = JsonResponse(_status(request, session))
     response["Cache-Control"] = "no-store"

@@ -21,6 +21,7 @@ from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.views.mixins import SpreadsheetExportMixin
 
+from lectures import rules
 from lectures.filters import DATE_INPUT, CalendarDateField, ForumChoiceField, day_start
 from lectures.models import Lecturer, SessionPage
 from lectures.services import evaluation_results as results
@@ -73,7 +74,7 @@ class ResultsMixin(SpreadsheetExportMixin, WagtailAdminTemplateMixin):
     paginate_by = 50
 
     def dispatch(self, request, *args, **kwargs):
-        if not results.may_see_results(request.user):
+        if not rules.may_see_results(request.user):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
@@ -84,7 +85,7 @@ class ResultsMixin(SpreadsheetExportMixin, WagtailAdminTemplateMixin):
     @cached_property
     def sessions(self):
         """Ended sessions in the user's scope and the selection."""
-        scoped = results.visible_sessions(self.request.user).filter(
+        scoped = rules.visible_sessions(self.request.user).filter(
             end__lte=timezone.now()
         )
         return self.selection_form.select(scoped)
@@ -290,7 +291,7 @@ class SessionResult(ResultsMixin, TemplateView):
         session = get_object_or_404(
             SessionPage.objects.select_related("forum"), pk=self.kwargs["pk"]
         )
-        visible = results.visible_sessions(self.request.user)
+        visible = rules.visible_sessions(self.request.user)
         if not visible.filter(pk=session.pk).exists():
             raise PermissionDenied
         return session

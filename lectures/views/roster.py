@@ -8,13 +8,14 @@ from django.utils.translation import gettext as _
 from wagtail.admin import messages
 
 from lectures.models import AttendanceStatus, SessionPage
+from lectures.rules import may_organise
 from lectures.services import roster as service
 from lectures.services.trainee_import import ImportFileError
 
 
 def _session_for(request, pk: int) -> SessionPage:
     session = get_object_or_404(SessionPage, pk=pk)
-    if not service.may_keep_roster(request.user, session):
+    if not may_organise(request.user, session):
         raise PermissionDenied
     return session
 

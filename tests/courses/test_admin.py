@@ -17,7 +17,7 @@ from courses.services.assessment import start_attempt
 from courses.services.enrolment import assign, enrol
 from courses.services.leave import request_leave
 from lectures.models import Attendance, AttendanceStatus
-from lectures.services.permissions import administered_paths
+from lectures.rules import administered_paths
 from tests.courses.helpers import (
     MULTIPLE,
     RIGHT_ANSWERS,

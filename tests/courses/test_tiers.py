@@ -17,7 +17,7 @@ from lectures.models import (
     UnitForumPage,
     VillageForumPage,
 )
-from lectures.services.stats import network_stats
+from stats.figures import network_stats
 from tests.courses.helpers import now_minute
 from tests.factories import ClassFactory, SessionFactory, UserFactory
 from tests.wagtail_admin import add_url, refused, session_form

@@ -9,6 +9,7 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 from django.utils import timezone
 
+from lectures.counting import person_times
 from lectures.demo.builder import DemoBuilder
 from lectures.models import (
     Attendance,
@@ -19,7 +20,6 @@ from lectures.models import (
     SessionStatus,
     TraineeProfile,
 )
-from lectures.services.stats import person_times
 from tests import privacy_scan
 
 
@@ -208,6 +208,7 @@ def test_the_privacy_scan_would_see_a_leak(demo):
 def test_demo_has_evaluations_waiting_and_results_to_show(demo):
     from django.contrib.auth import get_user_model
 
+    from lectures import rules
     from lectures.models import EvaluationReceipt
     from lectures.services import evaluation_results as results
     from lectures.services.evaluations import awaiting_evaluation
@@ -215,7 +216,7 @@ def test_demo_has_evaluations_waiting_and_results_to_show(demo):
     users = get_user_model().objects
     assert awaiting_evaluation(users.get(username="demo_trainee"), days=7).exists()
     lecturer = users.get(username="demo_lecturer")
-    assert results.shown(results.visible_sessions(lecturer)).count() >= 3
+    assert results.shown(rules.visible_sessions(lecturer)).count() >= 3
     everything = SessionPage.objects.all()
     assert EvaluationReceipt.objects.count() == results.responses(everything)
     summary = results.summary(everything)

@@ -19,6 +19,7 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
+from lectures import rules
 from lectures.services import evaluation_results as results
 from lectures.services.evaluations import submit
 from tests.factories import (
@@ -169,14 +170,14 @@ def test_scopes(tree, people, form):
     elsewhere = ended_session(tree["sibling_village"])
 
     def visible(user):
-        return set(results.visible_sessions(user))
+        return set(rules.visible_sessions(user))
 
     assert visible(people["lecturer"]) == {own}
     assert visible(people["town_admin"]) == {own, other_in_town}
     assert visible(people["village_admin"]) == {own}
     assert visible(people["district_admin"]) == {own, other_in_town, elsewhere}
     assert visible(people["trainee"]) == set()
-    assert not results.may_see_results(people["trainee"])
+    assert not rules.may_see_results(people["trainee"])
 
 
 def test_the_admin_pages_keep_to_the_scope(client, tree, people, form):

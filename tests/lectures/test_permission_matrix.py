@@ -325,11 +325,11 @@ def _report(client, forum, world, url_name: str) -> bool:
 
 
 def export_network_report(client, forum, world):
-    return _report(client, forum, world, "lectures_report_network")
+    return _report(client, forum, world, "stats_report_network")
 
 
 def export_study_hours(client, forum, world):
-    return _report(client, forum, world, "lectures_report_trainees")
+    return _report(client, forum, world, "stats_report_trainees")
 
 
 FORUM_ACTIONS: dict[str, Callable] = {

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "training_site",
     "lectures",
     "courses",
+    "stats",
     "wagtail.api.v2",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",

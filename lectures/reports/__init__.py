@@ -1,1 +1,0 @@
-"""Report presentation shared by the admin pages and `lecture_stats`."""

@@ -1,1 +1,0 @@
-"""The 统计 (statistics) pages of the admin: network, lecturers, trainees."""

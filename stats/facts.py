@@ -1,0 +1,254 @@
+"""The facts of a selection of sessions, summed by the database and folded in Python.
+
+A report shows the same figures by month, by tier, by forum, by field and by
+category. The database sums the selection's sessions in a query or two, each
+grouped by some of those keys (`Grouping`), and every breakdown — and the
+totals — is a fold of those groups in Python. Each table therefore adds up
+to the totals by construction, and the number of queries never depends on
+the data.
+
+A session's roster is read from its `RosterCount`, and its ratings from its
+`RatingCount`, which the database keeps as attendance and evaluations are
+written, never by counting a year's attendance rows (1.6 million at 100× the
+seed) or rating tallies (728,000). The counting rules are written in
+`stats.figures`; `CONTRIBUTION` names the sums, in order.
+"""
+
+from collections.abc import Callable, Hashable, Iterable
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from operator import add
+
+from django.core.exceptions import EmptyResultSet
+from django.db import connection
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    Q,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, Substr
+from wagtail.models import Page
+
+from lectures.filters import day_start
+from lectures.models import SessionStatus
+from lectures.services.evaluation_results import MIN_RESPONSES
+
+#: What a set of sessions adds to the figures, in this order.
+CONTRIBUTION = (
+    "sessions_held",
+    "sessions_cancelled",
+    "sessions_postponed",
+    "participants",
+    "roster_size",
+    "roster_attended",
+    "study_hours_offered",
+    "study_hours_credited",
+    "satisfied",
+    "rated",
+)
+_ZERO = (0,) * 6 + (Decimal(0), Decimal(0), 0, 0)
+_HOURS = {
+    CONTRIBUTION.index("study_hours_offered"),
+    CONTRIBUTION.index("study_hours_credited"),
+}
+HOURS = DecimalField(max_digits=14, decimal_places=1)
+
+
+@dataclass(frozen=True, slots=True)
+class Fact:
+    """The sessions of a selection that share every key, and their sums."""
+
+    month: str
+    level: str | None
+    path: str
+    field_id: int | None
+    category_id: int | None
+    forum_id: int | None
+    contribution: tuple
+
+
+def calendar_months(first: date, last: date) -> list[tuple[str, date]]:
+    """("YYYY-MM", its first day) of every month from `first`'s to `last`'s."""
+    result = []
+    year, month = first.year, first.month
+    while (year, month) <= (last.year, last.month):
+        result.append((f"{year}-{month:02d}", date(year, month, 1)))
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return result
+
+
+@dataclass(frozen=True)
+class Grouping:
+    """Which keys the sums are grouped by.
+
+    `months`: the period's first and last day, to group by calendar month
+    (in the site's time zone); `path_length`: by the first characters of the
+    page path, e.g. the child of the forum a breakdown lists; `level`: by the
+    tier of the holding forum; `classification`: by field and by category;
+    `forum`: by the holding forum (which forums held something).
+    A key not grouped by is "" (or None) in every fact. Each breakdown wants
+    its own grouping: grouping by all of them at once multiplies the groups
+    (a district's thousands of children × months × fields × categories)."""
+
+    months: tuple[date, date] | None = None
+    path_length: int | None = None
+    level: bool = True
+    classification: bool = False
+    forum: bool = False
+
+    def month_starts(self) -> list[tuple[str, date]]:
+        return [] if self.months is None else calendar_months(*self.months)
+
+    def _month(self):
+        starts = self.month_starts()
+        if not starts:
+            return Value("")
+        # The month a session starts in, as a CASE over the months' first
+        # instants: the same in every database, with no time-zone function.
+        return Case(
+            *[
+                When(start__lt=day_start(following), then=Value(label))
+                for (label, _), (_, following) in zip(starts, starts[1:], strict=False)
+            ],
+            default=Value(starts[-1][0]),
+            output_field=CharField(),
+        )
+
+    def _path(self):
+        if self.path_length is None:
+            return Value("")
+        # A session that is itself at that depth (held by the forum whose
+        # children are listed) is in no child: all of them in one group "".
+        return Case(
+            When(depth=self.path_length // Page.steplen, then=Value("")),
+            default=Substr("path", 1, self.path_length),
+            output_field=CharField(),
+        )
+
+    def keys(self) -> dict:
+        """The key expressions, named as `KEYS`."""
+        nothing = Value(None, output_field=IntegerField())
+        return {
+            "fact_month": self._month(),
+            "fact_level": F("forum__level") if self.level else Value(""),
+            "fact_path": self._path(),
+            "fact_field": F("field_id") if self.classification else nothing,
+            "fact_category": F("category_id") if self.classification else nothing,
+            "fact_forum": F("forum_id") if self.forum else nothing,
+        }
+
+
+KEYS = (
+    "fact_month",
+    "fact_level",
+    "fact_path",
+    "fact_field",
+    "fact_category",
+    "fact_forum",
+)
+
+
+def _ratings(kept: str):
+    """A session's ratings kept in its `RatingCount` (`kept`: "rated" or
+    "satisfied") when its answers may be shown (`MIN_RESPONSES`), else 0."""
+    return Case(
+        When(
+            evaluation__responses__gte=MIN_RESPONSES,
+            then=Coalesce(f"rating_count__{kept}", 0),
+        ),
+        default=0,
+        output_field=IntegerField(),
+    )
+
+
+def _sums() -> dict:
+    held = Q(status=SessionStatus.HELD)
+    on_roster = Coalesce("roster_count__on_roster", 0)
+    attended = Coalesce("roster_count__attended", 0)
+    # Person-times: the roster's attendees if it kept one, else the head-count.
+    people = Case(
+        When(roster_count__on_roster__gt=0, then=F("roster_count__attended")),
+        default=Coalesce("headcount", 0),
+        output_field=IntegerField(),
+    )
+    credited = ExpressionWrapper(attended * F("study_hours"), output_field=HOURS)
+    return {
+        "sessions_held": Count("pk", filter=held),
+        "sessions_cancelled": Count("pk", filter=Q(status=SessionStatus.CANCELLED)),
+        "sessions_postponed": Count("pk", filter=Q(status=SessionStatus.POSTPONED)),
+        "participants": Sum(people, filter=held),
+        "roster_size": Sum(on_roster, filter=held),
+        "roster_attended": Sum(attended, filter=held),
+        "study_hours_offered": Sum("study_hours", filter=held, output_field=HOURS),
+        "study_hours_credited": Sum(credited, filter=held, output_field=HOURS),
+        "satisfied": Sum(_ratings("satisfied")),
+        "rated": Sum(_ratings("rated")),
+    }
+
+
+def session_facts(sessions, grouping: Grouping | None = None) -> list[Fact]:
+    """The sums of a selection's sessions by `grouping`'s keys, in one query.
+
+    The rows are read from the cursor as the database gives them: a year at
+    100× grouped by forum is 10,000 rows, and Django's per-value converters
+    cost more than the database's sums (0.17 s against 0.27 s). Only the
+    hours need one: SQLite sums decimals as numbers."""
+    query = (
+        sessions.order_by()
+        .annotate(**(grouping or Grouping()).keys())
+        .values(*KEYS)
+        .annotate(**_sums())
+        .values_list(*KEYS, *CONTRIBUTION)
+    )
+    try:
+        sql, params = query.query.sql_with_params()
+    except EmptyResultSet:  # a selection that cannot hold anything
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    keys = len(KEYS)
+    return [Fact(*row[:keys], contribution=_contribution(row[keys:])) for row in rows]
+
+
+def _contribution(values: tuple) -> tuple:
+    return tuple(
+        _decimal(value) if index in _HOURS else (value or 0)
+        for index, value in enumerate(values)
+    )
+
+
+def _decimal(value) -> Decimal:
+    if value is None:
+        return Decimal(0)
+    return value if isinstance(value, Decimal) else Decimal(str(value))
+
+
+def total(contributions: Iterable[tuple]) -> tuple:
+    result = _ZERO
+    for item in contributions:
+        result = tuple(map(add, result, item))
+    return result
+
+
+def fold(facts: Iterable[Fact], key: Callable[[Fact], Hashable]) -> dict:
+    """{key: summed contribution} over `facts`."""
+    groups: dict = {}
+    for fact in facts:
+        group = key(fact)
+        found = groups.get(group)
+        groups[group] = (
+            fact.contribution
+            if found is None
+            else tuple(map(add, found, fact.contribution))
+        )
+    return groups

@@ -1,0 +1,94 @@
+"""Filters of the 统计 pages (WagtailFilterSet): period, subtree, field,
+category, tier. They only read and check the input; the report services
+apply it, so the page, its spreadsheets and `lecture_stats` select alike."""
+
+import django_filters
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.filters import WagtailFilterSet
+
+from lectures.filters import DATE_INPUT, CalendarDateFilter, ForumFilter
+from lectures.models import (
+    Category,
+    Field,
+    ForumLevel,
+    SessionPage,
+    TraineeProfile,
+)
+from lectures.rules import administered_paths
+
+
+class PeriodForm(forms.Form):
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start"), data.get("end")
+        if start and end and start > end:
+            raise forms.ValidationError(_("The period's start is after its end."))
+        return data
+
+
+def _keep(queryset, name, value):
+    return queryset
+
+
+class ScopedFilterSet(WagtailFilterSet):
+    """Offers only the viewer's own subtrees in the forum picker."""
+
+    def __init__(self, *args, request=None, **kwargs):
+        super().__init__(*args, request=request, **kwargs)
+        forum = self.form.fields.get("forum")
+        if forum is not None and request is not None:
+            widget = forum.widget
+            widget.paths = (
+                None if request.user.is_superuser else administered_paths(request.user)
+            )
+
+
+class NetworkFilterSet(ScopedFilterSet):
+    start = CalendarDateFilter(label=_("From"), method=_keep, widget=DATE_INPUT)
+    end = CalendarDateFilter(label=_("To"), method=_keep, widget=DATE_INPUT)
+    forum = ForumFilter(label=_("Forum (and everything below it)"), method=_keep)
+    level = django_filters.ChoiceFilter(
+        label=_("Tier"),
+        choices=ForumLevel.choices,
+        empty_label=_("All levels"),
+        method=_keep,
+    )
+    field = django_filters.ModelChoiceFilter(
+        label=_("Field"),
+        queryset=Field.objects.all(),
+        to_field_name="slug",
+        empty_label=_("All fields"),
+        method=_keep,
+    )
+    category = django_filters.ModelChoiceFilter(
+        label=_("Category"),
+        queryset=Category.objects.all(),
+        to_field_name="slug",
+        empty_label=_("All categories"),
+        method=_keep,
+    )
+
+    class Meta:
+        model = SessionPage
+        fields = ["start", "end", "forum", "level", "field", "category"]
+        form = PeriodForm
+
+
+class TraineeFilterSet(ScopedFilterSet):
+    year = django_filters.NumberFilter(
+        label=_("Calendar year"),
+        method=_keep,
+        min_value=1900,
+        max_value=2100,
+    )
+    forum = ForumFilter(label=_("Forum (and everything below it)"), method=_keep)
+    short = django_filters.BooleanFilter(
+        label=_("Only those short of the quota"),
+        method=_keep,
+        widget=forms.CheckboxInput,
+    )
+
+    class Meta:
+        model = TraineeProfile
+        fields = ["year", "forum", "short"]

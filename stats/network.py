@@ -1,0 +1,229 @@
+"""The network report: the totals of a selection and its breakdowns.
+
+By month, by tier, by forum (the children of the selected forum, each with
+everything below it, plus the forum's own sessions), by field and by
+category. Every breakdown is a fold of the same session facts as the totals
+(`session_facts`), so each table adds up to the totals by construction; the
+number of queries does not depend on the data.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.utils.translation import gettext as _
+
+from lectures.models import (
+    Category,
+    DistrictForumPage,
+    Field,
+    ForumLevel,
+    ForumPage,
+)
+from lectures.models.tree import below
+from stats.activity import ForumActivity, forum_lines, held_by
+from stats.facts import (
+    Fact,
+    Grouping,
+    calendar_months,
+    fold,
+    session_facts,
+)
+from stats.figures import (
+    Figures,
+    NetworkStats,
+    count_participants,
+    first_day,
+    grouped,
+    level_key,
+    summary,
+)
+from stats.query import ReportQuery
+from training_site.background import beside
+
+#: Forums listed as not reporting on the page; the spreadsheet lists them all.
+NOT_REPORTING_SHOWN = 100
+
+
+@dataclass
+class Row(Figures):
+    """One line of a breakdown: its label and figures."""
+
+    key: str = ""
+    label: str = ""
+    #: Forum rows: the forum to drill down into, and its tier.
+    slug: str = ""
+    level: str = ""
+
+    @classmethod
+    def of_figures(cls, figures: Figures, label: str) -> "Row":
+        return cls(**vars(figures), label=label)
+
+    @property
+    def not_reporting(self) -> bool:
+        """A child forum that held nothing (a line of sums is not a forum)."""
+        return bool(self.slug) and not self.sessions_held
+
+    def as_dict(self) -> dict:
+        data = super().as_dict()
+        if not self.slug:
+            data.pop("slug")
+            data.pop("level")
+        return data
+
+
+def _figures(contribution: tuple | None) -> Figures | None:
+    return None if contribution is None else Figures.of(contribution)
+
+
+def _row(figures: Figures | None, **labels) -> Row:
+    return Row(**(vars(figures) if figures else {}), **labels)
+
+
+def months(facts: list[Fact], query: ReportQuery, start: date) -> list[Row]:
+    """Every month of the period, with zeros where nothing happened."""
+    found = grouped(facts, lambda fact: fact.month)
+    return [
+        _row(found.get(label), key=label, label=label)
+        for label, _first in calendar_months(start, query.last_day)
+    ]
+
+
+def tiers(found: dict) -> list[Row]:
+    return [
+        _row(found.get(level), key=level, label=str(label))
+        for level, label in ForumLevel.choices
+    ]
+
+
+def forum_root(query: ReportQuery) -> ForumPage | None:
+    """The forum whose children the drill-down lists: the selected one, or the
+    district forum."""
+    if query.forum is not None:
+        return query.forum
+    return DistrictForumPage.objects.live().order_by("path").first()
+
+
+def forums(facts: list[Fact], root: ForumPage | None) -> list[Row]:
+    """Each child forum of `root` with everything below it, then `root`'s own
+    sessions (and any below a child that is no longer published)."""
+    if root is None:
+        return []
+    length = len(root.path) + ForumPage.steplen
+    found = fold(facts, lambda fact: fact.path[:length])
+    children = list(
+        ForumPage.objects.live()
+        .filter(below(root.path), depth=root.depth + 1)
+        .order_by("path")
+        .values_list("path", "slug", "title", "level")
+    )
+    rows = [
+        _row(
+            _figures(found.pop(path, None)),
+            key=slug,
+            label=title,
+            slug=slug,
+            level=level,
+        )
+        for path, slug, title, level in children
+    ]
+    # What is left: the root's own sessions, and any below an unpublished child.
+    rows.append(
+        _row(
+            Figures.summed(found.values()),
+            key=root.slug,
+            label=_("%(forum)s (its own sessions)") % {"forum": root.title},
+        )
+    )
+    return rows
+
+
+def _classified(facts: list[Fact], model, attribute: str) -> list[Row]:
+    """Rows by field or category, in the list's order; unclassified last."""
+    found = fold(facts, lambda fact: getattr(fact, attribute))
+    rows = [
+        _row(Figures.of(found.pop(pk)), key=slug, label=title)
+        for pk, slug, title in model.objects.values_list("pk", "slug", "name")
+        if pk in found
+    ]
+    if found:  # sessions without one
+        rows.append(
+            _row(Figures.summed(found.values()), key="", label=_("Unclassified"))
+        )
+    return rows
+
+
+@dataclass
+class NetworkReport:
+    query: ReportQuery
+    stats: NetworkStats
+    months: list[Row] = field(default_factory=list)
+    tiers: list[Row] = field(default_factory=list)
+    forums: list[Row] = field(default_factory=list)
+    forum_root: ForumPage | None = None
+    fields: list[Row] = field(default_factory=list)
+    categories: list[Row] = field(default_factory=list)
+    not_reporting: list[dict] = field(default_factory=list)
+
+    @property
+    def not_reporting_total(self) -> int:
+        return sum(self.stats.forums_not_reporting.values())
+
+    def breakdowns(self) -> dict[str, list[Row]]:
+        return {
+            "month": self.months,
+            "level": self.tiers,
+            "forum": self.forums,
+            "field": self.fields,
+            "category": self.categories,
+        }
+
+    def as_dict(self) -> dict:
+        """What `lecture_stats --format json` prints."""
+        data = self.stats.as_dict()
+        data["breakdowns"] = {
+            name: [row.as_dict() for row in rows]
+            for name, rows in self.breakdowns().items()
+        }
+        data["not_reporting"] = self.not_reporting
+        return data
+
+
+def network_report(
+    query: ReportQuery, *, not_reporting_limit: int | None = NOT_REPORTING_SHOWN
+) -> NetworkReport:
+    """The totals and every breakdown of a selection, in a fixed number of queries."""
+    # Counted beside everything else, which it is waited for after.
+    unique = count_participants(query)
+    start = first_day(query)
+    root = forum_root(query)
+    sessions = query.sessions()
+    # By month and classification (beside the rest too): the months, fields
+    # and categories; by forum and tier: the drill-down's children, the
+    # tiers, the totals and which forums held something.
+    by_time = beside(
+        session_facts,
+        sessions,
+        Grouping(months=(start, query.last_day), level=False, classification=True),
+    )
+    by_forum = session_facts(
+        sessions,
+        Grouping(
+            path_length=None if root is None else len(root.path) + ForumPage.steplen,
+            forum=True,
+        ),
+    )
+    activity = ForumActivity(forum_lines(query), held_by(by_forum))
+    facts = by_time.result()
+    breakdowns = {
+        "months": months(facts, query, start),
+        "tiers": tiers(grouped(by_forum, level_key)),
+        "forums": forums(by_forum, root),
+        "fields": _classified(facts, Field, "field_id"),
+        "categories": _classified(facts, Category, "category_id"),
+        "not_reporting": activity.not_reporting(not_reporting_limit),
+    }
+    # Last: it waits for the unique participants.
+    stats = summary(
+        query, start=start, facts=by_forum, activity=activity, unique=unique
+    )
+    return NetworkReport(query=query, stats=stats, forum_root=root, **breakdowns)

@@ -1,0 +1,291 @@
+"""The network report's tables, defined once for the page, the spreadsheets
+and `lecture_stats --format text`.
+
+Each table lists its rows' figures under grouped headers (场次, 参与, 学时)
+and ends with the selection's totals, which its rows add up to.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext, pgettext
+
+from lectures.models import ForumLevel
+from stats.figures import Figures
+from stats.network import NetworkReport, Row
+from training_site.spreadsheets import Sheet
+
+DASH = "—"
+
+#: Rows a table shows on the page (the spreadsheets have them all): at 100×
+#: the seed the district has 5,700 towns, and a page of 5,700 rows helps no
+#: one. The rows beyond are shown as one line of their sum.
+ROWS_SHOWN = 200
+
+
+def shown(value) -> str | int | float:
+    """A figure as shown everywhere: no value is a dash, never a zero."""
+    return DASH if value is None else value
+
+
+@dataclass(frozen=True)
+class Column:
+    group: str
+    header: str
+    value: Callable[[Figures], object]
+
+
+FIGURE_COLUMNS = (
+    Column(gettext_lazy("Sessions"), gettext_lazy("Held"), lambda f: f.sessions_held),
+    Column(
+        gettext_lazy("Sessions"),
+        gettext_lazy("Cancelled"),
+        lambda f: f.sessions_cancelled,
+    ),
+    Column(
+        gettext_lazy("Sessions"),
+        gettext_lazy("Postponed"),
+        lambda f: f.sessions_postponed,
+    ),
+    Column(
+        gettext_lazy("Taking part"),
+        gettext_lazy("Person-times"),
+        lambda f: f.participants,
+    ),
+    Column(
+        gettext_lazy("Taking part"),
+        gettext_lazy("Attendance rate (%)"),
+        lambda f: shown(f.attendance_rate),
+    ),
+    Column(
+        gettext_lazy("Study hours"),
+        gettext_lazy("Offered"),
+        lambda f: f.study_hours_offered,
+    ),
+    Column(
+        gettext_lazy("Study hours"),
+        gettext_lazy("Credited"),
+        lambda f: f.study_hours_credited,
+    ),
+    Column("", gettext_lazy("Satisfaction rate (%)"), lambda f: _rate(f)),
+)
+
+
+def _rate(figures: Figures):
+    value = figures.satisfaction_rate
+    return DASH if value is None else round(value, 1)
+
+
+def _groups(first_header_span: int, columns) -> list[tuple[str, int]]:
+    groups = [("", first_header_span)]
+    for column in columns:
+        label = str(column.group)
+        if label and groups[-1][0] == label:
+            groups[-1] = (label, groups[-1][1] + 1)
+        else:
+            groups.append((label, 1))
+    return groups
+
+
+@dataclass
+class Table:
+    """A breakdown: one row per month, tier, forum, field or category."""
+
+    name: str
+    title: str
+    first_header: str
+    rows: list
+    totals: Figures
+    columns: tuple = FIGURE_COLUMNS
+
+    @property
+    def headers(self) -> list[str]:
+        return [self.first_header] + [str(c.header) for c in self.columns]
+
+    @property
+    def groups(self) -> list[tuple[str, int]]:
+        return _groups(1, self.columns)
+
+    def header_rows(self) -> list[list[dict]]:
+        """The two header rows of the HTML table, with their spans."""
+        top, bottom, index = [], [], 0
+        for label, span in self.groups:
+            headers = self.headers[index : index + span]
+            if label:
+                top.append({"text": label, "colspan": span, "rowspan": 1})
+                bottom += [{"text": h, "colspan": 1, "rowspan": 1} for h in headers]
+            else:
+                top += [{"text": h, "colspan": 1, "rowspan": 2} for h in headers]
+            index += span
+        return [top, bottom]
+
+    def lines(self) -> list[tuple]:
+        """(row, its values without the label) for the HTML table; past
+        `ROWS_SHOWN` rows, the rest as one line."""
+        rows = self.rows
+        if len(rows) > ROWS_SHOWN:
+            rest = rows[ROWS_SHOWN - 1 :]
+            label = ngettext(
+                "%(count)s more row (all are in the spreadsheet)",
+                "%(count)s more rows (all are in the spreadsheet)",
+                len(rest),
+            ) % {"count": len(rest)}
+            rest_row = Row.of_figures(sum(rest, Figures()), label)
+            rows = [*rows[: ROWS_SHOWN - 1], rest_row]
+        return [(row, self.values(row)[1:]) for row in rows]
+
+    def values(self, row) -> list:
+        return [row.label] + [c.value(row) for c in self.columns]
+
+    @property
+    def body(self) -> list[list]:
+        return [self.values(row) for row in self.rows]
+
+    @property
+    def total_values(self) -> list:
+        return [_("Total")] + [c.value(self.totals) for c in self.columns]
+
+    def sheet(self, heading: str, subtitle: str) -> Sheet:
+        return Sheet(
+            title=f"{heading} · {self.title}",
+            name=self.title,
+            headers=self.headers,
+            rows=self.body,
+            subtitle=subtitle,
+            totals=self.total_values,
+            groups=self.groups,
+        )
+
+
+def network_tables(report: NetworkReport) -> list[Table]:
+    totals = report.stats
+    root = report.forum_root
+    return [
+        Table("month", _("By month"), _("Month"), report.months, totals),
+        Table("level", _("By tier"), _("Tier"), report.tiers, totals),
+        Table(
+            "forum",
+            _("By forum: %(forum)s") % {"forum": root.title} if root else _("By forum"),
+            _("Forum"),
+            report.forums,
+            totals,
+        ),
+        Table("field", _("By field"), _("Field"), report.fields, totals),
+        Table("category", _("By category"), _("Category"), report.categories, totals),
+    ]
+
+
+def forum_tier_rows(stats) -> list[list]:
+    """Forums by tier: founded, new in the period, active, not reporting;
+    then the totals."""
+    rows = [
+        [
+            str(label),
+            stats.forums[level],
+            stats.forums_founded_in_period[level],
+            stats.forums_active[level],
+            stats.forums_not_reporting[level],
+        ]
+        for level, label in ForumLevel.choices
+    ]
+    return rows + [[_("Total")] + [sum(row[i] for row in rows) for i in range(1, 5)]]
+
+
+def forum_table_sheet(report: NetworkReport, heading: str, subtitle: str) -> Sheet:
+    *rows, totals = forum_tier_rows(report.stats)
+    return Sheet(
+        title=f"{heading} · {_('Forums')}",
+        name=_("Forums"),
+        headers=forum_headers(),
+        rows=rows,
+        subtitle=subtitle,
+        totals=totals,
+    )
+
+
+def forum_headers() -> list[str]:
+    return [
+        _("Tier"),
+        pgettext("count of forums", "Founded"),
+        _("Founded in the period"),
+        _("Active (held a session)"),
+        _("Not reporting"),
+    ]
+
+
+def not_reporting_sheet(report: NetworkReport, heading: str, subtitle: str) -> Sheet:
+    levels = dict(ForumLevel.choices)
+    rows = [
+        [forum["title"], str(levels.get(forum["level"], "")), forum["unit_name"]]
+        for forum in report.not_reporting
+    ]
+    return Sheet(
+        title=f"{heading} · {_('Not reporting')}",
+        name=_("Not reporting"),
+        headers=[_("Forum"), _("Tier"), _("Unit")],
+        rows=rows,
+        subtitle=subtitle,
+        totals=[_("Total"), len(rows), ""],
+    )
+
+
+def heading(report: NetworkReport) -> str:
+    """The ledger's title: the unit whose figures these are."""
+    stats = report.stats
+    unit = stats.forum["title"] if stats.forum else _("the whole district")
+    return _("Lecture network statistics: %(unit)s") % {"unit": unit}
+
+
+def subtitle(report: NetworkReport, labels: dict | None = None) -> str:
+    """The period, the filters and when the sheet was made."""
+    stats = report.stats
+    parts = [
+        _("Period: %(from)s – %(to)s") % stats.period,
+    ]
+    if stats.filters.get("level"):
+        parts.append(
+            _("Tier: %(tier)s") % {"tier": ForumLevel(stats.filters["level"]).label}
+        )
+    labels = labels or {}
+    if labels.get("field"):
+        parts.append(_("Field: %(name)s") % {"name": labels["field"]})
+    if labels.get("category"):
+        parts.append(_("Category: %(name)s") % {"name": labels["category"]})
+    parts.append(_("Made on %(day)s") % {"day": timezone.localdate().isoformat()})
+    return "    ".join(str(part) for part in parts)
+
+
+def workbook_sheets(report: NetworkReport, labels: dict | None = None) -> list[Sheet]:
+    """Every table of the report, one sheet each: `--format xlsx` and the
+    page's whole-report download."""
+    title, sub = heading(report), subtitle(report, labels)
+    sheets = [forum_table_sheet(report, title, sub)]
+    sheets += [table.sheet(title, sub) for table in network_tables(report)]
+    sheets.append(not_reporting_sheet(report, title, sub))
+    return sheets
+
+
+def as_text(report: NetworkReport) -> str:
+    """The tables as aligned plain text, for `lecture_stats --format text`."""
+    blocks = []
+    for table in network_tables(report):
+        lines = [table.title]
+        grid = [table.headers] + table.body + [table.total_values]
+        widths = [max(_width(str(row[i])) for row in grid) for i in range(len(grid[0]))]
+        for row in grid:
+            lines.append(
+                "  ".join(_pad(str(value), widths[i]) for i, value in enumerate(row))
+            )
+        blocks.append("\n".join(lines))
+    return "\n\n".join(blocks)
+
+
+def _width(text: str) -> int:
+    """Columns a string takes in a terminal: CJK characters take two."""
+    return sum(2 if ord(char) > 0x2E80 else 1 for char in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * (width - _width(text))

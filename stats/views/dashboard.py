@@ -1,0 +1,53 @@
+"""The admin home's 统计 panel: the viewer's subtree at a glance."""
+
+from django.urls import reverse
+from django.utils import timezone
+from wagtail.admin.ui.components import Component
+from wagtail.models import WorkflowState
+
+from lectures.models import SessionPage
+from stats.activity import ForumActivity, forum_lines, holding_ids
+from stats.figures import summary
+from stats.query import ReportQuery
+from stats.rules import ScopeError, default_scope
+
+WAITING_SHOWN = 5
+SILENT_SHOWN = 10
+
+
+def waiting_for_approval(forum):
+    """Sessions below `forum` (all when None) in an approval workflow."""
+    sessions = SessionPage.objects.filter(
+        _workflow_states__status=WorkflowState.STATUS_IN_PROGRESS
+    )
+    if forum is not None:
+        sessions = sessions.in_subtree(forum)
+    return sessions.order_by("start").distinct()
+
+
+class StatsPanel(Component):
+    name = "lecture_stats"
+    order = 50
+    template_name = "stats/reports/dashboard_panel.html"
+
+    def get_context_data(self, parent_context):
+        request = parent_context["request"]
+        try:
+            scope = default_scope(request.user)
+        except ScopeError:
+            return {"scope_error": True}
+        today = timezone.localdate()
+        year = summary(ReportQuery(start=today.replace(month=1, day=1), forum=scope))
+        month = ReportQuery(start=today.replace(day=1), forum=scope)
+        activity = ForumActivity(forum_lines(month), holding_ids(month))
+        waiting = waiting_for_approval(scope)
+        return {
+            "scope": scope,
+            "year": today.year,
+            "stats": year,
+            "waiting": list(waiting.specific()[:WAITING_SHOWN]),
+            "waiting_count": waiting.count(),
+            "silent": activity.not_reporting(SILENT_SHOWN),
+            "silent_count": len(activity.silent()),
+            "report_url": reverse("stats_report_network"),
+        }

@@ -1,0 +1,162 @@
+"""The lecturers' and the trainees' reports: Wagtail listings, paginated,
+exported whole in the ledger layout."""
+
+from decimal import Decimal
+
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from wagtail.admin.ui.tables import Column
+
+from lectures.models import ParticipationSettings
+from stats import quality
+from stats.filters import TraineeFilterSet
+from stats.people import (
+    lecturer_rows,
+    trainee_rows,
+    trainee_totals,
+)
+from stats.tables import DASH
+from stats.views.base import NetworkSelectionMixin, StatsReportView
+from training_site.spreadsheets import Sheet
+
+
+def _one_decimal(value):
+    return DASH if value is None else round(value, 1)
+
+
+class LecturerReportView(NetworkSelectionMixin, StatsReportView):
+    page_title = gettext_lazy("Lecturers")
+    header_icon = "user"
+    index_url_name = "stats_report_lecturers"
+    paginate_by = 50
+    export_filename = "lecturers"
+    list_export = ["name"]
+    columns = [
+        Column("name", label=gettext_lazy("Lecturer")),
+        Column("title", label=gettext_lazy("Professional title")),
+        Column("unit", label=gettext_lazy("Unit")),
+        Column("sessions_given", label=gettext_lazy("Sessions given")),
+        Column("person_times", label=gettext_lazy("Person-times reached")),
+        Column("score_shown", label=gettext_lazy("Evaluation score")),
+        Column("satisfaction_shown", label=gettext_lazy("Satisfaction rate (%)")),
+    ]
+
+    def get_queryset(self):
+        return lecturer_rows(self.query)
+
+    def decorate_paginated_queryset(self, object_list):
+        rows = list(object_list)
+        scores = quality.lecturer_scores(self.query.sessions())
+        for row in rows:
+            found = scores.get(row.pk, {})
+            row.score_shown = _one_decimal(found.get("score"))
+            row.satisfaction_shown = _one_decimal(found.get("satisfaction"))
+        return rows
+
+    def ledger(self, object_list) -> Sheet:
+        rows = self.decorate_paginated_queryset(object_list)
+        start = self.query.start.isoformat() if self.query.start else DASH
+        return Sheet(
+            title=_("Lecturers' sessions: %(unit)s") % {"unit": self.scope_title()},
+            headers=[str(column.label) for column in self.columns],
+            rows=[
+                [
+                    row.name,
+                    row.title,
+                    row.unit,
+                    row.sessions_given,
+                    row.person_times,
+                    row.score_shown,
+                    row.satisfaction_shown,
+                ]
+                for row in rows
+            ],
+            subtitle=_("Period: %(from)s – %(to)s")
+            % {"from": start, "to": self.query.last_day.isoformat()},
+            totals=[
+                _("Total"),
+                "",
+                "",
+                sum(row.sessions_given for row in rows),
+                sum(row.person_times for row in rows),
+                "",
+                "",
+            ],
+        )
+
+
+class TraineeReportView(StatsReportView):
+    page_title = gettext_lazy("Trainees' study hours")
+    header_icon = "time"
+    index_url_name = "stats_report_trainees"
+    filterset_class = TraineeFilterSet
+    paginate_by = 50
+    export_filename = "study-hours"
+    list_export = ["real_name"]
+    columns = [
+        Column("real_name", label=gettext_lazy("Name")),
+        Column("unit_display", label=gettext_lazy("Unit")),
+        Column("position", label=gettext_lazy("Position")),
+        Column("hours", label=gettext_lazy("Study hours")),
+        Column("quota", label=gettext_lazy("Quota")),
+        Column("short_by", label=gettext_lazy("Short by")),
+    ]
+
+    def get_filter_defaults(self) -> dict:
+        return {"year": str(timezone.localdate().year)}
+
+    @cached_property
+    def year(self) -> int:
+        return int(self.cleaned.get("year") or timezone.localdate().year)
+
+    @cached_property
+    def quota(self) -> Decimal:
+        return ParticipationSettings.for_request(self.request).yearly_hours_quota
+
+    def get_queryset(self):
+        return trainee_rows(
+            self.year, self.scope, self.quota, short=bool(self.cleaned.get("short"))
+        )
+
+    def decorate_paginated_queryset(self, object_list):
+        rows = list(object_list)
+        for row in rows:
+            row.quota = self.quota
+            row.short_by = max(self.quota - row.hours, Decimal(0))
+        return rows
+
+    def get_context_data(self, *args, **kwargs):
+        context = super().get_context_data(*args, **kwargs)
+        context["totals"] = trainee_totals(self.object_list, self.quota)
+        return context
+
+    def ledger(self, object_list) -> Sheet:
+        rows = self.decorate_paginated_queryset(object_list)
+        short = sum(1 for row in rows if row.short_by)
+        return Sheet(
+            title=_("Study hours of %(year)s: %(unit)s")
+            % {"year": self.year, "unit": self.scope_title()},
+            headers=[str(column.label) for column in self.columns],
+            rows=[
+                [
+                    row.real_name,
+                    row.unit_display,
+                    row.position,
+                    row.hours,
+                    row.quota,
+                    row.short_by,
+                ]
+                for row in rows
+            ],
+            subtitle=_("Quota: %(quota)s study hours a year") % {"quota": self.quota},
+            totals=[
+                _("Total"),
+                _("%(n)s trainees") % {"n": len(rows)},
+                _("%(n)s short") % {"n": short},
+                "",
+                "",
+                "",
+            ],
+        )

@@ -1,0 +1,100 @@
+"""Each 统计 page costs one fixed number of queries, for 1 row or many.
+
+Rendered over a network with one held session, then over one with more
+forums (every tier), sessions of every status over two years with rosters,
+lecturers and trainees: both must cost the literal number below.
+"""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from courses.models import ClassPage
+from lectures.models import SessionStatus
+from tests.factories import (
+    ClassFactory,
+    FieldFactory,
+    LecturerFactory,
+    SessionFactory,
+    TownFactory,
+    TraineeProfileFactory,
+    UserFactory,
+    VillageFactory,
+)
+from tests.stats.report_data import generate
+
+pytestmark = pytest.mark.django_db
+
+PERIOD = "start=2025-01-01&end=2026-12-31"
+QUERIES = {
+    f"/admin/reports/network/?{PERIOD}": 17,
+    f"/admin/reports/network/?{PERIOD}&export=xlsx": 11,
+    f"/admin/reports/network/?{PERIOD}&forum=chengguan&field=f1": 20,
+    f"/admin/reports/lecturers/?{PERIOD}": 13,
+    "/admin/reports/trainees/?year=2025": 12,
+    "/admin/reports/classes/?start=2025-01-01": 8,
+    "/admin/": 25,  # the admin home with the 统计 panel
+}
+
+
+def build(tree, *, many: bool):
+    if many:
+        for _ in range(3):
+            VillageFactory(parent=TownFactory(parent=tree["district"]))
+        sessions = generate(tree, per_forum=8)
+        lecturers = [LecturerFactory() for _ in range(4)]
+        for index, session in enumerate(sessions):
+            session.lecturers.add(lecturers[index % 4], lecturers[(index + 1) % 4])
+            session.save()
+        for _ in range(5):
+            TraineeProfileFactory(unit_forum=tree["village"])
+        for _ in range(3):
+            ClassFactory(parent=tree["town"])
+    else:
+        from datetime import datetime
+
+        from django.utils import timezone
+
+        FieldFactory(name="领域1", slug="f1")
+        session = SessionFactory(
+            parent=tree["village"],
+            start=timezone.make_aware(datetime(2025, 5, 1, 9)),
+            status=SessionStatus.HELD,
+            headcount=10,
+        )
+        session.lecturers.add(LecturerFactory())
+        session.save()
+        TraineeProfileFactory(unit_forum=tree["village"])
+        ClassFactory(parent=tree["town"])
+    assert ClassPage.objects.exists()
+
+
+def costs(client) -> dict:
+    result = {}
+    for url in QUERIES:
+        assert client.get(url).status_code == 200, url  # warm per-process caches
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200, url
+        result[url] = len(queries)
+    return result
+
+
+@pytest.mark.parametrize("many", [False, True], ids=["one", "many"])
+def test_report_pages_cost_a_fixed_number_of_queries(tree, login, many):
+    build(tree, many=many)
+    user = UserFactory(username="su", is_superuser=True, is_staff=True)
+    measured = costs(login(user))
+    assert measured == QUERIES
+
+
+def test_the_dashboard_costs_the_same_for_one_or_many(tree, login):
+    user = UserFactory(username="su", is_superuser=True, is_staff=True)
+    client = login(user)
+    build(tree, many=False)
+    client.get("/admin/")
+    with CaptureQueriesContext(connection) as one:
+        client.get("/admin/")
+    build(tree, many=True)
+    with CaptureQueriesContext(connection) as many:
+        client.get("/admin/")
+    assert len(one) == len(many)
