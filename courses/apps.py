@@ -9,3 +9,4 @@ class CoursesConfig(AppConfig):
 
     def ready(self):
         from courses import signals  # noqa: F401
+        from courses.views import pages  # noqa: F401 (registers page contexts)

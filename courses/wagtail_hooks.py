@@ -7,13 +7,13 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.widgets import Button
 
-from courses import admin_views
 from courses.demo import build_classes, remove_classes
 from courses.models import ClassPage
 from courses.reports import ClassReportView
 from courses.rules import may_organise, may_run_classes
 from courses.services import assessment, completion, enrolment, leave
 from courses.services.trainee import my_classes
+from courses.views import admin as admin_views
 from stats.wagtail_hooks import StatsMenuItem
 
 

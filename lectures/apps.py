@@ -12,5 +12,6 @@ class LecturesConfig(AppConfig):
 
         from . import signals  # noqa: F401
         from .permission_policies import ForumPagePermissionPolicy
+        from .views import pages  # noqa: F401 (registers page contexts)
 
         register_permission_policy(Page, ForumPagePermissionPolicy(Page))

@@ -11,7 +11,10 @@ their context.
 from django.db.models import Q, QuerySet
 from wagtail.models import GroupPagePermission, Page
 
-from lectures.models import ForumPage, SessionPage
+# The submodules, not the package: the approval task (lectures.models.workflow)
+# asks these rules while the package is still being imported.
+from lectures.models.forums import ForumPage
+from lectures.models.sessions import SessionPage
 from lectures.models.tree import ancestor_paths, below, below_any
 
 

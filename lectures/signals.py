@@ -2,11 +2,13 @@
 
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
-from wagtail.signals import post_page_move
+from wagtail.models import TaskState
+from wagtail.signals import post_page_move, task_submitted
 
 from lectures.models import Category, Field, ForumPage, Lecturer, SessionPage
+from lectures.models.numbering import assign_number, nearest_forum
+from lectures.notifications import forum_approval_submission_notifier
 from lectures.services.groups import provision_forum_groups, sync_lecturer_groups
-from lectures.services.numbering import assign_number, nearest_forum
 from training_site.page_cache import invalidate_public_pages
 
 
@@ -56,11 +58,6 @@ def page_moved(sender, instance, url_path_before, url_path_after, **kwargs):
 
 
 def connect_notifications():
-    from wagtail.models import TaskState
-    from wagtail.signals import task_submitted
-
-    from lectures.notifications import forum_approval_submission_notifier
-
     task_submitted.connect(
         forum_approval_submission_notifier,
         sender=TaskState,

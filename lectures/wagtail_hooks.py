@@ -1,78 +1,39 @@
 """Admin for the lecture network: lecturers, classifications and tier rules."""
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
+from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.filters import WagtailFilterSet
-from wagtail.admin.menu import MenuItem
+from wagtail.admin import messages
+from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
 from wagtail.admin.widgets import Button
+from wagtail.models import Page
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from lectures import evaluation_admin
-from lectures.evaluation_admin import EvaluationFormViewSet
-from lectures.models import Category, Field, Lecturer
-from lectures.rules import admin_visible_pages_filter, can_create_page, may_organise
-
-
-class LecturerFilterSet(WagtailFilterSet):
-    class Meta:
-        model = Lecturer
-        fields = ["fields", "forums"]
-
-
-class LecturerViewSet(SnippetViewSet):
-    model = Lecturer
-    icon = "user"
-    menu_label = _("Lecturers")
-    menu_order = 200
-    list_display = ["name", "title", "unit"]
-    list_per_page = 50
-    search_fields = ["name", "unit"]
-    filterset_class = LecturerFilterSet
-    ordering = ["name"]
-    add_to_admin_menu = False
-
-
-class FieldViewSet(SnippetViewSet):
-    model = Field
-    icon = "tag"
-    menu_label = _("Fields")
-    list_display = ["name", "slug", "sort_order"]
-
-
-class CategoryViewSet(SnippetViewSet):
-    model = Category
-    icon = "folder-open-inverse"
-    menu_label = _("Categories")
-    list_display = ["name", "slug", "sort_order"]
-
-
-class LectureNetworkGroup(SnippetViewSetGroup):
-    items = (LecturerViewSet, FieldViewSet, CategoryViewSet)
-    menu_icon = "group"
-    menu_label = _("Lecture network")
-    menu_name = "lecture-network"
-    menu_order = 150
-
-
-register_snippet(LectureNetworkGroup)
+from lectures.demo import evaluations
+from lectures.models import SessionPage
+from lectures.rules import (
+    admin_visible_pages_filter,
+    can_create_page,
+    may_organise,
+    may_see_results,
+)
+from lectures.services.checkin import LOG_ACTION as CHECKIN_LOG_ACTION
+from lectures.services.registration import ACTIONS
+from lectures.services.retention import pages_with_descendants, records_in_the_way
+from lectures.views import admin_import, evaluation_reports, roster
+from lectures.viewsets import (
+    EvaluationFormViewSet,
+    LectureNetworkGroup,
+    ParticipationGroup,
+)
 
 
 @hooks.register("register_admin_viewset")
 def participation_viewsets():
-    from wagtail.admin.viewsets.base import ViewSetGroup
-
-    from lectures.admin_views import AttendanceViewSet, RegistrationViewSet
-
-    class ParticipationGroup(ViewSetGroup):
-        items = (RegistrationViewSet("registrations"), AttendanceViewSet("attendance"))
-        menu_icon = "list-ul"
-        menu_label = _("Participation")
-        menu_order = 170
-
     return ParticipationGroup()
 
 
@@ -99,9 +60,6 @@ def choose_live_pages_or_the_users_own(pages, request):
 
 @hooks.register("register_log_actions")
 def participation_log_actions(actions):
-    from lectures.services.checkin import LOG_ACTION as CHECKIN_LOG_ACTION
-    from lectures.services.registration import ACTIONS
-
     for action, label in ACTIONS.items():
         actions.register_action(action, label, label)
     checked_in = _("Checked in")
@@ -117,8 +75,6 @@ def participation_log_actions(actions):
 
 @hooks.register("register_admin_urls")
 def trainee_import_urls():
-    from lectures.views import admin_import, roster
-
     return [
         path("lectures/roster/<int:pk>/", roster.roster_view, name="lectures_roster"),
         path(
@@ -153,8 +109,6 @@ def trainee_import_menu_item():
 
 
 def _roster_button(page, user, priority):
-    from lectures.models import SessionPage
-
     if not issubclass(page.specific_class or type(page), SessionPage):
         return
     specific = page.specific
@@ -176,9 +130,6 @@ def roster_header_button(page, user, view_name=None, next_url=None):
 
 
 def _refuse_deletion(request, count: int, advice: str):
-    from django.shortcuts import redirect
-    from wagtail.admin import messages
-
     messages.error(
         request,
         _("Not deleted: %(n)d participation records depend on it. %(advice)s")
@@ -193,8 +144,6 @@ USER_ADVICE = _("Deactivate the account instead.")
 
 @hooks.register("before_delete_page")
 def keep_pages_with_participation(request, page):
-    from lectures.services.retention import pages_with_descendants, records_in_the_way
-
     count = records_in_the_way(pages_with_descendants([page]))
     if count:
         return _refuse_deletion(request, count, PAGE_ADVICE)
@@ -202,8 +151,6 @@ def keep_pages_with_participation(request, page):
 
 @hooks.register("before_delete_user")
 def keep_users_with_participation(request, user):
-    from lectures.services.retention import records_in_the_way
-
     count = records_in_the_way([user])
     if count:
         return _refuse_deletion(request, count, USER_ADVICE)
@@ -211,11 +158,6 @@ def keep_users_with_participation(request, user):
 
 @hooks.register("before_bulk_action")
 def keep_participation_in_bulk_deletes(request, action_type, objects, action):
-    from django.contrib.auth import get_user_model
-    from wagtail.models import Page
-
-    from lectures.services.retention import pages_with_descendants, records_in_the_way
-
     if action_type != "delete" or not objects:
         return None
     if isinstance(objects[0], Page):
@@ -231,28 +173,80 @@ def keep_participation_in_bulk_deletes(request, action_type, objects, action):
 
 # Evaluations ------------------------------------------------------------------
 
+register_snippet(LectureNetworkGroup)
 register_snippet(EvaluationFormViewSet)
+
+
+class ResultsMenuItem(MenuItem):
+    def is_shown(self, request):
+        return may_see_results(request.user)
+
+
+class FormsMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.has_perm("lectures.view_evaluationform") or (
+            request.user.has_perm("lectures.change_evaluationform")
+        )
 
 
 @hooks.register("register_admin_urls")
 def evaluation_urls():
-    return evaluation_admin.urls()
+    return [
+        path(
+            "evaluations/",
+            evaluation_reports.SessionsReport.as_view(),
+            name="lectures_evaluations",
+        ),
+        path(
+            "evaluations/indicators/",
+            evaluation_reports.IndicatorsReport.as_view(),
+            name="lectures_evaluation_indicators",
+        ),
+        path(
+            "evaluations/lecturers/",
+            evaluation_reports.RankingReport.as_view(),
+            name="lectures_evaluation_ranking",
+        ),
+        path(
+            "evaluations/session/<int:pk>/",
+            evaluation_reports.SessionResult.as_view(),
+            name="lectures_evaluation_session",
+        ),
+    ]
 
 
 @hooks.register("register_admin_menu_item")
 def evaluation_menu_item():
-    return evaluation_admin.menu_item()
+    menu = Menu(
+        items=[
+            ResultsMenuItem(
+                _("Results by session"), reverse("lectures_evaluations"), order=10
+            ),
+            ResultsMenuItem(
+                _("Results by indicator"),
+                reverse("lectures_evaluation_indicators"),
+                order=20,
+            ),
+            ResultsMenuItem(
+                _("Lecturer ranking"), reverse("lectures_evaluation_ranking"), order=30
+            ),
+            FormsMenuItem(
+                _("Evaluation forms"),
+                reverse("wagtailsnippets_lectures_evaluationform:list"),
+                order=40,
+            ),
+        ]
+    )
+    return SubmenuMenuItem(
+        _("Evaluations"), menu, icon_name="pick", name="evaluations", order=175
+    )
 
 
 @hooks.register("build_demo")
 def evaluation_demo(builder):
-    from lectures.demo import evaluations
-
     evaluations.build(builder)
 
 
 @hooks.register("reset_demo")
 def evaluation_demo_reset():
-    from lectures.demo import evaluations
-
     evaluations.reset()

@@ -6,10 +6,11 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page
 
 from training_site.page_cache import PublicPageMixin
+from training_site.page_context import ViewContextMixin
 from training_site.routing import OneQueryRoutingMixin
 
 
-class HomePage(OneQueryRoutingMixin, PublicPageMixin, Page):
+class HomePage(ViewContextMixin, OneQueryRoutingMixin, PublicPageMixin, Page):
     """The network at a glance; parent of the district forum."""
 
     introduction = RichTextField(_("introduction"), blank=True)
@@ -22,10 +23,3 @@ class HomePage(OneQueryRoutingMixin, PublicPageMixin, Page):
 
     class Meta:
         verbose_name = _("home page")
-
-    def get_context(self, request, *args, **kwargs):
-        from lectures.services.overview import network_overview
-
-        context = super().get_context(request, *args, **kwargs)
-        context.update(network_overview())
-        return context

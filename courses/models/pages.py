@@ -29,6 +29,7 @@ from courses.blocks import QuestionBankBlock, questions_of
 from lectures.models import SessionHost, SessionKind
 from lectures.models.evaluations import EvaluationFormHost
 from training_site.page_cache import PublicPageMixin
+from training_site.page_context import ViewContextMixin
 
 
 class ClassType(models.TextChoices):
@@ -46,7 +47,7 @@ class ClassPhase(models.TextChoices):
     FINISHED = "finished", _("Finished")
 
 
-class TrainingIndexPage(PublicPageMixin, Page):
+class TrainingIndexPage(ViewContextMixin, PublicPageMixin, Page):
     """`/classes/`: every training class on the site, wherever it sits."""
 
     introduction = RichTextField(_("introduction"), blank=True)
@@ -59,13 +60,6 @@ class TrainingIndexPage(PublicPageMixin, Page):
 
     class Meta:
         verbose_name = _("training index")
-
-    def get_context(self, request, *args, **kwargs):
-        from courses.views.listing import class_listing_context
-
-        context = super().get_context(request, *args, **kwargs)
-        context.update(class_listing_context(request))
-        return context
 
 
 class ClassQuerySet(PageQuerySet):
@@ -93,7 +87,12 @@ ClassManager = PageManager.from_queryset(ClassQuerySet)
 
 
 class ClassPage(
-    PublicPageMixin, EvaluationFormHost, SessionHost, RoutablePageMixin, Page
+    ViewContextMixin,
+    PublicPageMixin,
+    EvaluationFormHost,
+    SessionHost,
+    RoutablePageMixin,
+    Page,
 ):
     """One training class: its lessons are the session pages below it."""
 
@@ -301,13 +300,6 @@ class ClassPage(
         return bool(self.test_closes and now >= self.test_closes)
 
     # Public views --------------------------------------------------------
-
-    def get_context(self, request, *args, **kwargs):
-        from courses.views.class_page import class_page_context
-
-        context = super().get_context(request, *args, **kwargs)
-        context.update(class_page_context(self, request))
-        return context
 
     @path("enrol/", name="enrol")
     def enrol_route(self, request):

@@ -21,6 +21,7 @@ from lectures.models.evaluations import EvaluationFormHost
 from lectures.models.hosts import SessionHost
 from lectures.models.tree import below
 from training_site.page_cache import PublicPageMixin
+from training_site.page_context import ViewContextMixin
 
 
 class ForumLevel(models.TextChoices):
@@ -62,7 +63,9 @@ class ForumPageForm(WagtailAdminPageForm):
             field.choices = [c for c in UnitKind.choices if c[0] in allowed]
 
 
-class ForumPage(PublicPageMixin, EvaluationFormHost, SessionHost, Page):
+class ForumPage(
+    ViewContextMixin, PublicPageMixin, EvaluationFormHost, SessionHost, Page
+):
     """Fields and behaviour common to every tier; not creatable itself."""
 
     level = models.CharField(
@@ -177,14 +180,6 @@ class ForumPage(PublicPageMixin, EvaluationFormHost, SessionHost, Page):
         return super().save(*args, **kwargs)
 
     # Public views -------------------------------------------------------
-
-    def get_context(self, request, *args, **kwargs):
-        from lectures.services.overview import forum_overview
-
-        context = super().get_context(request, *args, **kwargs)
-        context.update(forum_overview(self, request))
-        context["feed_url"] = self.get_url(request) + "feed.ics"
-        return context
 
     def serve_feed_ics(self, request):
         """`<forum URL>feed.ics`: this forum and everything below it."""

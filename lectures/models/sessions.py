@@ -25,8 +25,10 @@ from wagtail.query import PageQuerySet
 from wagtail.search import index
 
 from lectures.models.hosts import SessionHost, SessionKind
+from lectures.models.numbering import assign_number, nearest_forum
 from lectures.models.tree import below
 from training_site.page_cache import PublicPageMixin
+from training_site.page_context import ViewContextMixin
 
 
 class SessionStatus(models.TextChoices):
@@ -103,7 +105,7 @@ class LecturersField(serializers.Field):
         ]
 
 
-class SessionPage(PublicPageMixin, RoutablePageMixin, Page):
+class SessionPage(ViewContextMixin, PublicPageMixin, RoutablePageMixin, Page):
     """One session; under a forum now, under a training class later."""
 
     number = models.PositiveIntegerField(
@@ -321,8 +323,6 @@ class SessionPage(PublicPageMixin, RoutablePageMixin, Page):
         return super().save(*args, **kwargs)
 
     def _attach_to_forum(self):
-        from lectures.services.numbering import assign_number, nearest_forum
-
         if self.pk is None and self.path and self.depth and self.depth > 1:
             self.kind = self.get_parent().specific_class.session_kind
         if self.forum_id is None and self.path:
@@ -375,37 +375,6 @@ class SessionPage(PublicPageMixin, RoutablePageMixin, Page):
         return self.status == SessionStatus.HELD
 
     # Public views --------------------------------------------------------
-
-    def get_context(self, request, *args, **kwargs):
-        context = super().get_context(request, *args, **kwargs)
-        context["lecturer_list"] = list(self.lecturers.all())
-        context["materials"] = list(self.materials.select_related("document"))
-        context["photos"] = list(self.photos.select_related("image"))
-        context["event_url"] = self.get_url(request) + "event.ics"
-        context.update(self._registration_context(request))
-        return context
-
-    def _registration_context(self, request) -> dict:
-        from lectures.rules import may_organise
-        from lectures.services.registration import seats, waiting_position
-
-        mine = None
-        organiser = False
-        if request.user.is_authenticated:
-            mine = self.registrations.active().filter(user=request.user).first()
-            organiser = may_organise(request.user, self)
-        return {
-            "checkin_url": self.get_url(request) + "checkin/",
-            "organiser": organiser,
-            "seats": seats(self),
-            "my_registration": mine,
-            "my_position": waiting_position(mine) if mine else None,
-            "registration_url": self.get_url(request) + "register/",
-            "cancel_url": self.get_url(request) + "cancel/",
-            "evaluation_url": self.get_url(request) + "evaluate/"
-            if self.has_ended and not self.is_cancelled
-            else None,
-        }
 
     @path("register/", name="register")
     def register_route(self, request):

@@ -12,6 +12,8 @@ from django.db.models.functions import Cast
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Page, Task, TaskState
 
+from lectures.rules import can_approve, pages_user_can_approve
+
 
 class ForumApprovalTask(Task):
     class Meta:
@@ -19,8 +21,6 @@ class ForumApprovalTask(Task):
         verbose_name_plural = _("approvals by the forum above")
 
     def _can_approve(self, obj, user) -> bool:
-        from lectures.rules import can_approve
-
         return isinstance(obj, Page) and can_approve(user, obj)
 
     def user_can_access_editor(self, obj, user):
@@ -49,8 +49,6 @@ class ForumApprovalTask(Task):
         return []
 
     def get_task_states_user_can_moderate(self, user, **kwargs):
-        from lectures.rules import pages_user_can_approve
-
         states = self.task_states.filter(status=TaskState.STATUS_IN_PROGRESS)
         if user.is_superuser:
             return states

@@ -1,4 +1,4 @@
-"""Where a session belongs and which 第N期 it is."""
+"""Where a session belongs and which 第N期 it is (used as a session is saved)."""
 
 from django.db.models import Max
 
