@@ -26,7 +26,7 @@ from courses.services import assessment, completion, leave
 from courses.services import enrolment as enrolment_service
 from courses.services.roster_import import RosterImportError, read_lines, resolve
 from lectures.services.errors import ServiceError
-from training_site.spreadsheets import spreadsheet_response
+from training_site.spreadsheets import sheet_response
 
 TABS = (
     ("enrolment", gettext_lazy("Enrolment")),
@@ -195,16 +195,6 @@ def _assign(request, class_page):
 
 
 def _export(class_page, name: str, fmt: str):
-    table = TABLES[name](class_page)
-    subtitle = (
-        f"{class_page.organiser} · {class_page.start_date} – {class_page.end_date}"
-    )
-    return spreadsheet_response(
-        f"class-{class_page.pk}-{table.slug}",
-        fmt,
-        table.title,
-        table.headers,
-        table.rows,
-        subtitle=subtitle,
-        totals=table.totals,
+    return sheet_response(
+        TABLES[name](class_page), f"class-{class_page.pk}-{name}", fmt
     )

@@ -11,7 +11,6 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.functional import cached_property
 
-from lectures.filters import day_start
 from lectures.models import (
     Attendance,
     AttendanceStatus,
@@ -23,6 +22,7 @@ from lectures.models import (
 )
 from lectures.services.evaluations import awaiting_evaluation
 from lectures.services.registration import waiting_positions
+from training_site.dates import day_start
 
 CALENDAR_SALT = "lectures.personal-calendar"
 HISTORY_SHOWN = 50

@@ -9,10 +9,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from wagtail import hooks
 
-from lectures.calendars import build_calendar
+from lectures.events import session_calendar
 from lectures.models import ParticipationSettings
 from lectures.services import trainee_page
-from lectures.views.calendars import calendar_response
+from training_site.ical import calendar_response
 
 
 @login_required
@@ -50,7 +50,7 @@ def my_calendar(request, token: str):
     if user is None:
         raise Http404
     sessions = trainee_page.calendar_sessions(user)
-    body = build_calendar(sessions, _("My cadre lectures"), request)
+    body = session_calendar(sessions, _("My cadre lectures"), request)
     response = calendar_response(body, "my-lectures.ics")
     response["Cache-Control"] = "private, no-store"
     return response

@@ -10,7 +10,7 @@ from wagtail.admin import messages
 from lectures.models import AttendanceStatus, SessionPage
 from lectures.rules import may_organise
 from lectures.services import roster as service
-from lectures.services.trainee_import import ImportFileError
+from training_site.tabular import ImportFileError
 
 
 def _session_for(request, pk: int) -> SessionPage:
