@@ -91,6 +91,11 @@ def request_leave(
     return leave
 
 
+def may_decide(leave: LeaveRequest) -> bool:
+    """Only a request awaiting a decision is decided, once."""
+    return leave.status == LeaveStatus.PENDING
+
+
 @transaction.atomic
 def decide(
     class_page: ClassPage,
@@ -110,7 +115,7 @@ def decide(
     )
     if leave is None:
         raise LeaveError("missing", _("There is no such leave request."))
-    if leave.status != LeaveStatus.PENDING:
+    if not may_decide(leave):
         raise LeaveError("decided", _("This request has already been decided."))
     leave.status = LeaveStatus.APPROVED if approve else LeaveStatus.REFUSED
     leave.response = (response or "").strip()[:200]

@@ -6,12 +6,12 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 from wagtail import hooks
 
 from lectures.events import session_calendar
 from lectures.models import ParticipationSettings
 from lectures.services import trainee_page
+from training_site.actions import post_by_member
 from training_site.ical import calendar_response
 
 
@@ -35,8 +35,7 @@ def me(request):
     return render(request, "lectures/me.html", context)
 
 
-@login_required
-@require_POST
+@post_by_member
 def reset_calendar(request):
     trainee_page.reset_calendar(request.user)
     messages.success(
