@@ -118,6 +118,20 @@ def enrol(class_page: ClassPage, user, *, now: datetime | None = None) -> Enrolm
     return enrolment
 
 
+def may_withdraw(
+    class_page: ClassPage, enrolment: Enrolment | None, now: datetime | None = None
+) -> bool:
+    """Whether the trainee may still give this enrolment up himself: one he
+    holds or seeks, that he asked for, before the class begins."""
+    now = now or timezone.now()
+    return (
+        enrolment is not None
+        and enrolment.status in ACTIVE
+        and enrolment.source != EnrolmentSource.ASSIGNED
+        and now < class_page.begins_at
+    )
+
+
 @transaction.atomic
 def withdraw(class_page: ClassPage, user, *, now: datetime | None = None) -> Enrolment:
     """Give up a place (or an application) before the class begins."""
