@@ -9,7 +9,6 @@ one enrolment per trainee and class backs the rest.
 from collections.abc import Iterable
 from datetime import datetime
 
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -21,6 +20,7 @@ from courses.models import ClassPage, Enrolment, EnrolmentSource, EnrolmentStatu
 from courses.services.lessons import drop_lessons, follow_lessons
 from lectures.services.errors import ServiceError
 from lectures.services.registration import Seats
+from training_site import mail
 
 ACTIONS = {
     "courses.enrolment.applied": gettext_lazy("Applied to a class"),
@@ -305,9 +305,9 @@ def _tell(enrolment: Enrolment, class_page: ClassPage) -> None:
     if template is None or not email:
         return
     body = str(template) % {"title": class_page.title, "reason": enrolment.reason}
-    send_mail(
+    mail.send(
         _("Training class: %(title)s") % {"title": class_page.title},
         body,
-        None,
         [email],
+        about=f"enrolment.{enrolment.status}",
     )

@@ -2,12 +2,12 @@
 
 from datetime import date
 
-from django.core.mail import send_mass_mail
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lectures.models import Registration, SessionStatus
+from training_site import mail
 from training_site.dates import day_after, day_start
 
 
@@ -46,5 +46,5 @@ def send_reminders(day: date) -> int:
             )
             for r in due
         ]
-        transaction.on_commit(lambda: send_mass_mail(messages))
+        transaction.on_commit(lambda: mail.send_many(messages, about="reminders"))
     return len(due)
