@@ -6,12 +6,15 @@ a message and nothing changes.
 """
 
 from collections.abc import Callable
-from functools import wraps
+from functools import partial, wraps
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpResponseNotAllowed
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 
 def post_by_member(view):
@@ -59,6 +62,37 @@ def run_action(
         messages.error(request, getattr(error, "message", str(error)))
         return False
     return True
+
+
+def form_action(
+    form_class: type[forms.Form],
+    *,
+    load: Callable,
+    back: Callable[[object], str],
+    refusals: tuple[type[Exception], ...],
+):
+    """Make `act(request, target, cleaned_data)` an organiser's action view
+    on `target`: POST only; `load(request, pk)` finds the target (and may
+    refuse the user); bad input or a refusal is one message and nothing is
+    changed; then to `back(target)`."""
+
+    def decorate(act):
+        @require_POST
+        @wraps(act)
+        def view(request, pk: int):
+            target = load(request, pk)
+            run_action(
+                request,
+                form_class,
+                partial(act, request, target),
+                refusals=refusals,
+                incomplete=_("The form was incomplete; nothing was changed."),
+            )
+            return redirect(back(target))
+
+        return view
+
+    return decorate
 
 
 class IdsField(forms.Field):

@@ -5,15 +5,13 @@ completion — each a thin layer over `courses.services`. Only the class's
 organisers (administrators of the subtree it sits in) get in.
 """
 
-from functools import partial, wraps
-
 from django import forms
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
 from wagtail.admin import messages
 
 from courses.exports import TABLES
@@ -28,7 +26,7 @@ from courses.services import assessment, completion, leave
 from courses.services import enrolment as enrolment_service
 from courses.services.roster_import import RosterImportError, read_lines, resolve
 from lectures.services.errors import ServiceError
-from training_site.actions import IdsField, run_action
+from training_site.actions import IdsField, form_action
 from training_site.spreadsheets import sheet_response
 
 TABS = (
@@ -150,26 +148,13 @@ class ConfirmForm(forms.Form):
 
 
 def _class_action(form_class, tab: str):
-    """An organiser's action on a class: POST only, the form parsed, the
-    service called; a refusal or bad input is a message. Back to `tab`."""
-
-    def decorate(act):
-        @require_POST
-        @wraps(act)
-        def view(request, pk: int):
-            class_page = _class_for(request, pk)
-            run_action(
-                request,
-                form_class,
-                partial(act, request, class_page),
-                refusals=(ServiceError, RosterImportError),
-                incomplete=_("The form was incomplete; nothing was changed."),
-            )
-            return redirect("courses_manage", pk=class_page.pk, tab=tab)
-
-        return view
-
-    return decorate
+    """An organiser's action on a class; back to `tab`."""
+    return form_action(
+        form_class,
+        load=_class_for,
+        back=lambda class_page: reverse("courses_manage", args=[class_page.pk, tab]),
+        refusals=(ServiceError, RosterImportError),
+    )
 
 
 @_class_action(EnrolmentForm, "enrolment")

@@ -1,20 +1,18 @@
 """The roster in the Wagtail admin: mark attendance, add walk-ins, print the sheet."""
 
-from functools import partial, wraps
-
 from django import forms
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 from wagtail.admin import messages
 
 from lectures.models import AttendanceStatus, SessionPage
 from lectures.rules import may_organise
 from lectures.services import roster as service
-from training_site.actions import run_action
+from training_site.actions import form_action
 from training_site.tabular import ImportFileError
 
 
@@ -63,26 +61,13 @@ class BulkForm(forms.Form):
 
 
 def _roster_action(form_class):
-    """An organiser's action on the roster: POST only, the form parsed, the
-    service called; a refusal or bad input is a message. Back to the roster."""
-
-    def decorate(act):
-        @require_POST
-        @wraps(act)
-        def view(request, pk: int):
-            session = _session_for(request, pk)
-            run_action(
-                request,
-                form_class,
-                partial(act, request, session),
-                refusals=(service.RosterError, ImportFileError),
-                incomplete=_("The form was incomplete; nothing was changed."),
-            )
-            return redirect("lectures_roster", pk=session.pk)
-
-        return view
-
-    return decorate
+    """An organiser's action on the roster; back to the roster."""
+    return form_action(
+        form_class,
+        load=_session_for,
+        back=lambda session: reverse("lectures_roster", args=[session.pk]),
+        refusals=(service.RosterError, ImportFileError),
+    )
 
 
 @_roster_action(MarkForm)
