@@ -1,35 +1,27 @@
 """The organisers' tables of a class as ledgers (台账): title, rows, totals.
 
 What the admin page shows and what the spreadsheet carries come from the same
-services, so the two always agree.
+services, so the two always agree. Each table is a `Sheet` (the shell's one
+table type), with the class's organiser and dates as its second title line.
 """
-
-from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
 from courses.models import ClassPage
 from courses.services import assessment, completion
+from training_site.formatting import percent, yes_no
+from training_site.spreadsheets import Sheet
 
 
-@dataclass
-class Table:
-    slug: str
-    title: str
-    headers: list[str]
-    rows: list[list] = field(default_factory=list)
-    totals: list | None = None
+def _subtitle(class_page: ClassPage) -> str:
+    return f"{class_page.organiser} · {class_page.start_date} – {class_page.end_date}"
 
 
-def _yes(value: bool) -> str:
-    return _("yes") if value else _("no")
-
-
-def results_table(class_page: ClassPage) -> Table:
+def results_table(class_page: ClassPage) -> Sheet:
     summary = assessment.summary(class_page)
     standings = completion.progress(class_page)
-    return Table(
-        slug="results",
+    return Sheet(
+        subtitle=_subtitle(class_page),
         title=_("Test results: %(title)s") % {"title": class_page.title},
         headers=[_("Name"), _("Unit"), _("Attempts"), _("Best score (%)"), _("Passed")],
         rows=[
@@ -38,18 +30,24 @@ def results_table(class_page: ClassPage) -> Table:
                 s.enrolment.trainee_unit(),
                 s.attempts,
                 s.best_score,
-                _yes(s.passed),
+                yes_no(s.passed),
             ]
             for s in standings
         ],
-        totals=[_("Mean / pass rate"), "", "", summary.mean, f"{summary.pass_rate}%"],
+        totals=[
+            _("Mean / pass rate"),
+            "",
+            "",
+            summary.mean,
+            percent(summary.pass_rate),
+        ],
     )
 
 
-def questions_table(class_page: ClassPage) -> Table:
+def questions_table(class_page: ClassPage) -> Sheet:
     summary = assessment.summary(class_page)
-    return Table(
-        slug="questions",
+    return Sheet(
+        subtitle=_subtitle(class_page),
         title=_("Correct rate per question: %(title)s") % {"title": class_page.title},
         headers=[_("Question"), _("Answered"), _("Correct"), _("Correct rate (%)")],
         rows=[
@@ -58,10 +56,10 @@ def questions_table(class_page: ClassPage) -> Table:
     )
 
 
-def completion_table(class_page: ClassPage) -> Table:
+def completion_table(class_page: ClassPage) -> Sheet:
     standings = completion.progress(class_page)
-    return Table(
-        slug="completion",
+    return Sheet(
+        subtitle=_subtitle(class_page),
         title=_("Completion: %(title)s") % {"title": class_page.title},
         headers=[
             _("Name"),
@@ -86,7 +84,7 @@ def completion_table(class_page: ClassPage) -> Table:
                 s.absent,
                 s.rate,
                 s.best_score,
-                _yes(s.completes),
+                yes_no(s.completes),
                 "；".join(s.reasons),
                 s.certificate.number if s.certificate else "",
             ]

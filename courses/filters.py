@@ -5,7 +5,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from courses.models import ClassPage, ClassPhase, ClassType
-from lectures.filters import DATE_INPUT, CalendarDateFilter
+from training_site.forms import DATE_INPUT, CalendarDateFilter
 
 OPEN = "open"
 

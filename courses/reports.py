@@ -27,12 +27,13 @@ from wagtail.admin.ui.tables import Column
 from courses.models import Attempt, Certificate, ClassPage, ClassType, Enrolment
 from courses.rules import classes_for
 from lectures.counting import ATTENDED, rate
-from lectures.filters import DATE_INPUT, CalendarDateFilter, ForumFilter
+from lectures.filters import ForumFilter
 from lectures.models import Attendance, SessionKind, SessionStatus
 from lectures.models.tree import below
 from stats.filters import PeriodForm, ScopedFilterSet
-from stats.tables import DASH
 from stats.views.base import StatsReportView, year_start
+from training_site.formatting import period, shown
+from training_site.forms import DATE_INPUT, CalendarDateFilter
 from training_site.spreadsheets import Sheet
 
 NOT_HELD = (SessionStatus.CANCELLED, SessionStatus.POSTPONED)
@@ -98,10 +99,6 @@ class ClassFilterSet(ScopedFilterSet):
         form = PeriodForm
 
 
-def _percent(value) -> str | float:
-    return DASH if value is None else value
-
-
 class ClassReportView(StatsReportView):
     page_title = gettext_lazy("Training classes")
     header_icon = "group"
@@ -151,9 +148,9 @@ class ClassReportView(StatsReportView):
     def decorate_paginated_queryset(self, object_list):
         rows = list(object_list)
         for row in rows:
-            row.attendance_rate = _percent(rate(row.attended, row.on_roster))
-            row.pass_rate = _percent(rate(row.passed, row.takers))
-            row.completion_rate = _percent(rate(row.issued, row.enrolled))
+            row.attendance_rate = shown(rate(row.attended, row.on_roster))
+            row.pass_rate = shown(rate(row.passed, row.takers))
+            row.completion_rate = shown(rate(row.issued, row.enrolled))
         return rows
 
     def ledger(self, object_list) -> Sheet:
@@ -171,30 +168,17 @@ class ClassReportView(StatsReportView):
         }
         start, end = self.period
         unit = _("all my classes") if self.whole else self.scope.title
-        return Sheet(
+        return self.ledger_sheet(
+            rows,
             title=_("Training classes: %(unit)s") % {"unit": unit},
-            headers=[str(column.label) for column in self.columns],
-            rows=[
-                [
-                    row.title,
-                    row.get_class_type_display(),
-                    row.start_date.isoformat(),
-                    row.enrolled,
-                    row.attendance_rate,
-                    row.pass_rate,
-                    row.completion_rate,
-                ]
-                for row in rows
-            ],
-            subtitle=_("Period: %(from)s – %(to)s")
-            % {"from": start.isoformat() if start else DASH, "to": end.isoformat()},
+            subtitle=period(start, end),
             totals=[
                 _("Total"),
                 "",
                 "",
                 total["enrolled"],
-                _percent(rate(total["attended"], total["on_roster"])),
-                _percent(rate(total["passed"], total["takers"])),
-                _percent(rate(total["issued"], total["enrolled"])),
+                shown(rate(total["attended"], total["on_roster"])),
+                shown(rate(total["passed"], total["takers"])),
+                shown(rate(total["issued"], total["enrolled"])),
             ],
         )

@@ -23,6 +23,14 @@ def course_admin_urls():
         path("classes/", admin_views.class_list, name="courses_class_list"),
         path("classes/<int:pk>/", admin_views.manage, name="courses_manage_default"),
         path("classes/<int:pk>/<str:tab>/", admin_views.manage, name="courses_manage"),
+        *[
+            path(
+                f"classes/<int:pk>/actions/{name.replace('_', '-')}/",
+                view,
+                name=f"courses_{name}",
+            )
+            for name, view in admin_views.ACTIONS.items()
+        ],
     ]
 
 

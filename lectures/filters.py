@@ -1,11 +1,8 @@
 """Public filters for the schedule and its iCalendar feed."""
 
-from datetime import datetime, time, timedelta
-
 import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef, Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lectures.models import (
@@ -18,8 +15,9 @@ from lectures.models import (
     SessionStatus,
     tree,
 )
+from training_site.dates import day_after, day_start
+from training_site.forms import DATE_INPUT, CalendarDateFilter
 
-DATE_INPUT = forms.DateInput(attrs={"type": "date"})
 # Above this many district and town forums the picker becomes a text box:
 # a select of thousands of options helps nobody and weighs down the page.
 MAX_FORUM_OPTIONS = 300
@@ -79,27 +77,8 @@ class ForumChoiceField(forms.CharField):
         return value.slug if isinstance(value, ForumPage) else value
 
 
-class CalendarDateField(forms.DateField):
-    """A date the calendar can handle: years 1900–2100, else a clear error."""
-
-    def to_python(self, value):
-        day = super().to_python(value)
-        if day is not None and not 1900 <= day.year <= 2100:
-            raise forms.ValidationError(_("Give a date between 1900 and 2100."))
-        return day
-
-
-class CalendarDateFilter(django_filters.DateFilter):
-    field_class = CalendarDateField
-
-
 class ForumFilter(django_filters.Filter):
     field_class = ForumChoiceField
-
-
-def day_start(day) -> datetime:
-    """Midnight in the site's time zone (Asia/Shanghai) at the start of `day`."""
-    return timezone.make_aware(datetime.combine(day, time.min))
 
 
 class ScheduleFilter(django_filters.FilterSet):
@@ -145,7 +124,7 @@ class ScheduleFilter(django_filters.FilterSet):
         return queryset.filter(start__gte=day_start(value))
 
     def filter_end(self, queryset, name, value):
-        return queryset.filter(start__lt=day_start(value + timedelta(days=1)))
+        return queryset.filter(start__lt=day_after(value))
 
     def filter_q(self, queryset, name, value):
         value = value.strip()

@@ -77,6 +77,14 @@ def participation_log_actions(actions):
 def trainee_import_urls():
     return [
         path("lectures/roster/<int:pk>/", roster.roster_view, name="lectures_roster"),
+        *[
+            path(
+                f"lectures/roster/<int:pk>/{name.replace('_', '-')}/",
+                view,
+                name=f"lectures_roster_{name}",
+            )
+            for name, view in roster.ACTIONS.items()
+        ],
         path(
             "lectures/roster/<int:pk>/sheet.xlsx",
             roster.sheet_view,

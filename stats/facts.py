@@ -38,9 +38,9 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Substr
 from wagtail.models import Page
 
-from lectures.filters import day_start
 from lectures.models import SessionStatus
 from lectures.services.evaluation_results import MIN_RESPONSES
+from training_site.dates import day_start
 
 #: What a set of sessions adds to the figures, in this order.
 CONTRIBUTION = (

@@ -7,7 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
 
-from lectures.filters import DATE_INPUT, CalendarDateFilter, ForumFilter
+from lectures.filters import ForumFilter
 from lectures.models import (
     Category,
     Field,
@@ -16,6 +16,7 @@ from lectures.models import (
     TraineeProfile,
 )
 from lectures.rules import administered_paths
+from training_site.forms import DATE_INPUT, CalendarDateFilter
 
 
 class PeriodForm(forms.Form):

@@ -6,13 +6,13 @@ always the same rows. Whose subtree may be asked about is `stats.rules`.
 """
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from django.db.models import Q
 from django.utils import timezone
 
-from lectures.filters import day_start
 from lectures.models import Category, Field, ForumPage, SessionPage
+from training_site.dates import day_after, day_start
 
 
 @dataclass(frozen=True)
@@ -40,7 +40,7 @@ class ReportQuery:
     def bounds(self):
         """[start, end] as aware datetimes: midnight to the midnight after `end`."""
         lower = day_start(self.start) if self.start else None
-        return lower, day_start(self.last_day + timedelta(days=1))
+        return lower, day_after(self.last_day)
 
     def sessions(self):
         """The network's own sessions (not class lessons) of the selection,

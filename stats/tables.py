@@ -5,7 +5,6 @@ Each table lists its rows' figures under grouped headers (场次, 参与, 学时
 and ends with the selection's totals, which its rows add up to.
 """
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.utils import timezone
@@ -15,78 +14,41 @@ from django.utils.translation import gettext_lazy, ngettext, pgettext
 from lectures.models import ForumLevel
 from stats.figures import Figures
 from stats.network import NetworkReport, Row
-from training_site.spreadsheets import Sheet
-
-DASH = "—"
+from training_site.formatting import figure, shown
+from training_site.spreadsheets import Column, Sheet
 
 #: Rows a table shows on the page (the spreadsheets have them all): at 100×
 #: the seed the district has 5,700 towns, and a page of 5,700 rows helps no
 #: one. The rows beyond are shown as one line of their sum.
 ROWS_SHOWN = 200
 
+_SESSIONS = gettext_lazy("Sessions")
+_TAKING_PART = gettext_lazy("Taking part")
+_HOURS = gettext_lazy("Study hours")
 
-def shown(value) -> str | int | float:
-    """A figure as shown everywhere: no value is a dash, never a zero."""
-    return DASH if value is None else value
 
-
-@dataclass(frozen=True)
-class Column:
-    group: str
-    header: str
-    value: Callable[[Figures], object]
+def _figures(group, header, value) -> Column:
+    return Column(header, value, group)
 
 
 FIGURE_COLUMNS = (
-    Column(gettext_lazy("Sessions"), gettext_lazy("Held"), lambda f: f.sessions_held),
-    Column(
-        gettext_lazy("Sessions"),
-        gettext_lazy("Cancelled"),
-        lambda f: f.sessions_cancelled,
-    ),
-    Column(
-        gettext_lazy("Sessions"),
-        gettext_lazy("Postponed"),
-        lambda f: f.sessions_postponed,
-    ),
-    Column(
-        gettext_lazy("Taking part"),
-        gettext_lazy("Person-times"),
-        lambda f: f.participants,
-    ),
-    Column(
-        gettext_lazy("Taking part"),
+    _figures(_SESSIONS, gettext_lazy("Held"), lambda f: f.sessions_held),
+    _figures(_SESSIONS, gettext_lazy("Cancelled"), lambda f: f.sessions_cancelled),
+    _figures(_SESSIONS, gettext_lazy("Postponed"), lambda f: f.sessions_postponed),
+    _figures(_TAKING_PART, gettext_lazy("Person-times"), lambda f: f.participants),
+    _figures(
+        _TAKING_PART,
         gettext_lazy("Attendance rate (%)"),
         lambda f: shown(f.attendance_rate),
     ),
-    Column(
-        gettext_lazy("Study hours"),
-        gettext_lazy("Offered"),
-        lambda f: f.study_hours_offered,
+    _figures(_HOURS, gettext_lazy("Offered"), lambda f: f.study_hours_offered),
+    _figures(_HOURS, gettext_lazy("Credited"), lambda f: f.study_hours_credited),
+    _figures(
+        "",
+        gettext_lazy("Satisfaction rate (%)"),
+        lambda f: figure(f.satisfaction_rate),
     ),
-    Column(
-        gettext_lazy("Study hours"),
-        gettext_lazy("Credited"),
-        lambda f: f.study_hours_credited,
-    ),
-    Column("", gettext_lazy("Satisfaction rate (%)"), lambda f: _rate(f)),
 )
-
-
-def _rate(figures: Figures):
-    value = figures.satisfaction_rate
-    return DASH if value is None else round(value, 1)
-
-
-def _groups(first_header_span: int, columns) -> list[tuple[str, int]]:
-    groups = [("", first_header_span)]
-    for column in columns:
-        label = str(column.group)
-        if label and groups[-1][0] == label:
-            groups[-1] = (label, groups[-1][1] + 1)
-        else:
-            groups.append((label, 1))
-    return groups
 
 
 @dataclass
@@ -101,25 +63,30 @@ class Table:
     columns: tuple = FIGURE_COLUMNS
 
     @property
-    def headers(self) -> list[str]:
-        return [self.first_header] + [str(c.header) for c in self.columns]
+    def all_columns(self) -> tuple[Column, ...]:
+        """The row's label, then its figures."""
+        label = Column(self.first_header, lambda row: getattr(row, "label", ""))
+        return (label, *self.columns)
+
+    def sheet(self, heading: str = "", subtitle: str = "") -> Sheet:
+        """The whole table: every row and the totals."""
+        return Sheet.of(
+            self.all_columns,
+            self.rows,
+            title=f"{heading} · {self.title}" if heading else self.title,
+            name=self.title,
+            subtitle=subtitle,
+            totals=self.totals,
+            totals_label=_("Total"),
+        )
 
     @property
-    def groups(self) -> list[tuple[str, int]]:
-        return _groups(1, self.columns)
+    def headers(self) -> list[str]:
+        return self.sheet().headers
 
     def header_rows(self) -> list[list[dict]]:
         """The two header rows of the HTML table, with their spans."""
-        top, bottom, index = [], [], 0
-        for label, span in self.groups:
-            headers = self.headers[index : index + span]
-            if label:
-                top.append({"text": label, "colspan": span, "rowspan": 1})
-                bottom += [{"text": h, "colspan": 1, "rowspan": 1} for h in headers]
-            else:
-                top += [{"text": h, "colspan": 1, "rowspan": 2} for h in headers]
-            index += span
-        return [top, bottom]
+        return Sheet.of(self.all_columns, []).header_rows()
 
     def lines(self) -> list[tuple]:
         """(row, its values without the label) for the HTML table; past
@@ -137,7 +104,7 @@ class Table:
         return [(row, self.values(row)[1:]) for row in rows]
 
     def values(self, row) -> list:
-        return [row.label] + [c.value(row) for c in self.columns]
+        return [column.value(row) for column in self.all_columns]
 
     @property
     def body(self) -> list[list]:
@@ -145,18 +112,7 @@ class Table:
 
     @property
     def total_values(self) -> list:
-        return [_("Total")] + [c.value(self.totals) for c in self.columns]
-
-    def sheet(self, heading: str, subtitle: str) -> Sheet:
-        return Sheet(
-            title=f"{heading} · {self.title}",
-            name=self.title,
-            headers=self.headers,
-            rows=self.body,
-            subtitle=subtitle,
-            totals=self.total_values,
-            groups=self.groups,
-        )
+        return [_("Total")] + [column.value(self.totals) for column in self.columns]
 
 
 def network_tables(report: NetworkReport) -> list[Table]:
@@ -269,23 +225,4 @@ def workbook_sheets(report: NetworkReport, labels: dict | None = None) -> list[S
 
 def as_text(report: NetworkReport) -> str:
     """The tables as aligned plain text, for `lecture_stats --format text`."""
-    blocks = []
-    for table in network_tables(report):
-        lines = [table.title]
-        grid = [table.headers] + table.body + [table.total_values]
-        widths = [max(_width(str(row[i])) for row in grid) for i in range(len(grid[0]))]
-        for row in grid:
-            lines.append(
-                "  ".join(_pad(str(value), widths[i]) for i, value in enumerate(row))
-            )
-        blocks.append("\n".join(lines))
-    return "\n\n".join(blocks)
-
-
-def _width(text: str) -> int:
-    """Columns a string takes in a terminal: CJK characters take two."""
-    return sum(2 if ord(char) > 0x2E80 else 1 for char in text)
-
-
-def _pad(text: str, width: int) -> str:
-    return text + " " * (width - _width(text))
+    return "\n\n".join(table.sheet().as_text() for table in network_tables(report))

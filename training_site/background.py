@@ -13,10 +13,13 @@ arrive may count one more person in one figure than in another, as it would
 if it were read a second later.
 """
 
+import logging
 import threading
 from concurrent.futures import Future
 
 from django.db import connection, connections
+
+logger = logging.getLogger(__name__)
 
 
 def beside(function, *args, **kwargs) -> Future:
@@ -46,4 +49,5 @@ def _run(future: Future, function, args, kwargs) -> None:
     try:
         future.set_result(function(*args, **kwargs))
     except BaseException as error:  # handed to whoever asks for the result
+        logger.debug("%s failed beside the request", function, exc_info=True)
         future.set_exception(error)

@@ -1,4 +1,5 @@
-"""Uploads are what they claim to be.
+"""The shell's forms: dates a calendar can handle, and uploads that are what
+they claim to be.
 
 Images: Wagtail opens every image and refuses what is not one, or is larger
 than WAGTAILIMAGES_MAX_UPLOAD_SIZE / _MAX_IMAGE_PIXELS. Documents are only
@@ -8,9 +9,27 @@ so a renamed executable or web page is not offered for download as a .pdf.
 
 from pathlib import Path
 
+import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 from wagtail.documents.forms import BaseDocumentForm
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"})
+
+
+class CalendarDateField(forms.DateField):
+    """A date the calendar can handle: years 1900–2100, else a clear error."""
+
+    def to_python(self, value):
+        day = super().to_python(value)
+        if day is not None and not 1900 <= day.year <= 2100:
+            raise forms.ValidationError(_("Give a date between 1900 and 2100."))
+        return day
+
+
+class CalendarDateFilter(django_filters.DateFilter):
+    field_class = CalendarDateField
+
 
 OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Word/Excel/PowerPoint 97–2003
 ZIP = b"PK\x03\x04"  # the Office Open XML formats

@@ -1,15 +1,22 @@
-"""Ledger-style spreadsheets (台账): a title row, headers, rows, a totals row.
+"""Ledger-style tables (台账): a title row, headers, rows, a totals row.
 
-Used by every computed table that organisers download (class results,
-completion, reports). A sheet may carry a second title line (the unit and
-the period) and grouped headers: a group's label is merged over its columns,
-and a column outside any group has its header merged over both header rows.
+`Sheet` is the one table type of the site: every computed table organisers
+see or download (class results and completion, the 统计 reports, the
+evaluation results) is a Sheet, written here as xlsx or csv, and the same
+Sheet gives a page its header rows and `lecture_stats` its text. A sheet may
+carry a second title line (the unit and the period) and grouped headers: a
+group's label is merged over its columns, and a column outside any group has
+its header merged over both header rows. A sheet without a title is a plain
+table (headers on the first row), as the evaluation downloads have it.
+
+A table defined once as `Column`s (a header, how to get the value from a
+row, an optional group) makes its Sheet with `Sheet.of`.
 """
 
 import csv
 import io
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from django.http import HttpResponse
@@ -19,6 +26,30 @@ from openpyxl.utils import get_column_letter
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CENTRED = Alignment(horizontal="center", vertical="center")
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a table defined once: its header, the value a row gives
+    it, and the group its header stands under ("" for none)."""
+
+    header: str
+    value: Callable[[object], object]
+    group: str = ""
+
+
+def groups_of(columns: Sequence[Column]) -> list[tuple[str, int]] | None:
+    """The header groups of `columns` (runs of one label), or None if none."""
+    if not any(str(column.group) for column in columns):
+        return None
+    groups: list[tuple[str, int]] = []
+    for column in columns:
+        label = str(column.group)
+        if groups and label and groups[-1][0] == label:
+            groups[-1] = (label, groups[-1][1] + 1)
+        else:
+            groups.append((label, 1))
+    return groups
 
 
 @dataclass
@@ -32,6 +63,71 @@ class Sheet:
     #: "" leaves its columns ungrouped.
     groups: Sequence[tuple[str, int]] | None = None
     name: str = ""  # the sheet's tab; the title if empty
+
+    @classmethod
+    def of(
+        cls,
+        columns: Sequence[Column],
+        items: Iterable,
+        *,
+        title: str = "",
+        totals: object | None = None,
+        totals_label: str | None = None,
+        **kwargs,
+    ) -> "Sheet":
+        """The table of `items`, a row each; `totals`, if given, is the item
+        whose values make the totals row (its first cell `totals_label`)."""
+        total_values = None
+        if totals is not None:
+            total_values = [column.value(totals) for column in columns]
+            if totals_label is not None:
+                total_values[0] = totals_label
+        return cls(
+            title=title,
+            headers=[str(column.header) for column in columns],
+            rows=[[column.value(item) for column in columns] for item in items],
+            totals=total_values,
+            groups=groups_of(columns),
+            **kwargs,
+        )
+
+    def header_rows(self) -> list[list[dict]]:
+        """The header rows of an HTML table, with their spans."""
+        if not self.groups:
+            return [[{"text": h, "colspan": 1, "rowspan": 1} for h in self.headers]]
+        top, bottom, index = [], [], 0
+        for label, span in self.groups:
+            headers = self.headers[index : index + span]
+            if label:
+                top.append({"text": label, "colspan": span, "rowspan": 1})
+                bottom += [{"text": h, "colspan": 1, "rowspan": 1} for h in headers]
+            else:
+                top += [{"text": h, "colspan": 1, "rowspan": 2} for h in headers]
+            index += span
+        return [top, bottom]
+
+    def as_text(self) -> str:
+        """The title, then headers, rows and totals as aligned plain text."""
+        grid = [list(self.headers), *self.rows]
+        if self.totals is not None:
+            grid.append(list(self.totals))
+        grid = [[str("" if value is None else value) for value in row] for row in grid]
+        widths = [max(_width(row[i]) for row in grid) for i in range(len(grid[0]))]
+        lines = [self.title] if self.title else []
+        for row in grid:
+            lines.append(
+                "  ".join(_pad(value, widths[i]) for i, value in enumerate(row))
+            )
+        return "\n".join(lines)
+
+
+def _width(text: str) -> int:
+    """Columns a string takes in a terminal: CJK characters take two."""
+    return sum(2 if ord(char) > 0x2E80 else 1 for char in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * (width - _width(text))
 
 
 def _merge(sheet, row: int, first: int, last: int, *, down: int = 0) -> None:
@@ -90,10 +186,11 @@ def tab_name(text: str) -> str:
 def write_sheet(sheet, spec: Sheet) -> None:
     width = max(len(spec.headers), 1)
     sheet.title = tab_name(spec.name or spec.title)
-    sheet.append([spec.title])
-    _merge(sheet, 1, 1, width)
-    sheet["A1"].font = Font(bold=True, size=14)
-    sheet["A1"].alignment = CENTRED
+    if spec.title:
+        sheet.append([spec.title])
+        _merge(sheet, 1, 1, width)
+        sheet["A1"].font = Font(bold=True, size=14)
+        sheet["A1"].alignment = CENTRED
     if spec.subtitle:
         sheet.append([spec.subtitle])
         _merge(sheet, sheet.max_row, 1, width)
@@ -203,19 +300,3 @@ def sheet_response(spec: Sheet, filename: str, fmt: str) -> HttpResponse:
         )
         return file_response(body, filename, "csv")
     return file_response(ledger_book([spec]), filename, "xlsx")
-
-
-def spreadsheet_response(
-    filename: str,
-    fmt: str,
-    title: str,
-    headers: Sequence[str],
-    rows: list[Sequence],
-    **kwargs,
-) -> HttpResponse:
-    """`fmt` is "csv" or anything else for xlsx."""
-    if fmt == "csv":
-        return file_response(csv_bytes(headers, rows), filename, "csv")
-    return file_response(
-        ledger_workbook(title, headers, rows, **kwargs), filename, "xlsx"
-    )

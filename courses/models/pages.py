@@ -325,6 +325,18 @@ class ClassPage(
 
         return test_page(request, self)
 
+    @path("test/start/", name="test_start")
+    def test_start_route(self, request):
+        from courses.views.test import start
+
+        return start(request, self)
+
+    @path("test/submit/", name="test_submit")
+    def test_submit_route(self, request):
+        from courses.views.test import submit
+
+        return submit(request, self)
+
     @path("test/save/", name="test_save")
     def test_save_route(self, request):
         from courses.views.test import save_answers

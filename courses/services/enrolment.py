@@ -9,7 +9,6 @@ one enrolment per trainee and class backs the rest.
 from collections.abc import Iterable
 from datetime import datetime
 
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -21,6 +20,7 @@ from courses.models import ClassPage, Enrolment, EnrolmentSource, EnrolmentStatu
 from courses.services.lessons import drop_lessons, follow_lessons
 from lectures.services.errors import ServiceError
 from lectures.services.registration import Seats
+from training_site import mail
 
 ACTIONS = {
     "courses.enrolment.applied": gettext_lazy("Applied to a class"),
@@ -116,6 +116,20 @@ def enrol(class_page: ClassPage, user, *, now: datetime | None = None) -> Enrolm
         action = _seat(enrolment, class_page, now)
     log(instance=enrolment, action=action, user=user)
     return enrolment
+
+
+def may_withdraw(
+    class_page: ClassPage, enrolment: Enrolment | None, now: datetime | None = None
+) -> bool:
+    """Whether the trainee may still give this enrolment up himself: one he
+    holds or seeks, that he asked for, before the class begins."""
+    now = now or timezone.now()
+    return (
+        enrolment is not None
+        and enrolment.status in ACTIVE
+        and enrolment.source != EnrolmentSource.ASSIGNED
+        and now < class_page.begins_at
+    )
 
 
 @transaction.atomic
@@ -291,9 +305,9 @@ def _tell(enrolment: Enrolment, class_page: ClassPage) -> None:
     if template is None or not email:
         return
     body = str(template) % {"title": class_page.title, "reason": enrolment.reason}
-    send_mail(
+    mail.send(
         _("Training class: %(title)s") % {"title": class_page.title},
         body,
-        None,
         [email],
+        about=f"enrolment.{enrolment.status}",
     )

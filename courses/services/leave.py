@@ -6,7 +6,6 @@ reason), so it never counts as an absence.
 
 from datetime import datetime
 
-from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,6 +23,7 @@ from courses.services.lessons import lessons_of
 from lectures.models import Attendance, AttendanceStatus, SessionPage
 from lectures.services import roster
 from lectures.services.errors import ServiceError
+from training_site import mail
 
 ACTIONS = {
     "courses.leave.requested": gettext_lazy("Requested leave from a lesson"),
@@ -91,6 +91,11 @@ def request_leave(
     return leave
 
 
+def may_decide(leave: LeaveRequest) -> bool:
+    """Only a request awaiting a decision is decided, once."""
+    return leave.status == LeaveStatus.PENDING
+
+
 @transaction.atomic
 def decide(
     class_page: ClassPage,
@@ -110,7 +115,7 @@ def decide(
     )
     if leave is None:
         raise LeaveError("missing", _("There is no such leave request."))
-    if leave.status != LeaveStatus.PENDING:
+    if not may_decide(leave):
         raise LeaveError("decided", _("This request has already been decided."))
     leave.status = LeaveStatus.APPROVED if approve else LeaveStatus.REFUSED
     leave.response = (response or "").strip()[:200]
@@ -143,9 +148,9 @@ def _tell(leave: LeaveRequest) -> None:
         body = _("Your leave from %(lesson)s is approved.")
     else:
         body = _("Your leave from %(lesson)s is refused. %(response)s")
-    send_mail(
+    mail.send(
         _("Leave request: %(lesson)s") % {"lesson": leave.lesson.title},
         body % {"lesson": leave.lesson.title, "response": leave.response},
-        None,
         [leave.user.email],
+        about=f"leave.{leave.status}",
     )

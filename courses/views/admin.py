@@ -9,6 +9,7 @@ from django import forms
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.admin import messages
@@ -19,14 +20,14 @@ from courses.models import (
     Enrolment,
     EnrolmentStatus,
     LeaveRequest,
-    LeaveStatus,
 )
 from courses.rules import classes_for, may_organise
 from courses.services import assessment, completion, leave
 from courses.services import enrolment as enrolment_service
 from courses.services.roster_import import RosterImportError, read_lines, resolve
 from lectures.services.errors import ServiceError
-from training_site.spreadsheets import spreadsheet_response
+from training_site.actions import IdsField, form_action
+from training_site.spreadsheets import sheet_response
 
 TABS = (
     ("enrolment", gettext_lazy("Enrolment")),
@@ -67,7 +68,7 @@ def manage(request, pk: int, tab: str = "enrolment"):
     if tab not in dict(TABS):
         tab = "enrolment"
     if request.method == "POST":
-        return _act(request, class_page, tab)
+        return _posted_to_tab(request, class_page, tab)
     export = request.GET.get("export")
     table = request.GET.get("table", tab)
     if export and table in TABLES:
@@ -102,14 +103,14 @@ def _enrolment_context(class_page):
 
 
 def _leave_context(class_page):
-    return {
-        "leave_requests": list(
-            LeaveRequest.objects.filter(class_page=class_page)
-            .select_related("lesson", "user", "user__trainee")
-            .order_by("status", "lesson__start", "pk")
-        ),
-        "pending_status": LeaveStatus.PENDING,
-    }
+    requests = list(
+        LeaveRequest.objects.filter(class_page=class_page)
+        .select_related("lesson", "user", "user__trainee")
+        .order_by("status", "lesson__start", "pk")
+    )
+    for request in requests:
+        request.can_decide = leave.may_decide(request)
+    return {"leave_requests": requests}
 
 
 def _results_context(class_page):
@@ -132,79 +133,103 @@ TAB_CONTEXT = {
 }
 
 
-def _act(request, class_page, tab):
-    action = request.POST.get("action", "")
-    user = request.user
-    try:
-        if action == "approve":
-            enrolment_service.approve(class_page, _int(request, "enrolment"), by=user)
-            messages.success(request, _("Application approved."))
-        elif action == "reject":
-            enrolment_service.reject(
-                class_page,
-                _int(request, "enrolment"),
-                by=user,
-                reason=request.POST.get("reason", ""),
-            )
-            messages.success(request, _("Application rejected; the trainee is told."))
-        elif action == "assign":
-            done = _assign(request, class_page)
-            messages.success(
-                request, _("%(n)d trainee(s) assigned to the class.") % {"n": len(done)}
-            )
-        elif action in ("approve_leave", "refuse_leave"):
-            leave.decide(
-                class_page,
-                _int(request, "leave"),
-                approve=action == "approve_leave",
-                by=user,
-                response=request.POST.get("response", ""),
-            )
-            messages.success(request, _("Leave request decided."))
-        elif action == "confirm":
-            issued = completion.confirm(
-                class_page, request.POST.getlist("user"), by=user
-            )
-            messages.success(
-                request,
-                _("Completion confirmed; %(n)d certificate(s) issued.")
-                % {"n": len(issued)},
-            )
-        else:
-            messages.error(request, _("Unknown action."))
-    except (ServiceError, RosterImportError) as error:
-        messages.error(request, getattr(error, "message", str(error)))
-    except ValueError:
-        messages.error(request, _("The form was incomplete; nothing was changed."))
-    return redirect("courses_manage", pk=class_page.pk, tab=tab)
+class EnrolmentForm(forms.Form):
+    enrolment = forms.IntegerField()
+    reason = forms.CharField(required=False)
 
 
-def _int(request, name: str) -> int:
-    return int(request.POST.get(name, ""))
+class LeaveDecisionForm(forms.Form):
+    leave = forms.IntegerField()
+    response = forms.CharField(required=False)
 
 
-def _assign(request, class_page):
-    form = AssignForm(request.POST, request.FILES)
-    form.is_valid()
-    lines = read_lines(
-        form.cleaned_data.get("usernames", ""), form.cleaned_data.get("file")
+class ConfirmForm(forms.Form):
+    user = IdsField(required=False)
+
+
+def _class_action(form_class, tab: str):
+    """An organiser's action on a class; back to `tab`."""
+    return form_action(
+        form_class,
+        load=_class_for,
+        back=lambda class_page: reverse("courses_manage", args=[class_page.pk, tab]),
+        refusals=(ServiceError, RosterImportError),
     )
+
+
+@_class_action(EnrolmentForm, "enrolment")
+def approve(request, class_page, data):
+    enrolment_service.approve(class_page, data["enrolment"], by=request.user)
+    messages.success(request, _("Application approved."))
+
+
+@_class_action(EnrolmentForm, "enrolment")
+def reject(request, class_page, data):
+    enrolment_service.reject(
+        class_page, data["enrolment"], by=request.user, reason=data["reason"]
+    )
+    messages.success(request, _("Application rejected; the trainee is told."))
+
+
+@_class_action(AssignForm, "enrolment")
+def assign(request, class_page, data):
+    lines = read_lines(data["usernames"], data["file"])
     if not lines:
         raise RosterImportError(_("Name at least one trainee."))
-    return enrolment_service.assign(class_page, resolve(lines), by=request.user)
+    done = enrolment_service.assign(class_page, resolve(lines), by=request.user)
+    messages.success(
+        request, _("%(n)d trainee(s) assigned to the class.") % {"n": len(done)}
+    )
+
+
+def _decide_leave(approve: bool):
+    def decide(request, class_page, data):
+        leave.decide(
+            class_page,
+            data["leave"],
+            approve=approve,
+            by=request.user,
+            response=data["response"],
+        )
+        messages.success(request, _("Leave request decided."))
+
+    return _class_action(LeaveDecisionForm, "leave")(decide)
+
+
+approve_leave = _decide_leave(True)
+refuse_leave = _decide_leave(False)
+
+
+@_class_action(ConfirmForm, "completion")
+def confirm(request, class_page, data):
+    issued = completion.confirm(class_page, data["user"], by=request.user)
+    messages.success(
+        request,
+        _("Completion confirmed; %(n)d certificate(s) issued.") % {"n": len(issued)},
+    )
+
+
+#: The class page's own URL still takes a POST naming its `action` (the
+#: forms' shape before each action had its URL).
+ACTIONS = {
+    "approve": approve,
+    "reject": reject,
+    "assign": assign,
+    "approve_leave": approve_leave,
+    "refuse_leave": refuse_leave,
+    "confirm": confirm,
+}
+
+
+def _posted_to_tab(request, class_page, tab):
+    action = ACTIONS.get(request.POST.get("action", ""))
+    if action is None:
+        messages.error(request, _("Unknown action."))
+        return redirect("courses_manage", pk=class_page.pk, tab=tab)
+    return action(request, class_page.pk)
 
 
 def _export(class_page, name: str, fmt: str):
-    table = TABLES[name](class_page)
-    subtitle = (
-        f"{class_page.organiser} · {class_page.start_date} – {class_page.end_date}"
-    )
-    return spreadsheet_response(
-        f"class-{class_page.pk}-{table.slug}",
-        fmt,
-        table.title,
-        table.headers,
-        table.rows,
-        subtitle=subtitle,
-        totals=table.totals,
+    return sheet_response(
+        TABLES[name](class_page), f"class-{class_page.pk}-{name}", fmt
     )

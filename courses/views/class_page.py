@@ -4,7 +4,7 @@ from collections import defaultdict
 
 from django.utils import timezone
 
-from courses.models import Enrolment, LeaveRequest
+from courses.models import Enrolment, EnrolmentStatus, LeaveRequest, LeaveStatus
 from courses.rules import may_organise
 from courses.services import enrolment as enrolment_service
 from courses.services.lessons import lessons_of
@@ -64,12 +64,19 @@ def class_page_context(class_page, request) -> dict:
         "test_url": url + "test/",
         "my_enrolment": None,
         "organiser": False,
+        "can_withdraw": False,
+        "enrolled": False,
     }
     user = request.user
     if user.is_authenticated:
-        context["my_enrolment"] = Enrolment.objects.filter(
-            class_page=class_page, user=user
-        ).first()
+        mine = Enrolment.objects.filter(class_page=class_page, user=user).first()
+        shown = mine is not None and mine.status != EnrolmentStatus.WITHDRAWN
+        context.update(
+            my_enrolment=mine if shown else None,
+            rejected=shown and mine.status == EnrolmentStatus.REJECTED,
+            enrolled=shown and mine.status == EnrolmentStatus.ENROLLED,
+            can_withdraw=enrolment_service.may_withdraw(class_page, mine, now),
+        )
         context["my_leave"] = {
             leave.lesson_id: leave
             for leave in LeaveRequest.objects.filter(class_page=class_page, user=user)
@@ -83,4 +90,7 @@ def class_page_context(class_page, request) -> dict:
         context["now"] = now
         for lesson in lessons:
             lesson.my_leave = context["my_leave"].get(lesson.pk)
+            lesson.leave_refused = bool(
+                lesson.my_leave and lesson.my_leave.status == LeaveStatus.REFUSED
+            )
     return context

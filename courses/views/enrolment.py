@@ -1,24 +1,13 @@
 """Enrol in and withdraw from a class: parse, call the service, say what happened."""
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
-from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from courses.models import EnrolmentStatus
 from courses.services import enrolment as service
-
-
-def guard(request, page):
-    """POST only, and logged in (else back here after logging in)."""
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
-    if not request.user.is_authenticated:
-        return redirect_to_login(page.get_url(request))
-    return None
-
+from training_site.actions import post_by_member
 
 _SAID = {
     EnrolmentStatus.ENROLLED: gettext_lazy(
@@ -33,9 +22,8 @@ _SAID = {
 }
 
 
+@post_by_member
 def enrol(request, class_page):
-    if refusal := guard(request, class_page):
-        return refusal
     try:
         enrolment = service.enrol(class_page, request.user)
     except service.EnrolmentError as error:
@@ -45,9 +33,8 @@ def enrol(request, class_page):
     return redirect(class_page.get_url(request))
 
 
+@post_by_member
 def withdraw(request, class_page):
-    if refusal := guard(request, class_page):
-        return refusal
     try:
         service.withdraw(class_page, request.user)
     except service.EnrolmentError as error:

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from courses.services import leave as service
-from courses.views.enrolment import guard
+from training_site.actions import post_by_member, run_action
 
 
 class LeaveForm(forms.Form):
@@ -16,24 +16,14 @@ class LeaveForm(forms.Form):
     )
 
 
+@post_by_member
 def request_leave(request, class_page, lesson_id):
-    if refusal := guard(request, class_page):
-        return refusal
-    form = LeaveForm(request.POST)
-    if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
-        return redirect(class_page.get_url(request))
-    try:
+    def ask(data):
         lesson = service.lesson_of(class_page, lesson_id)
-        service.request_leave(
-            class_page, lesson, request.user, form.cleaned_data["reason"]
-        )
-    except service.LeaveError as error:
-        messages.error(request, error.message)
-    else:
+        service.request_leave(class_page, lesson, request.user, data["reason"])
         messages.success(
             request, _("Your leave request is sent to the class's organisers.")
         )
+
+    run_action(request, LeaveForm, ask, refusals=(service.LeaveError,))
     return redirect(class_page.get_url(request))

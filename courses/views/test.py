@@ -1,11 +1,12 @@
 """`<class page URL>test/`: the learning-effect test on a phone.
 
 GET shows the test's rules and the trainee's results, or his attempt under
-way; POST `start` begins an attempt, POST `submit` hands it in. The page's
+way; POST `test/start/` begins an attempt, POST `test/submit/` hands it in. The page's
 script saves answers as they are chosen (`test/save/`), so an attempt that
 runs out of time is graded as it stood at the limit.
 """
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpResponseNotAllowed, JsonResponse
@@ -16,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from courses.models import Attempt
 from courses.services import assessment as service
+from training_site.actions import post_by_member, run_action
 
 PREFIX = "q-"
 
@@ -63,7 +65,7 @@ def test_page(request, class_page):
     if not request.user.is_authenticated:
         return redirect_to_login(class_page.get_url(request) + "test/")
     if request.method == "POST":
-        return _act(request, class_page)
+        return _posted_to_test(request, class_page)
     if request.method != "GET":
         return HttpResponseNotAllowed(["GET", "POST"])
     now = timezone.now()
@@ -92,6 +94,7 @@ def test_page(request, class_page):
             "test_open": class_page.test_open(now),
             "window_closed": window_closed,
             "review": review,
+            "test_url": class_page.get_url(request) + "test/",
             "save_url": class_page.get_url(request) + "test/save/",
         },
     )
@@ -121,32 +124,62 @@ def _review(class_page, attempt: Attempt) -> list[dict]:
     return rows
 
 
-def _act(request, class_page):
-    action = request.POST.get("action")
-    back = redirect(class_page.get_url(request) + "test/")
-    try:
-        if action == "start":
-            service.start_attempt(class_page, request.user)
-        elif action == "submit":
-            attempt = service.submit(
-                class_page,
-                request.user,
-                request.POST.get("attempt"),
-                posted_answers(request.POST),
-            )
-            messages.success(
-                request,
-                _("Submitted. Your score: %(score)s%% (%(verdict)s).")
-                % {
-                    "score": attempt.score,
-                    "verdict": _("passed") if attempt.passed else _("not passed"),
-                },
-            )
-        else:
-            messages.error(request, _("Unknown action."))
-    except service.AssessmentError as error:
-        messages.error(request, error.message)
-    return back
+class SubmitForm(forms.Form):
+    """The attempt handed in; the answers are read as the autosave reads them."""
+
+    attempt = forms.CharField(required=False)
+
+    def clean(self):
+        data = super().clean()
+        data["answers"] = posted_answers(self.data)
+        return data
+
+
+def _back(request, class_page):
+    return redirect(class_page.get_url(request) + "test/")
+
+
+@post_by_member
+def start(request, class_page):
+    run_action(
+        request,
+        forms.Form,
+        lambda data: service.start_attempt(class_page, request.user),
+        refusals=(service.AssessmentError,),
+    )
+    return _back(request, class_page)
+
+
+@post_by_member
+def submit(request, class_page):
+    def hand_in(data):
+        attempt = service.submit(
+            class_page, request.user, data["attempt"], data["answers"]
+        )
+        messages.success(
+            request,
+            _("Submitted. Your score: %(score)s%% (%(verdict)s).")
+            % {
+                "score": attempt.score,
+                "verdict": _("passed") if attempt.passed else _("not passed"),
+            },
+        )
+
+    run_action(request, SubmitForm, hand_in, refusals=(service.AssessmentError,))
+    return _back(request, class_page)
+
+
+#: The test page's own URL still takes a POST naming its `action` (the
+#: form's shape before each action had its URL).
+ACTIONS = {"start": start, "submit": submit}
+
+
+def _posted_to_test(request, class_page):
+    action = ACTIONS.get(request.POST.get("action", ""))
+    if action is None:
+        messages.error(request, _("Unknown action."))
+        return _back(request, class_page)
+    return action(request, class_page)
 
 
 def save_answers(request, class_page):

@@ -43,6 +43,7 @@ from lectures.models import (
     SessionPage,
 )
 from lectures.models.evaluations import level_label
+from training_site.formatting import percent
 
 MIN_RESPONSES = 3
 
@@ -106,10 +107,6 @@ def weighted_score(sessions) -> float | None:
 def satisfaction_rate(sessions) -> float | None:
     """满意率 in percent, or None when no session has enough responses."""
     return tallies(sessions).aggregate(rate=_satisfaction())["rate"]
-
-
-def percent(value: float | None) -> str:
-    return "—" if value is None else f"{value:.1f}%"
 
 
 @dataclass(frozen=True)

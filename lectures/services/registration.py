@@ -10,7 +10,6 @@ trainee and session) backs the rest.
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -27,6 +26,7 @@ from lectures.models import (
 )
 from lectures.models.sessions import AudienceScope
 from lectures.services.errors import ServiceError
+from training_site import mail
 
 
 class RegistrationError(ServiceError):
@@ -219,7 +219,7 @@ def _tell_promoted(registration: Registration, session: SessionPage) -> None:
     user = registration.user
     if not user.email:
         return
-    send_mail(
+    mail.send(
         _("A seat is yours: %(title)s") % {"title": session.title},
         _(
             "A seat has become free and you have moved up from the waiting list.\n"
@@ -230,6 +230,6 @@ def _tell_promoted(registration: Registration, session: SessionPage) -> None:
             "when": timezone.localtime(session.start).strftime("%Y-%m-%d %H:%M"),
             "venue": session.venue,
         },
-        None,
         [user.email],
+        about="registration.promoted",
     )

@@ -1,14 +1,14 @@
 """The day-before reminder: once per registration, however often cron runs."""
 
-from datetime import date, timedelta
+from datetime import date
 
-from django.core.mail import send_mass_mail
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from lectures.filters import day_start
 from lectures.models import Registration, SessionStatus
+from training_site import mail
+from training_site.dates import day_after, day_start
 
 
 def send_reminders(day: date) -> int:
@@ -22,7 +22,7 @@ def send_reminders(day: date) -> int:
                 session__live=True,
                 session__status=SessionStatus.SCHEDULED,
                 session__start__gte=day_start(day),
-                session__start__lt=day_start(day + timedelta(days=1)),
+                session__start__lt=day_after(day),
             )
             .exclude(user__email="")
             .select_related("session", "user")
@@ -46,5 +46,5 @@ def send_reminders(day: date) -> int:
             )
             for r in due
         ]
-        transaction.on_commit(lambda: send_mass_mail(messages))
+        transaction.on_commit(lambda: mail.send_many(messages, about="reminders"))
     return len(due)

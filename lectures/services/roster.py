@@ -22,6 +22,12 @@ from lectures.models import (
     TraineeProfile,
 )
 from lectures.services.errors import ServiceError
+from training_site.tabular import (
+    header_index,
+    is_header,
+    read_rows,
+    without_control_characters,
+)
 
 MARK_ACTION = "lectures.attendance.marked"
 WALK_IN_ACTION = "lectures.attendance.walk_in"
@@ -200,29 +206,26 @@ def _bulk_lines(text: str | None, upload) -> list[tuple[int, list[str]]]:
             for n, line in enumerate(lines, start=1)
             if line.strip()
         ]
-    from lectures.services.trainee_import import CONTROL_CHARACTERS, read_rows
-
     # No control characters (a NUL fails PostgreSQL's lookups): a sheet
     # that holds them is still read, without them.
     rows = [
-        [CONTROL_CHARACTERS.sub("", cell) for cell in row]
+        [without_control_characters(cell) for cell in row]
         for row in read_rows(upload.name, upload.read())
     ]
-    header_names = {"姓名", "手机号码", "手机号", "Name", "Mobile"}
     index = next(
-        (i for i, row in enumerate(rows) if header_names & {c.strip() for c in row}),
+        (
+            i
+            for i, row in enumerate(rows)
+            if any(is_header(cell, "name", "mobile") for cell in row)
+        ),
         None,
     )
     if index is None:
         return [(n, row) for n, row in enumerate(rows, start=1) if any(row)]
-    header = [cell.strip() for cell in rows[index]]
-
-    def column(*names):
-        return next((i for i, cell in enumerate(header) if cell in names), None)
-
-    name_at = column("姓名", "Name")
-    mobile_at = column("手机号码", "手机号", "Mobile")
-    signed_at = column("签名", "Signature")
+    header = rows[index]
+    name_at = header_index(header, "name")
+    mobile_at = header_index(header, "mobile")
+    signed_at = header_index(header, "signature")
     picked = []
     for n, row in enumerate(rows[index + 1 :], start=index + 2):
 

@@ -2,61 +2,38 @@
 
 The organisation department sends a spreadsheet (xlsx, or csv from any
 Excel: UTF-8 or GB18030). Rows are checked first, all of them; only when
-none is wrong are the accounts created, in one transaction.
+none is wrong are the accounts created, in one transaction. Each column's
+check is its cleaner below; the reading, collecting and all-or-nothing
+writing are the shell's importer (`training_site.importing`).
 """
 
-import csv
 import io
 import re
-from dataclasses import dataclass, field
-from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 
 from lectures.models import ForumPage, TraineeProfile
+from training_site.importing import Column, Importer, ImportReport, Row
+from training_site.tabular import HEADERS
 
-MAX_ROWS = 20_000
 MOBILE = re.compile(r"^1\d{10}$")
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 USERNAME_VALIDATOR = UnicodeUsernameValidator()
 
-# Column → the headers it may appear under (Chinese first, as organisers write).
-COLUMNS = {
-    "real_name": ("姓名", "name", "real name"),
-    "mobile": ("手机号", "手机号码", "手机", "mobile"),
-    "unit": ("单位", "所在单位", "unit"),
-    "other_unit": ("其他单位", "other unit"),
-    "position": ("职务", "position"),
-    "rank": ("职级", "rank"),
-    "username": ("用户名", "username"),
-}
-TEMPLATE_HEADERS = ["姓名", "手机号", "单位", "其他单位", "职务", "职级", "用户名"]
-
-
-@dataclass
-class RowError:
-    line: int
-    message: str
-
-
-@dataclass
-class ImportReport:
-    created: int = 0
-    errors: list[RowError] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-
-class ImportFileError(Exception):
-    """The file as a whole cannot be read."""
+COLUMNS = (
+    Column("real_name", "name", required=True),
+    Column("mobile", "mobile", required=True),
+    Column("unit", "unit"),
+    Column("other_unit", "other_unit"),
+    Column("position", "position"),
+    Column("rank", "rank"),
+    Column("username", "username"),
+)
+TEMPLATE_HEADERS = [column.title for column in COLUMNS]
 
 
 def template_workbook() -> bytes:
@@ -70,204 +47,150 @@ def template_workbook() -> bytes:
     return out.getvalue()
 
 
-def read_rows(name: str, content: bytes) -> list[list[str]]:
-    suffix = Path(name).suffix.lower()
-    if suffix == ".xlsx":
+def _at_most(value: str, limit: int, column: str) -> str:
+    if len(value) > limit:
+        raise ValidationError(
+            _("%(column)s is longer than %(n)d characters")
+            % {"column": HEADERS[column][0], "n": limit}
+        )
+    return value
+
+
+class TraineeImporter(Importer):
+    """One trainee (an account and its profile) per row."""
+
+    name = "trainee import"
+    columns = COLUMNS
+
+    def __init__(self, *, initial_password: str | None = None):
+        self.initial_password = initial_password
+        self.seen_mobiles: dict[str, int] = {}
+        self.seen_usernames: dict[str, int] = {}
+
+    def prepare(self, rows: list[Row]) -> None:
+        """Units, mobiles and account names as they are now, in three queries."""
+        units = {row.raw["unit"] for row in rows if row.raw["unit"]}
+        forums = ForumPage.objects.filter(
+            Q(unit_name__in=units) | Q(title__in=units) | Q(slug__in=units)
+        )
+        self.forums = {}
+        for forum in forums:
+            for key in (forum.unit_name, forum.title, forum.slug):
+                self.forums.setdefault(key, forum)
+        mobiles = [row.raw["mobile"] for row in rows]
+        self.taken_mobiles = set(
+            TraineeProfile.objects.filter(mobile__in=mobiles).values_list(
+                "mobile", flat=True
+            )
+        )
+        usernames = [row.raw["username"] or row.raw["mobile"] for row in rows]
+        self.taken_usernames = set(
+            get_user_model()
+            .objects.filter(username__in=usernames)
+            .values_list("username", flat=True)
+        )
+
+    def clean_real_name(self, value: str, row: Row) -> str:
+        if not value:
+            raise ValidationError(_("the name is missing"))
+        if len(value) > 50:
+            raise ValidationError(_("the name is longer than 50 characters"))
+        return value
+
+    def clean_mobile(self, value: str, row: Row) -> str:
+        first = self.seen_mobiles.setdefault(value, row.line)
+        if not MOBILE.match(value):
+            raise ValidationError(
+                _("“%(mobile)s” is not an 11-digit mobile number") % {"mobile": value}
+            )
+        if first != row.line:
+            raise ValidationError(
+                _("mobile %(mobile)s is repeated from line %(line)d")
+                % {"mobile": value, "line": first}
+            )
+        if value in self.taken_mobiles:
+            raise ValidationError(
+                _("mobile %(mobile)s already belongs to a trainee") % {"mobile": value}
+            )
+        return value
+
+    def clean_unit(self, value: str, row: Row) -> ForumPage | None:
+        if value and value not in self.forums:
+            raise ValidationError(_("unknown unit “%(unit)s”") % {"unit": value[:50]})
+        if not value and not row.raw["other_unit"]:
+            raise ValidationError(_("the unit is missing"))
+        return self.forums.get(value)
+
+    def clean_other_unit(self, value: str, row: Row) -> str:
+        return _at_most(value, 100, "other_unit")
+
+    def clean_position(self, value: str, row: Row) -> str:
+        return _at_most(value, 100, "position")
+
+    def clean_rank(self, value: str, row: Row) -> str:
+        return _at_most(value, 50, "rank")
+
+    def clean_username(self, value: str, row: Row) -> str:
+        """The account name: the one given, else the mobile; valid, free, once.
+
+        A mobile's own problems (malformed, repeated, a trainee's already) are
+        reported with the mobile; here only that an account, not a trainee,
+        has it as its name already.
+        """
+        mobile = row.raw["mobile"]
+        if mobile in self.taken_mobiles:
+            return value or mobile
+        if not value:
+            if MOBILE.match(mobile) and mobile in self.taken_usernames:
+                raise ValidationError(
+                    _("an account is already called %(mobile)s; give a user name")
+                    % {"mobile": mobile}
+                )
+            return mobile
+        problems = []
         try:
-            book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-        except Exception as error:  # openpyxl raises many kinds for a bad file
-            raise ImportFileError(_("This is not a readable .xlsx file.")) from error
-        rows = [
-            ["" if cell is None else str(cell).strip() for cell in row]
-            for row in book.active.iter_rows(values_only=True)
-        ]
-    elif suffix == ".csv":
-        for encoding in ("utf-8-sig", "gb18030"):
-            try:
-                text = content.decode(encoding)
-                break
-            except UnicodeDecodeError:
-                continue
+            USERNAME_VALIDATOR(value)
+            valid = len(value) <= 150
+        except ValidationError:
+            valid = False
+        if not valid:
+            problems.append(
+                _("user name “%(name)s”: letters, digits and @.+-_ only, at most 150")
+                % {"name": value[:50]}
+            )
+        first = self.seen_usernames.setdefault(value, row.line)
+        if value in self.taken_usernames:
+            problems.append(_("user name “%(name)s” is taken") % {"name": value[:50]})
+        elif first != row.line:
+            problems.append(
+                _("user name “%(name)s” is repeated from line %(line)d")
+                % {"name": value[:50], "line": first}
+            )
+        if problems:
+            raise ValidationError(problems)
+        return value
+
+    def save_row(self, row: Row) -> None:
+        data = row.cleaned
+        user = get_user_model()(username=data["username"])
+        if self.initial_password:
+            user.set_password(self.initial_password)
         else:
-            raise ImportFileError(_("The CSV file is neither UTF-8 nor GB18030."))
-        try:
-            # newline="" lets the csv module read \r, \n and \r\n endings alike.
-            reader = csv.reader(io.StringIO(text, newline=""))
-            rows = [[cell.strip() for cell in row] for row in reader]
-        except csv.Error as error:
-            raise ImportFileError(_("This CSV file cannot be read.")) from error
-    else:
-        raise ImportFileError(_("Upload an .xlsx or .csv file."))
-    if len(rows) > MAX_ROWS + 1:
-        raise ImportFileError(_("At most %(n)d trainees per file.") % {"n": MAX_ROWS})
-    return rows
-
-
-def _header_map(header: list[str]) -> dict[str, int]:
-    found = {}
-    lowered = [cell.strip().lower() for cell in header]
-    for key, names in COLUMNS.items():
-        for index, cell in enumerate(lowered):
-            if cell in names:
-                found[key] = index
-    missing = [COLUMNS[key][0] for key in ("real_name", "mobile") if key not in found]
-    if missing:
-        raise ImportFileError(
-            _("The first row must name the columns; missing: %(columns)s.")
-            % {"columns": "、".join(missing)}
+            user.set_unusable_password()
+        user.save()
+        TraineeProfile.objects.create(
+            user=user,
+            real_name=data["real_name"],
+            mobile=data["mobile"],
+            unit_forum=data["unit"],
+            unit_name=data["other_unit"],
+            position=data["position"],
+            rank=data["rank"],
         )
-    return found
-
-
-def _forums_by_name(names: set[str]) -> dict[str, ForumPage]:
-    forums = ForumPage.objects.filter(
-        Q(unit_name__in=names) | Q(title__in=names) | Q(slug__in=names)
-    )
-    index = {}
-    for forum in forums:
-        for key in (forum.unit_name, forum.title, forum.slug):
-            index.setdefault(key, forum)
-    return index
-
-
-def _has_control_characters(record: dict[str, str]) -> bool:
-    return any(CONTROL_CHARACTERS.search(value) for value in record.values())
-
-
-def _username_problems(record, taken: set[str], seen: dict[str, int], line: int):
-    """The account name: the one given, else the mobile; valid, free, once.
-
-    A mobile's own problems (malformed, repeated, a trainee's already) are
-    reported with the mobile; here only that an account, not a trainee, has
-    it as its name already.
-    """
-    given = record["username"]
-    if not given:
-        mobile = record["mobile"]
-        if MOBILE.match(mobile) and mobile in taken:
-            return [
-                _("an account is already called %(mobile)s; give a user name")
-                % {"mobile": mobile}
-            ]
-        return []
-    problems = []
-    try:
-        USERNAME_VALIDATOR(given)
-        valid = len(given) <= 150
-    except ValidationError:
-        valid = False
-    if not valid:
-        problems.append(
-            _("user name “%(name)s”: letters, digits and @.+-_ only, at most 150")
-            % {"name": given[:50]}
-        )
-    if given in taken:
-        problems.append(_("user name “%(name)s” is taken") % {"name": given[:50]})
-    elif given in seen:
-        problems.append(
-            _("user name “%(name)s” is repeated from line %(line)d")
-            % {"name": given[:50], "line": seen[given]}
-        )
-    seen.setdefault(given, line)
-    return problems
 
 
 def import_trainees(
     name: str, content: bytes, *, initial_password: str | None = None
 ) -> ImportReport:
     """Check every row; create all the trainees, or none if any row is wrong."""
-    rows = read_rows(name, content)
-    if not rows:
-        raise ImportFileError(_("The file is empty."))
-    columns = _header_map(rows[0])
-
-    def cell(row, key):
-        index = columns.get(key)
-        return row[index].strip() if index is not None and index < len(row) else ""
-
-    records = []
-    for line, row in enumerate(rows[1:], start=2):
-        if not any(value.strip() for value in row):
-            continue
-        records.append((line, {key: cell(row, key) for key in COLUMNS}))
-
-    report = ImportReport()
-    # Rows with control characters are refused below; PostgreSQL cannot even
-    # look up a value with a NUL in it, so they are left out of the lookups.
-    printable = [r for _line, r in records if not _has_control_characters(r)]
-    forums = _forums_by_name({r["unit"] for r in printable if r["unit"]})
-    mobiles = [r["mobile"] for r in printable]
-    usernames = [r["username"] or r["mobile"] for r in printable]
-    User = get_user_model()
-    taken_mobiles = set(
-        TraineeProfile.objects.filter(mobile__in=mobiles).values_list(
-            "mobile", flat=True
-        )
-    )
-    taken_usernames = set(
-        User.objects.filter(username__in=usernames).values_list("username", flat=True)
-    )
-    seen_mobiles: dict[str, int] = {}
-    seen_usernames: dict[str, int] = {}
-    for line, record in records:
-        problems = []
-        if not record["real_name"]:
-            problems.append(_("the name is missing"))
-        elif len(record["real_name"]) > 50:
-            problems.append(_("the name is longer than 50 characters"))
-        mobile = record["mobile"]
-        if not MOBILE.match(mobile):
-            problems.append(
-                _("“%(mobile)s” is not an 11-digit mobile number") % {"mobile": mobile}
-            )
-        elif mobile in seen_mobiles:
-            problems.append(
-                _("mobile %(mobile)s is repeated from line %(line)d")
-                % {"mobile": mobile, "line": seen_mobiles[mobile]}
-            )
-        elif mobile in taken_mobiles:
-            problems.append(
-                _("mobile %(mobile)s already belongs to a trainee") % {"mobile": mobile}
-            )
-        seen_mobiles.setdefault(mobile, line)
-        if record["unit"] and record["unit"] not in forums:
-            problems.append(
-                _("unknown unit “%(unit)s”") % {"unit": record["unit"][:50]}
-            )
-        if not record["unit"] and not record["other_unit"]:
-            problems.append(_("the unit is missing"))
-        if mobile not in taken_mobiles:
-            problems += _username_problems(
-                record, taken_usernames, seen_usernames, line
-            )
-        if _has_control_characters(record):
-            problems.append(_("the row contains control characters"))
-        for key, limit in (("position", 100), ("rank", 50), ("other_unit", 100)):
-            if len(record[key]) > limit:
-                problems.append(
-                    _("%(column)s is longer than %(n)d characters")
-                    % {"column": COLUMNS[key][0], "n": limit}
-                )
-        report.errors += [RowError(line, problem) for problem in problems]
-    if report.errors:
-        return report
-
-    with transaction.atomic():
-        for _line, record in records:
-            user = User(username=record["username"] or record["mobile"])
-            if initial_password:
-                user.set_password(initial_password)
-            else:
-                user.set_unusable_password()
-            user.save()
-            TraineeProfile.objects.create(
-                user=user,
-                real_name=record["real_name"],
-                mobile=record["mobile"],
-                unit_forum=forums.get(record["unit"]),
-                unit_name=record["other_unit"],
-                position=record["position"],
-                rank=record["rank"],
-            )
-            report.created += 1
-    return report
+    return TraineeImporter(initial_password=initial_password).run(name, content)

@@ -11,7 +11,7 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.functional import cached_property
 
-from lectures.filters import day_start
+from lectures.counting import attended
 from lectures.models import (
     Attendance,
     AttendanceStatus,
@@ -23,6 +23,7 @@ from lectures.models import (
 )
 from lectures.services.evaluations import awaiting_evaluation
 from lectures.services.registration import waiting_positions
+from training_site.dates import day_start
 
 CALENDAR_SALT = "lectures.personal-calendar"
 HISTORY_SHOWN = 50
@@ -89,6 +90,10 @@ class UpcomingRow:
     def status_label(self) -> str:
         return RegistrationStatus(self.status).label
 
+    @property
+    def waiting(self) -> bool:
+        return self.status == RegistrationStatus.WAITING
+
 
 @dataclass(frozen=True)
 class HistoryRow:
@@ -98,6 +103,11 @@ class HistoryRow:
     @property
     def status_label(self) -> str:
         return AttendanceStatus(self.status).label
+
+    @property
+    def attended(self) -> bool:
+        """Present or late: the session's study hours are his."""
+        return attended(self.status)
 
 
 def year_attendance(year: int):

@@ -7,11 +7,8 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin import messages
 
-from lectures.services.trainee_import import (
-    ImportFileError,
-    import_trainees,
-    template_workbook,
-)
+from lectures.services.trainee_import import import_trainees, template_workbook
+from training_site.tabular import ImportFileError
 
 MAX_UPLOAD = 5 * 1024 * 1024
 

@@ -2,26 +2,21 @@
 
 from datetime import timedelta
 
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.models import Page, Site
 
-from lectures.calendars import build_calendar
+from lectures.events import session_calendar
 from lectures.filters import ScheduleFilter
 from lectures.models import SessionPage
+from training_site.ical import calendar_response
 from training_site.page_cache import public_page
 
 # A feed without a start date carries this much history and everything ahead:
 # calendar clients poll feeds often, and years of past sessions help nobody.
 FEED_HISTORY = timedelta(days=90)
 FEED_LIMIT = 2000
-
-
-def calendar_response(body: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
-    return response
 
 
 def _recent_and_ahead(sessions):
@@ -46,7 +41,7 @@ def schedule_ics(request):
     sessions = filterset.qs
     if not filterset.has_dates:
         sessions = _recent_and_ahead(sessions)
-    body = build_calendar(_latest(sessions), _("Cadre lecture schedule"), request)
+    body = session_calendar(_latest(sessions), _("Cadre lecture schedule"), request)
     return calendar_response(body, "schedule.ics")
 
 
@@ -56,14 +51,14 @@ def forum_feed(request, forum):
         _recent_and_ahead(SessionPage.objects.live().in_subtree(forum).for_listing())
     )
     return calendar_response(
-        build_calendar(sessions, forum.title, request), f"{forum.slug}.ics"
+        session_calendar(sessions, forum.title, request), f"{forum.slug}.ics"
     )
 
 
 @public_page
 def session_event(request, session):
     return calendar_response(
-        build_calendar([session], session.title, request), f"session-{session.pk}.ics"
+        session_calendar([session], session.title, request), f"session-{session.pk}.ics"
     )
 
 

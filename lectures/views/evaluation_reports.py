@@ -6,8 +6,8 @@ session appear only from 3 responses on (`evaluation_results.MIN_RESPONSES`).
 """
 
 from dataclasses import dataclass
-from datetime import timedelta
 from functools import cached_property
+from operator import attrgetter
 
 from django import forms
 from django.core.exceptions import PermissionDenied
@@ -22,13 +22,13 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.views.mixins import SpreadsheetExportMixin
 
 from lectures import rules
-from lectures.filters import DATE_INPUT, CalendarDateField, ForumChoiceField, day_start
+from lectures.filters import ForumChoiceField
 from lectures.models import Lecturer, SessionPage
 from lectures.services import evaluation_results as results
-
-
-def _percent(value):
-    return None if value is None else round(value, 1)
+from training_site.dates import day_after, day_start
+from training_site.formatting import local_minute, rounded
+from training_site.forms import DATE_INPUT, CalendarDateField
+from training_site.spreadsheets import Column, Sheet, sheet_response
 
 
 class SelectionForm(forms.Form):
@@ -53,9 +53,7 @@ class SelectionForm(forms.Form):
         if data["start"]:
             sessions = sessions.filter(start__gte=day_start(data["start"]))
         if data["end"]:
-            sessions = sessions.filter(
-                start__lt=day_start(data["end"] + timedelta(days=1))
-            )
+            sessions = sessions.filter(start__lt=day_after(data["end"]))
         if data["forum"]:
             sessions = sessions.in_subtree(data["forum"])
         if data["lecturer"]:
@@ -95,8 +93,10 @@ class ResultsMixin(SpreadsheetExportMixin, WagtailAdminTemplateMixin):
             return self.as_spreadsheet(self.export_rows(), request.GET["export"])
         return super().get(request, *args, **kwargs)
 
-    def get_heading(self, queryset, field):
-        return str(self.export_headings.get(field, field))
+    def as_spreadsheet(self, rows, spreadsheet_format):
+        """A plain table (headers on the first row) through the ledger writer."""
+        sheet = Sheet.of(self.export_columns, rows, name=str(self.get_page_title()))
+        return sheet_response(sheet, self.get_filename(), spreadsheet_format)
 
     def export_rows(self):
         raise NotImplementedError
@@ -122,17 +122,22 @@ class ResultsMixin(SpreadsheetExportMixin, WagtailAdminTemplateMixin):
         return context
 
 
-SESSION_HEADINGS = {
-    "title": gettext_lazy("Session"),
-    "start": gettext_lazy("Start"),
-    "forum_title": gettext_lazy("Forum"),
-    "lecturer_names": gettext_lazy("Lecturers"),
-    "attendees": gettext_lazy("Attendees"),
-    "responses": gettext_lazy("Responses"),
-    "rate": gettext_lazy("Response rate (%)"),
-    "score_shown": gettext_lazy("Weighted score"),
-    "satisfaction_shown": gettext_lazy("Satisfaction rate (%)"),
-}
+def _columns(*pairs) -> tuple[Column, ...]:
+    """(attribute, header) pairs as the columns of a download."""
+    return tuple(Column(header, attrgetter(name)) for name, header in pairs)
+
+
+SESSION_COLUMNS = _columns(
+    ("title", gettext_lazy("Session")),
+    ("start_shown", gettext_lazy("Start")),
+    ("forum_title", gettext_lazy("Forum")),
+    ("lecturer_names", gettext_lazy("Lecturers")),
+    ("attendees", gettext_lazy("Attendees")),
+    ("responses", gettext_lazy("Responses")),
+    ("rate", gettext_lazy("Response rate (%)")),
+    ("score_shown", gettext_lazy("Weighted score")),
+    ("satisfaction_shown", gettext_lazy("Satisfaction rate (%)")),
+)
 
 
 @dataclass
@@ -145,6 +150,10 @@ class SessionRow:
         return getattr(self.session, name)
 
     @property
+    def start_shown(self) -> str:
+        return local_minute(self.session.start)
+
+    @property
     def forum_title(self):
         return self.session.forum.title if self.session.forum else ""
 
@@ -154,15 +163,15 @@ class SessionRow:
 
     @property
     def rate(self):
-        return _percent(self.session.response_rate)
+        return rounded(self.session.response_rate)
 
     @property
     def score_shown(self):
-        return _percent(self.session.score)
+        return rounded(self.session.score)
 
     @property
     def satisfaction_shown(self):
-        return _percent(self.session.satisfaction)
+        return rounded(self.session.satisfaction)
 
 
 class SessionsReport(ResultsMixin, TemplateView):
@@ -170,8 +179,7 @@ class SessionsReport(ResultsMixin, TemplateView):
 
     template_name = "lectures/admin/evaluations/sessions.html"
     page_title = gettext_lazy("Teaching-quality evaluations")
-    list_export = list(SESSION_HEADINGS)
-    export_headings = SESSION_HEADINGS
+    export_columns = SESSION_COLUMNS
     export_filename = "evaluations-sessions"
 
     def rows(self):
@@ -191,15 +199,15 @@ class SessionsReport(ResultsMixin, TemplateView):
         return context
 
 
-INDICATOR_HEADINGS = {
-    "form": gettext_lazy("Evaluation form"),
-    "name": gettext_lazy("Indicator"),
-    "weight": gettext_lazy("Weight"),
-    "ratings": gettext_lazy("Ratings"),
-    "distribution": gettext_lazy("Distribution"),
-    "score_shown": gettext_lazy("Score"),
-    "satisfaction_shown": gettext_lazy("Satisfaction rate (%)"),
-}
+INDICATOR_COLUMNS = _columns(
+    ("form", gettext_lazy("Evaluation form")),
+    ("name", gettext_lazy("Indicator")),
+    ("weight", gettext_lazy("Weight")),
+    ("ratings", gettext_lazy("Ratings")),
+    ("distribution", gettext_lazy("Distribution")),
+    ("score_shown", gettext_lazy("Score")),
+    ("satisfaction_shown", gettext_lazy("Satisfaction rate (%)")),
+)
 
 
 @dataclass
@@ -213,18 +221,18 @@ class ShownLine:
 
     @property
     def score_shown(self):
-        return _percent(self.row.score)
+        return rounded(self.row.score)
 
     @property
     def satisfaction_shown(self):
-        return _percent(self.row.satisfaction)
+        return rounded(self.row.satisfaction)
 
 
 class IndicatorLine(ShownLine):
     @property
     def distribution(self):
         return "；".join(
-            f"{level.label} {level.count}（{_percent(level.share) or 0}%）"
+            f"{level.label} {level.count}（{rounded(level.share) or 0}%）"
             for level in self.row.levels
         )
 
@@ -234,8 +242,7 @@ class IndicatorsReport(ResultsMixin, TemplateView):
 
     template_name = "lectures/admin/evaluations/indicators.html"
     page_title = gettext_lazy("Evaluations by indicator")
-    list_export = list(INDICATOR_HEADINGS)
-    export_headings = INDICATOR_HEADINGS
+    export_columns = INDICATOR_COLUMNS
     export_filename = "evaluations-indicators"
 
     def export_rows(self):
@@ -247,14 +254,14 @@ class IndicatorsReport(ResultsMixin, TemplateView):
         return context
 
 
-RANKING_HEADINGS = {
-    "rank": gettext_lazy("Rank"),
-    "name": gettext_lazy("Lecturer"),
-    "sessions": gettext_lazy("Sessions"),
-    "responses": gettext_lazy("Responses"),
-    "score_shown": gettext_lazy("Weighted score"),
-    "satisfaction_shown": gettext_lazy("Satisfaction rate (%)"),
-}
+RANKING_COLUMNS = _columns(
+    ("rank", gettext_lazy("Rank")),
+    ("name", gettext_lazy("Lecturer")),
+    ("sessions", gettext_lazy("Sessions")),
+    ("responses", gettext_lazy("Responses")),
+    ("score_shown", gettext_lazy("Weighted score")),
+    ("satisfaction_shown", gettext_lazy("Satisfaction rate (%)")),
+)
 
 
 class RankingReport(ResultsMixin, TemplateView):
@@ -262,8 +269,7 @@ class RankingReport(ResultsMixin, TemplateView):
 
     template_name = "lectures/admin/evaluations/ranking.html"
     page_title = gettext_lazy("Lecturer ranking")
-    list_export = list(RANKING_HEADINGS)
-    export_headings = RANKING_HEADINGS
+    export_columns = RANKING_COLUMNS
     export_filename = "evaluations-lecturers"
 
     def export_rows(self):
@@ -276,15 +282,14 @@ class RankingReport(ResultsMixin, TemplateView):
         return context
 
 
-COMMENT_HEADINGS = {"text": gettext_lazy("Comment")}
+COMMENT_COLUMNS = (Column(gettext_lazy("Comment"), str),)
 
 
 class SessionResult(ResultsMixin, TemplateView):
     """One session: summary, indicators, comments (`?table=comments` to export)."""
 
     template_name = "lectures/admin/evaluations/session.html"
-    list_export = list(INDICATOR_HEADINGS)
-    export_headings = INDICATOR_HEADINGS
+    export_columns = INDICATOR_COLUMNS
 
     @cached_property
     def session(self) -> SessionPage:
@@ -313,9 +318,8 @@ class SessionResult(ResultsMixin, TemplateView):
 
     def export_rows(self):
         if self.exporting_comments:
-            self.list_export = list(COMMENT_HEADINGS)
-            self.export_headings = COMMENT_HEADINGS
-            return [{"text": text} for text in results.comments(self.session)]
+            self.export_columns = COMMENT_COLUMNS
+            return list(results.comments(self.session))
         return [IndicatorLine(row) for row in results.indicator_rows(self.one)]
 
     def get_context_data(self, **kwargs):

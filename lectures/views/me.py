@@ -6,13 +6,13 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 from wagtail import hooks
 
-from lectures.calendars import build_calendar
+from lectures.events import session_calendar
 from lectures.models import ParticipationSettings
 from lectures.services import trainee_page
-from lectures.views.calendars import calendar_response
+from training_site.actions import post_by_member
+from training_site.ical import calendar_response
 
 
 @login_required
@@ -35,8 +35,7 @@ def me(request):
     return render(request, "lectures/me.html", context)
 
 
-@login_required
-@require_POST
+@post_by_member
 def reset_calendar(request):
     trainee_page.reset_calendar(request.user)
     messages.success(
@@ -50,7 +49,7 @@ def my_calendar(request, token: str):
     if user is None:
         raise Http404
     sessions = trainee_page.calendar_sessions(user)
-    body = build_calendar(sessions, _("My cadre lectures"), request)
+    body = session_calendar(sessions, _("My cadre lectures"), request)
     response = calendar_response(body, "my-lectures.ics")
     response["Cache-Control"] = "private, no-store"
     return response

@@ -1,26 +1,16 @@
 """Register and cancel: parse, call the service, say what happened."""
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
-from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
 from lectures.models import RegistrationStatus
 from lectures.services import registration as service
+from training_site.actions import post_by_member
 
 
-def _guard(request, session):
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
-    if not request.user.is_authenticated:
-        return redirect_to_login(session.get_url(request))
-    return None
-
-
+@post_by_member
 def register(request, session):
-    if refusal := _guard(request, session):
-        return refusal
     try:
         registration = service.register(session, request.user)
     except service.RegistrationError as error:
@@ -37,9 +27,8 @@ def register(request, session):
     return redirect(session.get_url(request))
 
 
+@post_by_member
 def cancel(request, session):
-    if refusal := _guard(request, session):
-        return refusal
     try:
         service.cancel(session, request.user)
     except service.RegistrationError as error:

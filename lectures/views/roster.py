@@ -1,16 +1,19 @@
 """The roster in the Wagtail admin: mark attendance, add walk-ins, print the sheet."""
 
+from django import forms
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from wagtail.admin import messages
 
 from lectures.models import AttendanceStatus, SessionPage
 from lectures.rules import may_organise
 from lectures.services import roster as service
-from lectures.services.trainee_import import ImportFileError
+from training_site.actions import form_action
+from training_site.tabular import ImportFileError
 
 
 def _session_for(request, pk: int) -> SessionPage:
@@ -23,7 +26,7 @@ def _session_for(request, pk: int) -> SessionPage:
 def roster_view(request, pk: int):
     session = _session_for(request, pk)
     if request.method == "POST":
-        return _act(request, session)
+        return _posted_to_roster(request, session)
     query = request.GET.get("q", "")[:50]
     rows = service.roster(session)
     return TemplateResponse(
@@ -43,60 +46,85 @@ def roster_view(request, pk: int):
     )
 
 
-def _act(request, session):
-    action = request.POST.get("action")
-    try:
-        user_id = int(request.POST.get("user", "0") or 0)
-    except ValueError:
-        user_id = 0
-    try:
-        if action == "mark" and user_id:
-            service.mark(
-                session,
-                user_id,
-                request.POST.get("status", ""),
-                reason=request.POST.get("reason", ""),
-                by=request.user,
-            )
-            messages.success(request, _("Attendance saved."))
-        elif action == "walk_in" and user_id:
-            service.add_walk_in(session, user_id, by=request.user)
-            messages.success(request, _("Walk-in added."))
-        elif action == "bulk":
-            report = service.bulk_entry(
-                session,
-                by=request.user,
-                text=request.POST.get("lines", "")[:200_000],
-                upload=request.FILES.get("sheet"),
-            )
-            if report.errors:
-                messages.error(
-                    request,
-                    _("Nothing marked: %(problems)s")
-                    % {
-                        "problems": "；".join(
-                            _("line %(line)d: %(message)s")
-                            % {"line": line, "message": message}
-                            for line, message in report.errors[:50]
-                        )
-                    },
+class UserForm(forms.Form):
+    user = forms.IntegerField(min_value=1)
+
+
+class MarkForm(UserForm):
+    status = forms.ChoiceField(choices=AttendanceStatus.choices)
+    reason = forms.CharField(required=False)
+
+
+class BulkForm(forms.Form):
+    lines = forms.CharField(required=False, max_length=200_000, strip=False)
+    sheet = forms.FileField(required=False)
+
+
+def _roster_action(form_class):
+    """An organiser's action on the roster; back to the roster."""
+    return form_action(
+        form_class,
+        load=_session_for,
+        back=lambda session: reverse("lectures_roster", args=[session.pk]),
+        refusals=(service.RosterError, ImportFileError),
+    )
+
+
+@_roster_action(MarkForm)
+def mark(request, session, data):
+    service.mark(
+        session, data["user"], data["status"], reason=data["reason"], by=request.user
+    )
+    messages.success(request, _("Attendance saved."))
+
+
+@_roster_action(UserForm)
+def walk_in(request, session, data):
+    service.add_walk_in(session, data["user"], by=request.user)
+    messages.success(request, _("Walk-in added."))
+
+
+@_roster_action(BulkForm)
+def bulk(request, session, data):
+    report = service.bulk_entry(
+        session, by=request.user, text=data["lines"], upload=data["sheet"]
+    )
+    if report.errors:
+        messages.error(
+            request,
+            _("Nothing marked: %(problems)s")
+            % {
+                "problems": "；".join(
+                    _("line %(line)d: %(message)s") % {"line": line, "message": message}
+                    for line, message in report.errors[:50]
                 )
-            else:
-                messages.success(
-                    request, _("%(n)d trainees marked present.") % {"n": report.marked}
-                )
-        elif action == "close":
-            count = service.close(session, by=request.user)
-            messages.success(
-                request, _("%(n)d registered trainees marked absent.") % {"n": count}
-            )
-        else:
-            messages.error(request, _("Nothing to do."))
-    except service.RosterError as error:
-        messages.error(request, error.message)
-    except ImportFileError as error:
-        messages.error(request, str(error))
-    return redirect("lectures_roster", pk=session.pk)
+            },
+        )
+    else:
+        messages.success(
+            request, _("%(n)d trainees marked present.") % {"n": report.marked}
+        )
+
+
+@_roster_action(forms.Form)
+def close(request, session, data):
+    count = service.close(session, by=request.user)
+    messages.success(
+        request, _("%(n)d registered trainees marked absent.") % {"n": count}
+    )
+
+
+#: The roster page's own URL still takes a POST naming its `action` (the
+#: form's shape before each action had its URL).
+ACTIONS = {"mark": mark, "walk_in": walk_in, "bulk": bulk, "close": close}
+
+
+def _posted_to_roster(request, session):
+    action = ACTIONS.get(request.POST.get("action", ""))
+    if action is None:
+        messages.error(request, _("Nothing to do."))
+        return redirect("lectures_roster", pk=session.pk)
+    return action(request, session.pk)
 
 
 def sheet_view(request, pk: int):

@@ -4,8 +4,9 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils import timezone
 
-from lectures.filters import ScheduleFilter, day_start
+from lectures.filters import ScheduleFilter
 from lectures.models import SessionPage
+from training_site.dates import day_start
 from training_site.page_cache import public_page
 
 PER_PAGE = 20

@@ -125,6 +125,14 @@ class StatsReportView(ReportView):
     def ledger(self, object_list) -> Sheet:
         raise NotImplementedError
 
+    def ledger_sheet(self, rows, **kwargs) -> Sheet:
+        """The listing's own columns, every row, in the ledger layout."""
+        return Sheet(
+            headers=[str(column.label) for column in self.columns],
+            rows=[[column.get_value(row) for column in self.columns] for row in rows],
+            **kwargs,
+        )
+
     def as_spreadsheet(self, queryset, spreadsheet_format):
         return sheet_response(
             self.ledger(queryset), self.get_filename(), spreadsheet_format

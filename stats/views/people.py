@@ -17,13 +17,9 @@ from stats.people import (
     trainee_rows,
     trainee_totals,
 )
-from stats.tables import DASH
 from stats.views.base import NetworkSelectionMixin, StatsReportView
+from training_site.formatting import figure, period
 from training_site.spreadsheets import Sheet
-
-
-def _one_decimal(value):
-    return DASH if value is None else round(value, 1)
 
 
 class LecturerReportView(NetworkSelectionMixin, StatsReportView):
@@ -51,30 +47,16 @@ class LecturerReportView(NetworkSelectionMixin, StatsReportView):
         scores = quality.lecturer_scores(self.query.sessions())
         for row in rows:
             found = scores.get(row.pk, {})
-            row.score_shown = _one_decimal(found.get("score"))
-            row.satisfaction_shown = _one_decimal(found.get("satisfaction"))
+            row.score_shown = figure(found.get("score"))
+            row.satisfaction_shown = figure(found.get("satisfaction"))
         return rows
 
     def ledger(self, object_list) -> Sheet:
         rows = self.decorate_paginated_queryset(object_list)
-        start = self.query.start.isoformat() if self.query.start else DASH
-        return Sheet(
+        return self.ledger_sheet(
+            rows,
             title=_("Lecturers' sessions: %(unit)s") % {"unit": self.scope_title()},
-            headers=[str(column.label) for column in self.columns],
-            rows=[
-                [
-                    row.name,
-                    row.title,
-                    row.unit,
-                    row.sessions_given,
-                    row.person_times,
-                    row.score_shown,
-                    row.satisfaction_shown,
-                ]
-                for row in rows
-            ],
-            subtitle=_("Period: %(from)s – %(to)s")
-            % {"from": start, "to": self.query.last_day.isoformat()},
+            subtitle=period(self.query.start, self.query.last_day),
             totals=[
                 _("Total"),
                 "",
@@ -135,21 +117,10 @@ class TraineeReportView(StatsReportView):
     def ledger(self, object_list) -> Sheet:
         rows = self.decorate_paginated_queryset(object_list)
         short = sum(1 for row in rows if row.short_by)
-        return Sheet(
+        return self.ledger_sheet(
+            rows,
             title=_("Study hours of %(year)s: %(unit)s")
             % {"year": self.year, "unit": self.scope_title()},
-            headers=[str(column.label) for column in self.columns],
-            rows=[
-                [
-                    row.real_name,
-                    row.unit_display,
-                    row.position,
-                    row.hours,
-                    row.quota,
-                    row.short_by,
-                ]
-                for row in rows
-            ],
             subtitle=_("Quota: %(quota)s study hours a year") % {"quota": self.quota},
             totals=[
                 _("Total"),

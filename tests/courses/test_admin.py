@@ -428,3 +428,16 @@ def test_an_unreadable_roster_file_is_a_message(
     )
     assert response.status_code == 302 and len(said(response)) == 1
     assert not Enrolment.objects.exists()
+
+
+def test_each_class_action_has_its_own_post_only_url(login, approval_class, organiser):
+    first = enrol(approval_class, TraineeProfileFactory().user)
+    client = login(organiser)
+    url = f"/admin/classes/{approval_class.pk}/actions/approve/"
+    assert client.get(url).status_code == 405
+    response = client.post(url, {"enrolment": "abc"})
+    assert said(response) == ["表单不完整，未作任何修改。"]
+    assert Enrolment.objects.get().status == "pending"
+    response = client.post(url, {"enrolment": first.pk})
+    assert response["Location"] == manage_url(approval_class, "enrolment")
+    assert Enrolment.objects.get().status == "enrolled"

@@ -541,3 +541,16 @@ def test_unticking_a_multiple_choice_question_is_kept(client, test_class, taker)
     client.post(save, {"attempt": attempt.pk, "asked": asked, f"q-{SINGLE}": S_RIGHT})
     attempt.refresh_from_db()
     assert attempt.answers.get(MULTIPLE, []) == []
+
+
+def test_starting_and_submitting_have_their_own_urls(client, test_class, taker):
+    url = test_class.url + "test/"
+    assert client.get(url + "start/").status_code == 405
+    assert client.post(url + "start/").status_code == 302  # to the login page
+    assert not Attempt.objects.exists()
+    client.force_login(taker)
+    assert client.post(url + "start/")["Location"] == url
+    attempt = Attempt.objects.get(user=taker)
+    client.post(url + "submit/", {"attempt": attempt.pk, f"q-{SINGLE}": S_RIGHT})
+    attempt.refresh_from_db()
+    assert attempt.submitted_at is not None

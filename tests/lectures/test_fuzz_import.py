@@ -20,13 +20,10 @@ from hypothesis import strategies as st
 from openpyxl import Workbook
 
 from lectures.models import TraineeProfile
-from lectures.services.trainee_import import (
-    TEMPLATE_HEADERS,
-    ImportFileError,
-    import_trainees,
-)
+from lectures.services.trainee_import import TEMPLATE_HEADERS, import_trainees
 from tests.factories import UserFactory
 from tests.fuzz import junk_text
+from training_site.tabular import ImportFileError
 
 pytestmark = pytest.mark.django_db
 

@@ -11,10 +11,10 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from icalendar import Calendar
 
-from lectures.filters import day_start
 from lectures.models import Attendance, AttendanceStatus, CheckInMethod
 from lectures.services.registration import register
 from tests.factories import SessionFactory, UserFactory
+from training_site.dates import day_start
 
 pytestmark = pytest.mark.django_db
 

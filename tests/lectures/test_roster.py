@@ -147,3 +147,24 @@ def test_the_printed_sheet_signed_and_uploaded_marks_the_signers(
         for p in TraineeProfile.objects.filter(user__attendances__session=session)
     }
     assert marked == signed
+
+
+def test_each_roster_action_has_its_own_post_only_url(
+    client, session, registered, people
+):
+    client.force_login(people["town_admin"])
+    for name in ("mark", "walk-in", "bulk", "close"):
+        url = f"/admin/lectures/roster/{session.pk}/{name}/"
+        assert client.get(url).status_code == 405, name
+    back = f"/admin/lectures/roster/{session.pk}/"
+    mark = f"/admin/lectures/roster/{session.pk}/mark/"
+    response = client.post(mark, {"user": registered[0].pk, "status": "late"})
+    assert response.status_code == 302 and response["Location"] == back
+    assert Attendance.objects.get(user=registered[0]).status == "late"
+    client.post(mark, {"user": registered[1].pk, "status": "asleep"})
+    assert Attendance.objects.count() == 1
+    client.force_login(people["village_admin"])
+    assert client.post(
+        mark, {"user": registered[1].pk, "status": "late"}
+    ).status_code in (302, 403)
+    assert Attendance.objects.count() == 1

@@ -217,8 +217,8 @@ def test_the_dashboard_names_the_forums_silent_this_month(tree, people, login):
 
     from django.utils import timezone
 
-    from lectures.filters import day_start
     from tests.factories import SessionFactory
+    from training_site.dates import day_start
 
     # Held this month in any case: a minute after the month began.
     start = day_start(timezone.localdate().replace(day=1)) + timedelta(minutes=1)

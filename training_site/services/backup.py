@@ -13,6 +13,7 @@ Uploaded files (MEDIA_ROOT) are not in the database: back them up with the
 file system.
 """
 
+import logging
 import os
 import shutil
 import sqlite3
@@ -23,6 +24,8 @@ from pathlib import Path
 from django.conf import settings
 from django.db import connections
 from django.utils.translation import gettext as _
+
+logger = logging.getLogger(__name__)
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 PG_MAGIC = b"PGDMP"
@@ -64,11 +67,13 @@ def backup(target: Path | None = None, alias: str = "default") -> Path:
         )
     else:
         raise BackupError(_("Backups support SQLite and PostgreSQL only."))
+    logger.info("backup of %s written to %s", alias, target)
     return target
 
 
 def restore(source: Path, alias: str = "default") -> None:
     """Replace the database's contents with a backup's."""
+    logger.warning("restoring %s from %s", alias, source)
     connection, db = _database(alias)
     source = Path(source)
     if not source.is_file():
@@ -135,4 +140,5 @@ def _run(tool: str, db: dict, *arguments: str) -> None:
         [tool, *options, *arguments], env=environment, capture_output=True, text=True
     )
     if result.returncode != 0:
+        logger.error("%s exited with %d", tool, result.returncode)
         raise BackupError(result.stderr.strip() or f"{tool} failed")

@@ -3,7 +3,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from lectures.services.trainee_import import ImportFileError, import_trainees
+from lectures.services.trainee_import import import_trainees
+from training_site.tabular import ImportFileError
 
 
 class Command(BaseCommand):

@@ -11,7 +11,6 @@
 
   function save() {
     var data = new FormData(form);
-    data.delete("action");
     fetch(saveUrl, { method: "POST", body: data, credentials: "same-origin" })
       .then(function (response) {
         return response.json().then(function (body) {
@@ -30,7 +29,7 @@
     var minutes = Math.floor(seconds / 60);
     left.textContent = minutes + ":" + String(seconds % 60).padStart(2, "0");
     if (seconds === 0) {
-      form.querySelector("button[name=action]").click();
+      form.querySelector("button[type=submit]").click();
       return;
     }
     window.setTimeout(tick, 1000);

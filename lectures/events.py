@@ -1,15 +1,15 @@
-"""iCalendar rendering of sessions (RFC 5545) with the icalendar library."""
+"""Sessions as iCalendar events (VEVENT); the calendar around them is the
+shell's (`training_site.ical`)."""
 
 from collections.abc import Iterable
 
-from django.conf import settings
 from django.utils import timezone
 from django.utils.html import strip_tags
-from icalendar import Calendar, Event, Timezone
+from icalendar import Event
 
 from lectures.models import SessionPage, SessionStatus
+from training_site.ical import calendar
 
-PRODID = "-//ganbu-jiangtan//lecture network//ZH"
 UID_DOMAIN = "jiangtan"
 
 _STATUS = {
@@ -51,15 +51,12 @@ def build_event(session: SessionPage, url: str) -> Event:
     return event
 
 
-def build_calendar(sessions: Iterable[SessionPage], name: str, request) -> bytes:
-    calendar = Calendar()
-    calendar.add("prodid", PRODID)
-    calendar.add("version", "2.0")
-    calendar.add("calscale", "GREGORIAN")
-    calendar.add("x-wr-calname", name)
-    calendar.add("x-wr-timezone", settings.TIME_ZONE)
-    calendar.add_component(Timezone.from_tzid(settings.TIME_ZONE))
-    for session in sessions:
-        url = request.build_absolute_uri(session.get_url(request))
-        calendar.add_component(build_event(session, url))
-    return calendar.to_ical()
+def session_calendar(sessions: Iterable[SessionPage], name: str, request) -> bytes:
+    """The sessions as a calendar called `name`, each linking to its page."""
+    return calendar(
+        name,
+        (
+            build_event(session, request.build_absolute_uri(session.get_url(request)))
+            for session in sessions
+        ),
+    )
