@@ -23,14 +23,36 @@ def course_admin_urls():
         path("classes/", admin_views.class_list, name="courses_class_list"),
         path("classes/<int:pk>/", admin_views.manage, name="courses_manage_default"),
         path("classes/<int:pk>/<str:tab>/", admin_views.manage, name="courses_manage"),
-        *[
-            path(
-                f"classes/<int:pk>/actions/{name.replace('_', '-')}/",
-                view,
-                name=f"courses_{name}",
-            )
-            for name, view in admin_views.ACTIONS.items()
-        ],
+        path(
+            "classes/<int:pk>/actions/approve/",
+            admin_views.approve,
+            name="courses_approve",
+        ),
+        path(
+            "classes/<int:pk>/actions/reject/",
+            admin_views.reject,
+            name="courses_reject",
+        ),
+        path(
+            "classes/<int:pk>/actions/assign/",
+            admin_views.assign,
+            name="courses_assign",
+        ),
+        path(
+            "classes/<int:pk>/actions/approve-leave/",
+            admin_views.approve_leave,
+            name="courses_approve_leave",
+        ),
+        path(
+            "classes/<int:pk>/actions/refuse-leave/",
+            admin_views.refuse_leave,
+            name="courses_refuse_leave",
+        ),
+        path(
+            "classes/<int:pk>/actions/confirm/",
+            admin_views.confirm,
+            name="courses_confirm",
+        ),
     ]
 
 

@@ -77,14 +77,22 @@ def participation_log_actions(actions):
 def trainee_import_urls():
     return [
         path("lectures/roster/<int:pk>/", roster.roster_view, name="lectures_roster"),
-        *[
-            path(
-                f"lectures/roster/<int:pk>/{name.replace('_', '-')}/",
-                view,
-                name=f"lectures_roster_{name}",
-            )
-            for name, view in roster.ACTIONS.items()
-        ],
+        path(
+            "lectures/roster/<int:pk>/mark/", roster.mark, name="lectures_roster_mark"
+        ),
+        path(
+            "lectures/roster/<int:pk>/walk-in/",
+            roster.walk_in,
+            name="lectures_roster_walk_in",
+        ),
+        path(
+            "lectures/roster/<int:pk>/bulk/", roster.bulk, name="lectures_roster_bulk"
+        ),
+        path(
+            "lectures/roster/<int:pk>/close/",
+            roster.close,
+            name="lectures_roster_close",
+        ),
         path(
             "lectures/roster/<int:pk>/sheet.xlsx",
             roster.sheet_view,

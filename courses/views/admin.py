@@ -7,11 +7,12 @@ organisers (administrators of the subtree it sits in) get in.
 
 from django import forms
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_safe
 from wagtail.admin import messages
 
 from courses.exports import TABLES
@@ -63,12 +64,12 @@ def class_list(request):
     )
 
 
+@require_safe
 def manage(request, pk: int, tab: str = "enrolment"):
+    """A class's tab; its actions are views of their own, each at its URL."""
     class_page = _class_for(request, pk)
     if tab not in dict(TABS):
         tab = "enrolment"
-    if request.method == "POST":
-        return _posted_to_tab(request, class_page, tab)
     export = request.GET.get("export")
     table = request.GET.get("table", tab)
     if export and table in TABLES:
@@ -207,26 +208,6 @@ def confirm(request, class_page, data):
         request,
         _("Completion confirmed; %(n)d certificate(s) issued.") % {"n": len(issued)},
     )
-
-
-#: The class page's own URL still takes a POST naming its `action` (the
-#: forms' shape before each action had its URL).
-ACTIONS = {
-    "approve": approve,
-    "reject": reject,
-    "assign": assign,
-    "approve_leave": approve_leave,
-    "refuse_leave": refuse_leave,
-    "confirm": confirm,
-}
-
-
-def _posted_to_tab(request, class_page, tab):
-    action = ACTIONS.get(request.POST.get("action", ""))
-    if action is None:
-        messages.error(request, _("Unknown action."))
-        return redirect("courses_manage", pk=class_page.pk, tab=tab)
-    return action(request, class_page.pk)
 
 
 def _export(class_page, name: str, fmt: str):

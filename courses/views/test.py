@@ -62,12 +62,10 @@ def _questions_in_order(class_page, attempt: Attempt) -> list[dict]:
 
 
 def test_page(request, class_page):
+    if request.method != "GET":
+        return HttpResponseNotAllowed(["GET"])
     if not request.user.is_authenticated:
         return redirect_to_login(class_page.get_url(request) + "test/")
-    if request.method == "POST":
-        return _posted_to_test(request, class_page)
-    if request.method != "GET":
-        return HttpResponseNotAllowed(["GET", "POST"])
     now = timezone.now()
     service.close_expired(class_page, user=request.user, now=now)
     attempt = (
@@ -167,19 +165,6 @@ def submit(request, class_page):
 
     run_action(request, SubmitForm, hand_in, refusals=(service.AssessmentError,))
     return _back(request, class_page)
-
-
-#: The test page's own URL still takes a POST naming its `action` (the
-#: form's shape before each action had its URL).
-ACTIONS = {"start": start, "submit": submit}
-
-
-def _posted_to_test(request, class_page):
-    action = ACTIONS.get(request.POST.get("action", ""))
-    if action is None:
-        messages.error(request, _("Unknown action."))
-        return _back(request, class_page)
-    return action(request, class_page)
 
 
 def save_answers(request, class_page):

@@ -3,10 +3,11 @@
 from django import forms
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 from wagtail.admin import messages
 
 from lectures.models import AttendanceStatus, SessionPage
@@ -23,10 +24,10 @@ def _session_for(request, pk: int) -> SessionPage:
     return session
 
 
+@require_safe
 def roster_view(request, pk: int):
+    """The roster page; its actions are views of their own, each at its URL."""
     session = _session_for(request, pk)
-    if request.method == "POST":
-        return _posted_to_roster(request, session)
     query = request.GET.get("q", "")[:50]
     rows = service.roster(session)
     return TemplateResponse(
@@ -112,19 +113,6 @@ def close(request, session, data):
     messages.success(
         request, _("%(n)d registered trainees marked absent.") % {"n": count}
     )
-
-
-#: The roster page's own URL still takes a POST naming its `action` (the
-#: form's shape before each action had its URL).
-ACTIONS = {"mark": mark, "walk_in": walk_in, "bulk": bulk, "close": close}
-
-
-def _posted_to_roster(request, session):
-    action = ACTIONS.get(request.POST.get("action", ""))
-    if action is None:
-        messages.error(request, _("Nothing to do."))
-        return redirect("lectures_roster", pk=session.pk)
-    return action(request, session.pk)
 
 
 def sheet_view(request, pk: int):

@@ -10,6 +10,7 @@ import openpyxl
 import pytest
 from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 from wagtail.models import GroupPagePermission
 
 from courses.models import Certificate, Enrolment, LeaveRequest
@@ -45,6 +46,13 @@ TABS = ["enrolment", "leave", "results", "completion"]
 
 def manage_url(class_page, tab=None) -> str:
     return f"/admin/classes/{class_page.pk}/" + (f"{tab}/" if tab else "")
+
+
+ACTIONS = ["approve", "reject", "assign", "approve_leave", "refuse_leave", "confirm"]
+
+
+def action_url(class_page, action: str) -> str:
+    return reverse(f"courses_{action}", args=[class_page.pk])
 
 
 def said(response) -> list[str]:
@@ -102,7 +110,8 @@ def test_others_are_refused(request, login, tree, who, where):
     client = login(user)
     for tab in TABS:
         assert refused(client.get(manage_url(class_page, tab))), tab
-    assert refused(client.post(manage_url(class_page, "enrolment"), {"action": "x"}))
+    for action in ACTIONS:
+        assert refused(client.post(action_url(class_page, action), {})), action
     assert refused(client.get(manage_url(class_page, "results") + "?export=xlsx"))
 
 
@@ -146,18 +155,17 @@ def test_approve_and_reject_over_http(
     page = client.get(manage_url(approval_class, "enrolment"))
     assert [e.pk for e in page.context["pending"]] == [first.pk, second.pk]
     url = manage_url(approval_class, "enrolment")
+    approve, reject = (action_url(approval_class, a) for a in ("approve", "reject"))
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(url, {"action": "approve", "enrolment": first.pk})
+        response = client.post(approve, {"enrolment": first.pk})
     assert response.status_code == 302 and response["Location"] == url
     assert said(response) == ["已通过报名申请。"]
     client.get(url)  # shows (and so clears) the message
-    response = client.post(url, {"action": "reject", "enrolment": second.pk})
+    response = client.post(reject, {"enrolment": second.pk})
     assert said(response) == ["请填写驳回理由。"]
     assert Enrolment.objects.get(pk=second.pk).status == "pending"
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(
-            url, {"action": "reject", "enrolment": second.pk, "reason": "不符合条件"}
-        )
+        client.post(reject, {"enrolment": second.pk, "reason": "不符合条件"})
     assert dict(Enrolment.objects.values_list("pk", "status")) == {
         first.pk: "enrolled",
         second.pk: "rejected",
@@ -166,22 +174,34 @@ def test_approve_and_reject_over_http(
 
 
 @pytest.mark.parametrize(
-    "data",
+    "action, data",
     [
-        {"action": "approve"},
-        {"action": "approve", "enrolment": "abc"},
-        {"action": "approve", "enrolment": "999999"},
-        {"action": "approve_leave", "leave": ""},
-        {"action": "confirm", "user": ["x"]},
-        {"action": "launch"},
-        {},
+        ("approve", {}),
+        ("approve", {"enrolment": "abc"}),
+        ("approve", {"enrolment": "999999"}),
+        ("approve_leave", {"leave": ""}),
+        ("confirm", {"user": ["x"]}),
     ],
 )
-def test_bad_posts_are_a_message_not_a_500(login, approval_class, organiser, data):
+def test_bad_posts_are_a_message_not_a_500(
+    login, approval_class, organiser, action, data
+):
     enrol(approval_class, UserFactory())
-    response = login(organiser).post(manage_url(approval_class, "enrolment"), data)
+    response = login(organiser).post(action_url(approval_class, action), data)
     assert response.status_code == 302
     assert len(said(response)) == 1
+    assert Enrolment.objects.get().status == "pending"
+
+
+@pytest.mark.parametrize("tab", TABS)
+def test_a_tab_takes_no_post(login, approval_class, organiser, tab):
+    """The actions have their own URLs; a POST naming one on a tab does nothing."""
+    enrolment = enrol(approval_class, UserFactory())
+    client = login(organiser)
+    for data in ({"action": "approve", "enrolment": enrolment.pk}, {"action": "x"}, {}):
+        response = client.post(manage_url(approval_class, tab), data)
+        assert response.status_code == 405, data
+        assert said(response) == []
     assert Enrolment.objects.get().status == "pending"
 
 
@@ -189,11 +209,8 @@ def test_assign_by_pasted_names_over_http(login, class_page, organiser):
     profiles = [TraineeProfileFactory() for _ in range(2)]
     client = login(organiser)
     response = client.post(
-        manage_url(class_page, "enrolment"),
-        {
-            "action": "assign",
-            "usernames": f"{profiles[0].user.username}\n{profiles[1].mobile}",
-        },
+        action_url(class_page, "assign"),
+        {"usernames": f"{profiles[0].user.username}\n{profiles[1].mobile}"},
     )
     assert response.status_code == 302
     enrolled = Enrolment.objects.filter(class_page=class_page)
@@ -205,8 +222,8 @@ def test_assign_by_pasted_names_over_http(login, class_page, organiser):
 def test_assign_with_an_unknown_name_assigns_nobody(login, class_page, organiser):
     profile = TraineeProfileFactory()
     response = login(organiser).post(
-        manage_url(class_page, "enrolment"),
-        {"action": "assign", "usernames": f"{profile.mobile}\n\nghost"},
+        action_url(class_page, "assign"),
+        {"usernames": f"{profile.mobile}\n\nghost"},
     )
     (message,) = said(response)
     assert "3" in message and "ghost" in message
@@ -222,9 +239,7 @@ def test_assign_from_an_xlsx_roster(login, class_page, organiser):
     buffer = io.BytesIO()
     book.save(buffer)
     upload = SimpleUploadedFile("roster.xlsx", buffer.getvalue())
-    login(organiser).post(
-        manage_url(class_page, "enrolment"), {"action": "assign", "file": upload}
-    )
+    login(organiser).post(action_url(class_page, "assign"), {"file": upload})
     assert Enrolment.objects.filter(class_page=class_page).count() == 3
 
 
@@ -232,7 +247,7 @@ def test_assign_over_capacity_over_http(login, index, organiser):
     class_page = ClassFactory(parent=index, capacity=1)
     names = "\n".join(TraineeProfileFactory().mobile for _ in range(2))
     response = login(organiser).post(
-        manage_url(class_page, "enrolment"), {"action": "assign", "usernames": names}
+        action_url(class_page, "assign"), {"usernames": names}
     )
     assert len(said(response)) == 1
     assert not Enrolment.objects.exists()
@@ -240,7 +255,7 @@ def test_assign_over_capacity_over_http(login, index, organiser):
 
 def test_an_empty_assignment_is_a_message(login, class_page, organiser):
     response = login(organiser).post(
-        manage_url(class_page, "enrolment"), {"action": "assign", "usernames": " "}
+        action_url(class_page, "assign"), {"usernames": " "}
     )
     assert len(said(response)) == 1
 
@@ -256,12 +271,8 @@ def test_decide_leave_over_http(login, class_page, organiser, approve):
         leave
     ]
     client.post(
-        manage_url(class_page, "leave"),
-        {
-            "action": "approve_leave" if approve else "refuse_leave",
-            "leave": leave.pk,
-            "response": "知悉",
-        },
+        action_url(class_page, "approve_leave" if approve else "refuse_leave"),
+        {"leave": leave.pk, "response": "知悉"},
     )
     leave.refresh_from_db()
     assert leave.status == ("approved" if approve else "refused")
@@ -277,9 +288,9 @@ def test_the_town_admin_cannot_decide_another_classs_leave(
     user = UserFactory()
     enrol(class_page, user)
     leave = request_leave(class_page, lesson, user, "出差")
-    # Posted to his own class's page, naming the other class's request.
+    # Posted to his own class's action, naming the other class's request.
     response = login(town_admin).post(
-        manage_url(town_class, "leave"), {"action": "approve_leave", "leave": leave.pk}
+        action_url(town_class, "approve_leave"), {"leave": leave.pk}
     )
     assert len(said(response)) == 1
     assert LeaveRequest.objects.get().status == "pending"
@@ -378,16 +389,15 @@ def test_confirm_over_http_issues_certificates(login, finished, organiser):
     class_page, users = finished
     client = login(organiser)
     url = manage_url(class_page, "completion")
-    response = client.post(url, {"action": "confirm", "user": [users[0].pk]})
-    assert response.status_code == 302
+    confirm = action_url(class_page, "confirm")
+    response = client.post(confirm, {"user": [users[0].pk]})
+    assert response.status_code == 302 and response["Location"] == url
     (certificate,) = Certificate.objects.all()
     assert certificate.user_id == users[0].pk
     page = client.get(url).content.decode()
     assert f"/me/certificates/{certificate.number}.pdf" in page
     # All or nothing: one who does not complete spoils the batch.
-    response = client.post(
-        url, {"action": "confirm", "user": [users[1].pk, users[2].pk]}
-    )
+    response = client.post(confirm, {"user": [users[1].pk, users[2].pk]})
     assert len(said(response)) == 1
     assert Certificate.objects.count() == 1
 
@@ -397,7 +407,7 @@ def test_confirm_before_the_last_day_over_http(login, index, organiser):
     user = UserFactory()
     assign(class_page, [user], by=organiser)
     response = login(organiser).post(
-        manage_url(class_page, "completion"), {"action": "confirm", "user": [user.pk]}
+        action_url(class_page, "confirm"), {"user": [user.pk]}
     )
     assert said(response) == ["培训班结业当日起方可确认结业。"]
     assert not Certificate.objects.exists()
@@ -423,9 +433,7 @@ def test_an_unreadable_roster_file_is_a_message(
     login, class_page, organiser, name, content
 ):
     upload = SimpleUploadedFile(name, content)
-    response = login(organiser).post(
-        manage_url(class_page, "enrolment"), {"action": "assign", "file": upload}
-    )
+    response = login(organiser).post(action_url(class_page, "assign"), {"file": upload})
     assert response.status_code == 302 and len(said(response)) == 1
     assert not Enrolment.objects.exists()
 

@@ -255,8 +255,11 @@ def open_roster(client, forum, world):
 
 
 def _roster_post(client, forum, world, action: str) -> bool:
-    data = {"action": action, "user": world["other"].pk, "status": "late"}
-    no_crash(client.post(_roster_url(forum, world), data))
+    url = reverse(
+        f"lectures_roster_{action}", args=[world["objects"][forum]["live"].pk]
+    )
+    data = {"user": world["other"].pk, "status": "late"}
+    no_crash(client.post(url, data))
     session = world["objects"][forum]["live"]
     return Attendance.objects.filter(session=session, user=world["other"]).exists()
 

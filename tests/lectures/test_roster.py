@@ -83,16 +83,21 @@ def test_the_roster_page_is_for_the_forums_organisers_only(
     page = client.get(url)
     assert page.status_code == 200
     assert "学员0" in page.content.decode()
-    client.post(url, {"action": "mark", "user": registered[0].pk, "status": "late"})
+    client.post(url + "mark/", {"user": registered[0].pk, "status": "late"})
     assert Attendance.objects.get(user=registered[0]).status == "late"
+    for action, bad in (
+        ("mark/", {"user": "x", "status": "late"}),
+        ("mark/", {"user": "999999", "status": "late"}),
+        ("mark/", {"user": registered[1].pk, "status": "asleep"}),
+        ("walk-in/", {"user": "999999"}),
+    ):
+        assert client.post(url + action, bad).status_code == 302, bad
+    # The roster's own URL takes no POST: naming an action there does nothing.
     for bad in (
-        {"action": "mark", "user": "x", "status": "late"},
-        {"action": "mark", "user": "999999", "status": "late"},
-        {"action": "mark", "user": registered[1].pk, "status": "asleep"},
-        {"action": "walk_in", "user": "999999"},
+        {"action": "mark", "user": registered[1].pk, "status": "late"},
         {"action": "explode"},
     ):
-        assert client.post(url, bad).status_code == 302, bad
+        assert client.post(url, bad).status_code == 405, bad
     assert Attendance.objects.count() == 1
     sheet = client.get(f"/admin/lectures/roster/{session.pk}/sheet.xlsx")
     assert sheet.status_code == 200
