@@ -3,7 +3,7 @@
 from django.urls import reverse
 from django.utils import timezone
 from wagtail.admin.ui.components import Component
-from wagtail.models import WorkflowState
+from wagtail.models import Page, WorkflowState
 
 from lectures.models import SessionPage
 from stats.activity import ForumActivity, forum_lines, holding_ids
@@ -17,9 +17,12 @@ SILENT_SHOWN = 10
 
 def waiting_for_approval(forum):
     """Sessions below `forum` (all when None) in an approval workflow."""
-    sessions = SessionPage.objects.filter(
+    # Workflow states name the base Page content type, so they are joined
+    # through Page: from SessionPage the join never matched.
+    in_progress = Page.objects.filter(
         _workflow_states__status=WorkflowState.STATUS_IN_PROGRESS
-    )
+    ).values("pk")
+    sessions = SessionPage.objects.filter(pk__in=in_progress)
     if forum is not None:
         sessions = sessions.in_subtree(forum)
     return sessions.order_by("start").distinct()

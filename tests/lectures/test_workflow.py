@@ -205,3 +205,15 @@ def test_a_task_cannot_be_decided_through_another_pages_url(
     target.refresh_from_db()
     assert target.status == TaskState.STATUS_IN_PROGRESS
     assert SessionPage.objects.get(pk=session.pk).workflow_in_progress
+
+
+def test_a_session_waiting_for_approval_is_on_the_forums_dashboard(
+    client, session, people
+):
+    client.force_login(people["town_admin"])
+    home = client.get("/admin/").content.decode()
+    assert "待审批讲次：1 个" in home
+    assert session.title in home
+    act(client, people["town_admin"], session, "approve", comment="同意")
+    client.force_login(people["town_admin"])
+    assert "待审批讲次：0 个" in client.get("/admin/").content.decode()
