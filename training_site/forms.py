@@ -9,6 +9,7 @@ so a renamed executable or web page is not offered for download as a .pdf.
 from pathlib import Path
 
 from django import forms
+from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 from wagtail.documents.forms import BaseDocumentForm
 
@@ -57,3 +58,12 @@ class DocumentForm(BaseDocumentForm):
                 params={"extension": extension},
             )
         return upload
+
+
+class LoginForm(AuthenticationForm):
+    """The login form: the user name or the mobile number (the backend
+    accepts either)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["username"].label = _("User name or mobile number")

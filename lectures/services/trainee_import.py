@@ -268,6 +268,8 @@ def import_trainees(
                 unit_name=record["other_unit"],
                 position=record["position"],
                 rank=record["rank"],
+                # An initial password is everyone's: each sets his own first.
+                must_change_password=bool(initial_password),
             )
             report.created += 1
     return report
