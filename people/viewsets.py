@@ -8,6 +8,7 @@ import django_filters
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.ui.tables import BooleanColumn, Column
 from wagtail.admin.views.generic import IndexView
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies import ModelPermissionPolicy
@@ -102,10 +103,10 @@ class AccountViewSet(ModelViewSet):
     list_display = [
         "real_name",
         "mobile",
-        "unit_display",
+        Column("unit_display", label=_("Unit")),
         "rank",
         "position",
-        "user.is_active",
+        BooleanColumn("active", accessor="user.is_active", label=_("Active")),
     ]
     list_export = [
         "real_name",
