@@ -17,7 +17,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from wagtail.log_actions import log
-from wagtail.models import TaskState, WorkflowState
+from wagtail.models import Page, TaskState, WorkflowState
 
 from lectures.models import ForumPage, TraineeProfile
 from lectures.rules import pages_user_can_approve
@@ -100,9 +100,10 @@ def applications_in_progress(user):
     """Proposed forums waiting for approval or changes that the user may
     approve (below his forums) or proposed himself, newest first."""
     open_states = (WorkflowState.STATUS_IN_PROGRESS, WorkflowState.STATUS_NEEDS_CHANGES)
-    forums = ForumPage.objects.filter(
-        live=False, _workflow_states__status__in=open_states
-    )
+    # Through Page: joined from the forum's table, the workflow state's
+    # text object_id is compared with an integer, which SQLite never matches.
+    in_workflow = Page.objects.filter(_workflow_states__status__in=open_states)
+    forums = ForumPage.objects.filter(live=False, pk__in=in_workflow.values("pk"))
     if not user.is_superuser:
         approvable = pages_user_can_approve(user).values("pk")
         forums = forums.filter(Q(pk__in=approvable) | Q(owner=user))
