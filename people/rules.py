@@ -39,11 +39,31 @@ def manages_everyone(user) -> bool:
     )
 
 
+# Every forum's administrators' group holds the organisers' permissions
+# (`lectures.services.groups.ORGANISER_MODEL_PERMISSIONS`), its lecturers'
+# group only the results': the permission cache, which the admin loads for its
+# menu anyway, says who administers a forum without another query. The rows
+# and objects themselves are decided by the subtree below.
+ADMINISTRATORS_HOLD = "lectures.view_registration"
+LECTURERS_HOLD = "lectures.view_sessionevaluation"
+
+
 def may_manage_accounts(user) -> bool:
     """Opens the accounts list: whoever administers a forum."""
     if not user.is_authenticated or not user.is_active:
         return False
-    return user.is_superuser or bool(_administered(user))
+    return user.is_superuser or user.has_perm(ADMINISTRATORS_HOLD)
+
+
+def shows_own_lecturer_profile(user) -> bool:
+    """The menu's 我的讲师资料: a lecturer who administers nothing (an
+    administrator reaches his profile from his forum's people)."""
+    return (
+        user.is_authenticated
+        and not user.is_superuser
+        and user.has_perm(LECTURERS_HOLD)
+        and not user.has_perm(ADMINISTRATORS_HOLD)
+    )
 
 
 def _scope(user, field: str) -> Q | None:

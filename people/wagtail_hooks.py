@@ -73,7 +73,7 @@ def people_urls():
 
 class OwnLecturerProfileItem(MenuItem):
     def is_shown(self, request):
-        return rules.own_lecturer_profile(request.user) is not None
+        return rules.shows_own_lecturer_profile(request.user)
 
 
 @hooks.register("register_admin_menu_item")

@@ -108,17 +108,3 @@ def applications_in_progress(user):
         approvable = pages_user_can_approve(user).values("pk")
         forums = forums.filter(Q(pk__in=approvable) | Q(owner=user))
     return forums.distinct().order_by("-latest_revision_created_at")
-
-
-def rejection_reason(forum: ForumPage) -> str:
-    """The reason of the last request for changes, kept with the application."""
-    state = (
-        TaskState.objects.filter(
-            workflow_state__base_content_type__isnull=False,
-            workflow_state__object_id=str(forum.pk),
-            status=TaskState.STATUS_REJECTED,
-        )
-        .order_by("-finished_at", "-pk")
-        .first()
-    )
-    return (state.get_comment() if state else "") or ""

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 LIST = "/admin/accounts/"
 # The account list's fixed cost, for one account or many (pretalx-style).
-QUERIES = 18
+QUERIES = 17
 
 
 def names_in(response) -> set[str]:

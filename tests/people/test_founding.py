@@ -4,11 +4,14 @@ changes keeps the application and its reason; the town's dashboard shows
 what is in progress."""
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from lectures.models import ForumPage, TraineeProfile, UnitForumPage
+from people.views.dashboard import FoundingPanel
 from stats.figures import summary
 from stats.query import ReportQuery
 from tests.factories import TraineeProfileFactory, UserFactory
@@ -133,3 +136,25 @@ def test_another_towns_dashboard_does_not_show_the_application(
     other.force_login(UserFactory(groups=[tree["sibling"].admin_group]))
     dashboard = other.get(reverse("wagtailadmin_home")).content.decode()
     assert "幸福村微讲坛" not in dashboard
+
+
+def test_the_dashboard_panel_costs_the_same_for_one_or_many_applications(
+    client, rf, tree, village_admin, town_admin
+):
+    """The founding panel itself (Wagtail's own review panel beside it
+    costs a few queries per page in moderation, as for sessions)."""
+
+    def cost() -> int:
+        request = rf.get("/admin/")
+        request.user = type(town_admin).objects.get(pk=town_admin.pk)
+        with CaptureQueriesContext(connection) as queries:
+            html = FoundingPanel().render_html({"request": request})
+        assert "幸福村微讲坛" in html
+        return len(queries)
+
+    first = propose(client, village_admin, tree["town"], "幸福村微讲坛", "xingfu")
+    decide(client, town_admin, first, "reject", "请补充材料")
+    one = cost()
+    for n in range(3):
+        propose(client, village_admin, tree["town"], f"新村{n}微讲坛", f"xincun-{n}")
+    assert cost() == one == 5  # his subtrees, the forums, states, parents, reasons
