@@ -71,6 +71,9 @@ def forum_approved(forum: ForumPage, approver, workflow_state: WorkflowState) ->
     forum = ForumPage.objects.select_for_update().get(pk=forum.pk)
     if forum.approved_at is not None:
         return
+    published = forum.first_published_at
+    if published is not None and published < workflow_state.created_at:
+        return  # live before this approval began: an edit, not a founding
     now = timezone.now()
     forum.approved_by = approver
     forum.approved_at = now

@@ -158,3 +158,14 @@ def test_the_dashboard_panel_costs_the_same_for_one_or_many_applications(
     for n in range(3):
         propose(client, village_admin, tree["town"], f"新村{n}微讲坛", f"xincun-{n}")
     assert cost() == one == 5  # his subtrees, the forums, states, parents, reasons
+
+
+def test_approving_an_edit_of_a_live_forum_records_no_founding(
+    client, tree, town_admin, village_admin
+):
+    village = tree["village"]
+    village.save_revision(user=village_admin)
+    village.get_workflow().start(village, village_admin)
+    decide(client, town_admin, village, "approve", "同意修改")
+    again = ForumPage.objects.get(pk=village.pk)
+    assert again.approved_at is None and again.approval_note == ""
