@@ -6,7 +6,6 @@ Administrators create and edit the accounts of their subtree
 account with participation rows is never deleted, only deactivated.
 """
 
-import logging
 import re
 
 from django.contrib.auth import get_user_model
@@ -15,11 +14,9 @@ from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
 from lectures.models import ForumPage, TraineeProfile
-from lectures.services.retention import records_in_the_way
 from people.rules import assignable_units, can_manage_user, manages_everyone
 from people.services.errors import PeopleError
 
-logger = logging.getLogger(__name__)
 MOBILE = re.compile(r"^1\d{10}$")
 
 
@@ -157,11 +154,6 @@ def set_active(actor, user, active: bool) -> None:
     user.save(update_fields=["is_active"])
     action = "people.account.activated" if active else "people.account.deactivated"
     log(instance=user, action=action, user=actor)
-
-
-def may_delete(user) -> bool:
-    """Only an account without participation rows may be deleted at all."""
-    return records_in_the_way([user]) == 0
 
 
 @transaction.atomic
