@@ -70,8 +70,11 @@ def session_form(
     )
 
 
-def forum_form(title: str, slug: str, *, action: str = "action-submit") -> dict:
-    """The editor's POST data for a new 微讲坛."""
+def forum_form(
+    title: str, slug: str, *, action: str = "action-submit", **application
+) -> dict:
+    """The editor's POST data for a new 微讲坛, with its founding application
+    (`founder_name`, `founder_mobile`, `application_venue`, `application_plan`)."""
     return nested_form_data(
         {
             "title": title,
@@ -80,6 +83,8 @@ def forum_form(title: str, slug: str, *, action: str = "action-submit") -> dict:
             "unit_name": title.removesuffix("微讲坛"),
             "introduction": rich_text(""),
             "comments": inline_formset([]),
+            "application_documents": inline_formset([]),
+            **application,
             action: "x",
         }
     )

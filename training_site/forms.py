@@ -11,6 +11,7 @@ from pathlib import Path
 
 import django_filters
 from django import forms
+from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 from wagtail.documents.forms import BaseDocumentForm
 
@@ -76,3 +77,12 @@ class DocumentForm(BaseDocumentForm):
                 params={"extension": extension},
             )
         return upload
+
+
+class LoginForm(AuthenticationForm):
+    """The login form: the user name or the mobile number (the backend
+    accepts either)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["username"].label = _("User name or mobile number")

@@ -10,6 +10,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from training_site import views
 from training_site.api import api_router
+from training_site.forms import LoginForm
 
 handler500 = "training_site.views.server_error"
 
@@ -24,20 +25,15 @@ urlpatterns = [
     path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
     path(
         "accounts/login/",
-        auth_views.LoginView.as_view(template_name="registration/login.html"),
+        auth_views.LoginView.as_view(
+            template_name="registration/login.html", authentication_form=LoginForm
+        ),
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path(
-        "accounts/password/",
-        auth_views.PasswordChangeView.as_view(),
-        name="password_change",
-    ),
-    path(
-        "accounts/password/done/",
-        auth_views.PasswordChangeDoneView.as_view(),
-        name="password_change_done",
-    ),
+    # Password change, reset by email or by an administrator's one-time
+    # link, and a person's own contact details.
+    path("", include("people.urls")),
     path("", include("courses.urls")),
     path("", include("lectures.urls")),
 ]

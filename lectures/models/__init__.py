@@ -11,6 +11,7 @@ from .evaluations import (
 )
 from .forums import (
     DistrictForumPage,
+    ForumApplicationDocument,
     ForumLevel,
     ForumPage,
     UnitForumPage,
@@ -51,6 +52,7 @@ __all__ = [
     "EvaluationReceipt",
     "EvaluationScale",
     "Field",
+    "ForumApplicationDocument",
     "ForumApprovalTask",
     "ForumLevel",
     "ForumPage",

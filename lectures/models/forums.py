@@ -6,19 +6,30 @@ Home → 区级大讲坛 (district) → 小讲坛 (towns, streets, district unit
 one concrete table (`ForumPage`) so the network can be counted in one query.
 """
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey
 from wagtail.admin.forms import WagtailAdminPageForm
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.admin.panels import (
+    FieldPanel,
+    FieldRowPanel,
+    HelpPanel,
+    InlinePanel,
+    MultiFieldPanel,
+    ObjectList,
+    TabbedInterface,
+)
 from wagtail.api import APIField
 from wagtail.fields import RichTextField
-from wagtail.models import Page, PageManager, get_page_models
+from wagtail.models import Orderable, Page, PageManager, get_page_models
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
 from lectures.models.evaluations import EvaluationFormHost
 from lectures.models.hosts import SessionHost
+from lectures.models.panels import ForumPeoplePanel
 from lectures.models.tree import below
 from training_site.page_cache import PublicPageMixin
 from training_site.page_context import ViewContextMixin
@@ -107,6 +118,41 @@ class ForumPage(
         related_name="lecturing_forum",
     )
 
+    # The founding application (申请): who applies, who will run the forum,
+    # and its first half-year's plan. Filled in when the forum is proposed;
+    # on approval the named person becomes its administrator.
+    founder_name = models.CharField(
+        _("person who will run it"), max_length=50, blank=True
+    )
+    founder_mobile = models.CharField(
+        _("his or her mobile phone"),
+        max_length=20,
+        blank=True,
+        help_text=_("An account is created with this mobile if none has it"),
+    )
+    application_venue = models.CharField(_("venue"), max_length=200, blank=True)
+    application_plan = models.TextField(_("plan for the first half-year"), blank=True)
+    # The approval, recorded by the approval itself: never edited in a form,
+    # and kept from the live row when a later revision is published.
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("approved by"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    approved_at = models.DateTimeField(
+        _("approved at"), null=True, blank=True, editable=False
+    )
+    approval_note = models.CharField(
+        _("approval number or note (批复)"),
+        max_length=500,
+        blank=True,
+        editable=False,
+    )
+
     objects = ForumManager()
 
     is_creatable = False
@@ -130,6 +176,30 @@ class ForumPage(
         ),
         FieldPanel("evaluation_form"),
     ]
+    application_panels = [
+        HelpPanel(
+            content=_(
+                "The founding application: filled in when a new forum is "
+                "proposed, read by the forum above when it approves."
+            )
+        ),
+        FieldRowPanel([FieldPanel("founder_name"), FieldPanel("founder_mobile")]),
+        FieldPanel("application_venue"),
+        FieldPanel("application_plan"),
+        InlinePanel(
+            "application_documents",
+            heading=_("Attachments"),
+            label=_("Attachment"),
+        ),
+    ]
+    edit_handler = TabbedInterface(
+        [
+            ObjectList(content_panels, heading=_("Forum")),
+            ObjectList(application_panels, heading=_("Founding application")),
+            ObjectList([ForumPeoplePanel()], heading=_("People")),
+            ObjectList(Page.promote_panels, heading=_("Promote")),
+        ]
+    )
     search_fields = Page.search_fields + [
         index.SearchField("unit_name"),
         index.SearchField("introduction"),
@@ -179,6 +249,24 @@ class ForumPage(
         self.level = self.forum_level
         return super().save(*args, **kwargs)
 
+    # What a revision never carries: the groups (made once, when the forum is
+    # created) and the approval (written by the approval after publishing).
+    KEPT_FROM_LIVE_ROW = (
+        "admin_group_id",
+        "lecturer_group_id",
+        "approved_by_id",
+        "approved_at",
+        "approval_note",
+    )
+
+    def with_content_json(self, content):
+        page = super().with_content_json(content)
+        for name in self.KEPT_FROM_LIVE_ROW:
+            setattr(page, name, getattr(self, name))
+        if page.founded_on is None:
+            page.founded_on = self.founded_on
+        return page
+
     # Public views -------------------------------------------------------
 
     def serve_feed_ics(self, request):
@@ -186,6 +274,27 @@ class ForumPage(
         from lectures.views.calendars import forum_feed
 
         return forum_feed(request, self)
+
+
+class ForumApplicationDocument(Orderable):
+    """An attachment of a founding application (e.g. the 村两委's opinion)."""
+
+    page = ParentalKey(
+        ForumPage, on_delete=models.CASCADE, related_name="application_documents"
+    )
+    document = models.ForeignKey(
+        "wagtaildocs.Document",
+        verbose_name=_("document"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    title = models.CharField(_("title"), max_length=200, blank=True)
+
+    panels = [FieldPanel("document"), FieldPanel("title")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("application attachment")
+        verbose_name_plural = _("application attachments")
 
 
 class DistrictForumPage(ForumPage):

@@ -35,6 +35,13 @@ class TraineeProfile(models.Model):
     position = models.CharField(_("position"), max_length=100, blank=True)
     rank = models.CharField(_("rank"), max_length=50, blank=True)
     mobile = models.CharField(_("mobile phone"), max_length=20, unique=True)
+    # db_default: the demo builder and imports write profiles as plain rows.
+    must_change_password = models.BooleanField(
+        _("must set a new password at next login"),
+        default=False,
+        db_default=False,
+        help_text=_("Set for accounts created or imported with an initial password"),
+    )
 
     class Meta:
         verbose_name = _("trainee")

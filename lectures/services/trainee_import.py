@@ -186,6 +186,8 @@ class TraineeImporter(Importer):
             unit_name=data["other_unit"],
             position=data["position"],
             rank=data["rank"],
+            # An initial password is everyone's: each sets his own first.
+            must_change_password=bool(self.initial_password),
         )
 
 

@@ -186,13 +186,23 @@ class ProfileHeading:
     real_name: str
     unit_display: str
     position: str
+    rank: str
+    mobile: str
 
 
 def heading(user) -> tuple[ProfileHeading | None, str]:
     """His name, unit and position as the page's heading shows them
     (`TraineeProfile.unit_display`), and his calendar link's token, in one
     query of a few columns (the calendar's key is made on his first visit)."""
-    columns = ("real_name", "unit_name", "unit_forum__unit_name", "position", "pk")
+    columns = (
+        "real_name",
+        "unit_name",
+        "unit_forum__unit_name",
+        "position",
+        "rank",
+        "mobile",
+        "pk",
+    )
     row = (
         get_user_model()
         .objects.filter(pk=user.pk)
@@ -201,11 +211,13 @@ def heading(user) -> tuple[ProfileHeading | None, str]:
         )
         .first()
     )
-    real_name, unit_name, forum_unit_name, position, profile, key = row
+    real_name, unit_name, forum_unit_name, position, rank, mobile, profile, key = row
     token = calendar_token(user, key.hex if key else None)
     if profile is None:
         return None, token
-    profile = ProfileHeading(real_name, unit_name or forum_unit_name or "", position)
+    profile = ProfileHeading(
+        real_name, unit_name or forum_unit_name or "", position, rank, mobile
+    )
     return profile, token
 
 

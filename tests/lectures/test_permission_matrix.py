@@ -18,6 +18,8 @@ The network (see tests/factories.py), with each role's place in it:
 
 Every forum holds a draft session nobody submitted, a session submitted for
 approval, and a live session with one registered and checked-in trainee;
+its people: an account of its unit, a second administrator and a lecturer
+without a login (the people pages act on these);
 every forum that can have forums below it (the district and the 小讲坛) has a
 founding proposed below it and a training class with its organisers' pages.
 
@@ -35,7 +37,7 @@ from django.urls import reverse
 from wagtail.models import Page
 
 from courses.models import Enrolment
-from lectures.models import Attendance, SessionPage, TraineeProfile
+from lectures.models import Attendance, Lecturer, SessionPage, TraineeProfile
 from lectures.services.registration import register
 from lectures.services.trainee_page import calendar_token
 from tests.factories import (
@@ -151,10 +153,27 @@ def world(module_db):
             f"{name}-pending",
             SessionFactory,
         )
+        account = UserFactory(username=f"account-{name}")
+        TraineeProfile.objects.create(
+            user=account,
+            real_name=f"账号{name}",
+            mobile=f"1370000{FORUMS.index(name):04d}",
+            unit_forum=forum,
+        )
+        member = UserFactory(username=f"member-{name}", groups=[forum.admin_group])
+        TraineeProfile.objects.create(
+            user=member,
+            real_name=f"管理员{name}",
+            mobile=f"1360000{FORUMS.index(name):04d}",
+            unit_forum=forum,
+        )
         objects[name] = {
             "live": live,
             "draft": SessionFactory(parent=forum, title=f"{name}-草稿", live=False),
             "submitted": submitted,
+            "account": account,
+            "member": member,
+            "lecturer": LecturerFactory(name=f"讲师{name}", forums=[forum]),
         }
         if name in PARENTS:
             factory = TownFactory if name == "district" else VillageFactory
@@ -335,6 +354,74 @@ def export_study_hours(client, forum, world):
     return _report(client, forum, world, "stats_report_trainees")
 
 
+# The people of a forum (people/) -------------------------------------------
+
+
+def open_forum_people(client, forum, world):
+    url = reverse("people_forum", args=[world["tree"][forum].pk])
+    return let_through(client.get(url))
+
+
+def appoint_administrator(client, forum, world):
+    account = world["objects"][forum]["account"]
+    url = reverse("people_forum_appoint", args=[world["tree"][forum].pk])
+    no_crash(client.post(url, {"user": account.pk, "role": "administrator"}))
+    return account.groups.filter(pk=world["tree"][forum].admin_group_id).exists()
+
+
+def remove_administrator(client, forum, world):
+    member = world["objects"][forum]["member"]
+    url = reverse("people_forum_remove", args=[world["tree"][forum].pk])
+    no_crash(client.post(url, {"user": member.pk, "role": "administrator"}))
+    return not member.groups.filter(pk=world["tree"][forum].admin_group_id).exists()
+
+
+def add_lecturer(client, forum, world):
+    name = f"新讲师{forum}"
+    url = reverse("people_forum_add_lecturer", args=[world["tree"][forum].pk])
+    no_crash(client.post(url, {"name": name, "title": "", "unit": ""}))
+    return Lecturer.objects.filter(name=name).exists()
+
+
+def edit_lecturer_profile(client, forum, world):
+    lecturer = world["objects"][forum]["lecturer"]
+    url = reverse("people_lecturer_profile", args=[lecturer.pk])
+    data = {"name": f"改名{forum}", "title": "", "unit": "", "biography": "{}"}
+    no_crash(client.post(url, data))
+    return Lecturer.objects.filter(pk=lecturer.pk, name=f"改名{forum}").exists()
+
+
+def create_account(client, forum, world):
+    mobile = f"1350000{FORUMS.index(forum):04d}"
+    data = {
+        "real_name": "新人",
+        "mobile": mobile,
+        "unit_forum": world["tree"][forum].pk,
+    }
+    no_crash(client.post(reverse("people_account_add"), data))
+    return TraineeProfile.objects.filter(mobile=mobile).exists()
+
+
+def edit_account(client, forum, world):
+    profile = world["objects"][forum]["account"].trainee
+    data = {
+        "real_name": "改过的名字",
+        "mobile": profile.mobile,
+        "unit_forum": profile.unit_forum_id,
+        "is_active": "on",
+    }
+    no_crash(client.post(reverse("people_account_edit", args=[profile.pk]), data))
+    return TraineeProfile.objects.filter(pk=profile.pk, real_name="改过的名字").exists()
+
+
+def reset_password(client, forum, world):
+    account = world["objects"][forum]["account"]
+    url = reverse("people_account_password", args=[account.trainee.pk])
+    no_crash(client.post(url))
+    account.refresh_from_db()
+    return not account.has_usable_password()
+
+
 FORUM_ACTIONS: dict[str, Callable] = {
     "view a draft in the admin": view_draft,
     "view a draft on the site": public_draft,
@@ -355,6 +442,14 @@ FORUM_ACTIONS: dict[str, Callable] = {
     "read a session's evaluations": read_evaluations,
     "export the network report": export_network_report,
     "export trainees' study hours": export_study_hours,
+    "open a forum's people": open_forum_people,
+    "appoint an administrator": appoint_administrator,
+    "remove an administrator": remove_administrator,
+    "add a lecturer": add_lecturer,
+    "edit a lecturer's profile": edit_lecturer_profile,
+    "create an account in the unit": create_account,
+    "edit an account of the unit": edit_account,
+    "reset a password in the unit": reset_password,
 }
 
 
@@ -394,12 +489,26 @@ def manage_lecturers(client, world):
     return let_through(client.get("/admin/snippets/lectures/lecturer/add/"))
 
 
+def list_accounts(client, world):
+    return let_through(client.get("/admin/accounts/"))
+
+
+def edit_own_lecturer_profile(client, world):
+    response = client.get(reverse("people_my_lecturer_profile"), follow=True)
+    return (
+        response.status_code == 200
+        and "people/lecturers/" in response.request["PATH_INFO"]
+    )
+
+
 SITE_ACTIONS: dict[str, Callable] = {
     "read another trainee's /me/": read_other_trainees_page,
     "read another trainee's calendar": read_other_trainees_feed,
     "open the admin": open_the_admin,
     "import trainees": import_trainees,
     "manage lecturers": manage_lecturers,
+    "list accounts": list_accounts,
+    "edit one's own lecturer profile": edit_own_lecturer_profile,
 }
 
 
@@ -459,6 +568,17 @@ EXPECTED: dict[str, dict[str, set[str] | bool]] = {
     "open the admin": {role: role not in ("anonymous", "trainee") for role in ROLES},
     "import trainees": {role: role == "district_admin" for role in ROLES},
     "manage lecturers": {role: role == "district_admin" for role in ROLES},
+    # People: each level looks after its subtree, and nobody else.
+    "open a forum's people": administrators(),
+    "appoint an administrator": administrators(),
+    "remove an administrator": administrators(),
+    "add a lecturer": administrators(),
+    "edit a lecturer's profile": administrators(),
+    "create an account in the unit": administrators(),
+    "edit an account of the unit": administrators(),
+    "reset a password in the unit": administrators(),
+    "list accounts": {role: role.endswith("_admin") for role in ROLES},
+    "edit one's own lecturer profile": {role: role == "lecturer" for role in ROLES},
 }
 
 
@@ -500,7 +620,7 @@ def test_the_table_covers_every_cell():
     assert set(EXPECTED) == set(FORUM_ACTIONS) | set(SITE_ACTIONS)
     for action, row in EXPECTED.items():
         assert set(row) == set(ROLES), action
-    assert MATRIX_SIZE == (15 * 7 + 4 * 4) * 7 + 5 * 7  # 882 cells
+    assert MATRIX_SIZE == (23 * 7 + 4 * 4) * 7 + 7 * 7  # 1,288 cells
 
 
 @pytest.mark.parametrize("role", ROLES)

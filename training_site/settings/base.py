@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "lectures",
     "courses",
     "stats",
+    "people",
     "wagtail.api.v2",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -82,6 +83,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # An initial password is replaced before anything else (people/).
+    "people.middleware.FirstPasswordMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # Last, as django-axes asks: it turns a lockout into its page.
@@ -150,8 +153,12 @@ AUTH_PASSWORD_VALIDATORS = [
 AUTHENTICATION_BACKENDS = [
     # First: refuses every login while an account and address are locked out.
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # The user name or the mobile number (people.backends), else as Django's.
+    "people.backends.UsernameOrMobileBackend",
 ]
+# Reset links (by email, or an administrator's one-time set-password link)
+# are valid for 72 hours and work once (they are tied to the password hash).
+PASSWORD_RESET_TIMEOUT = 72 * 3600
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
