@@ -9,15 +9,26 @@ HOST ?= 127.0.0.1
 WEB_CONCURRENCY ?= $(shell nproc)
 export DJANGO_SETTINGS_MODULE ?= training_site.settings.dev
 
-.PHONY: run serve setup install test test-fast lint bench messages clean backup restore
+.PHONY: run serve setup install lock test test-fast lint bench messages clean backup restore
 
-$(VENV)/.installed: pyproject.toml
+# Exactly the versions in the lock (hash-checked), then the project itself.
+$(VENV)/.installed: requirements/dev.lock pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[dev]"
+	$(PY) -m pip install --quiet --require-hashes -r requirements/dev.lock
+	$(PY) -m pip install --quiet --no-deps -e .
 	touch $@
 
 install: $(VENV)/.installed
+
+# Re-resolve the lock from pyproject.toml's ranges (after changing them, or
+# to take newer releases within them), then install it.
+lock:
+	test -x $(VENV)/bin/uv || { test -x $(PY) || $(PYTHON) -m venv $(VENV); $(PY) -m pip install --quiet "uv>=0.5,<1"; }
+	$(VENV)/bin/uv pip compile pyproject.toml --extra dev --universal \
+		--python-version 3.11 --generate-hashes --upgrade --quiet \
+		--output-file requirements/dev.lock
+	$(MAKE) install
 
 setup: install
 	$(PY) manage.py migrate --noinput
