@@ -14,91 +14,92 @@ from django.db import transaction
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 
-from tests.factories import (
-    TOWN,
-    VILLAGE,
-    DistrictFactory,
-    LecturerFactory,
-    TownFactory,
-    UserFactory,
-    VillageFactory,
-    complete_tree,
+from tests.shared_tree import (  # noqa: F401 - hooks and a fixture for pytest to find
+    SharedTree,
+    _shared_tree,
+    pytest_collection_modifyitems,
+    pytest_fixture_setup,
+    pytest_runtest_teardown,
+    shared_or_built,
 )
-from training_site.models import HomePage
+
+# Each of these is built once for a run of tests that ask for the same ones
+# (tests/shared_tree.py says how and when not); a test gets its own copy.
 
 
 @pytest.fixture
-def home(db):
+def home(db, request):
     """The home page created by training_site's migration 0002."""
-    return HomePage.objects.get()
+    return shared_or_built(request, "home")
 
 
 @pytest.fixture
-def district(home):
-    return DistrictFactory(parent=home)
+def district(home, request):
+    return shared_or_built(request, "district", home)
 
 
 @pytest.fixture
-def town(district):
-    return TownFactory(parent=district, **TOWN)
+def town(district, request):
+    return shared_or_built(request, "town", district)
 
 
 @pytest.fixture
-def village(town):
-    return VillageFactory(parent=town, **VILLAGE)
+def village(town, request):
+    return shared_or_built(request, "village", town)
 
 
 @pytest.fixture
-def tree(district, town, village):
+def tree(district, town, village, request):
     """The whole small network by name, with a second village and a sibling town."""
-    return complete_tree(district, town, village)
+    return shared_or_built(request, "tree", district, town, village)
 
 
 # One user per role ---------------------------------------------------------
 
 
 @pytest.fixture
-def district_admin(district):
-    return UserFactory(username="district_admin", groups=[district.admin_group])
+def district_admin(district, request):
+    return shared_or_built(request, "district_admin", district)
 
 
 @pytest.fixture
-def town_admin(town):
-    return UserFactory(username="town_admin", groups=[town.admin_group])
+def town_admin(town, request):
+    return shared_or_built(request, "town_admin", town)
 
 
 @pytest.fixture
-def village_admin(village):
-    return UserFactory(username="village_admin", groups=[village.admin_group])
+def village_admin(village, request):
+    return shared_or_built(request, "village_admin", village)
 
 
 @pytest.fixture
-def lecturer(town):
+def lecturer(town, request):
     """A lecturer's login: his `Lecturer` profile (`.lecturer`) is on the town.
 
     He is given no group by hand: the signals put him in the town's
     lecturers' group because the profile names the town.
     """
-    user = UserFactory(username="lecturer")
-    LecturerFactory(user=user, forums=[town])
-    return user
+    return shared_or_built(request, "lecturer", town)
 
 
 @pytest.fixture
-def trainee(db):
-    return UserFactory(username="trainee")
+def trainee(db, request):
+    return shared_or_built(request, "trainee")
 
 
 @pytest.fixture
-def people(tree, district_admin, town_admin, village_admin, lecturer, trainee):
+def people(tree, district_admin, town_admin, village_admin, lecturer, trainee, request):
     """Every role by name, for tests that go through all of them."""
-    return {
-        "district_admin": district_admin,
-        "town_admin": town_admin,
-        "village_admin": village_admin,
-        "lecturer": lecturer,
-        "trainee": trainee,
-    }
+    return shared_or_built(
+        request,
+        "people",
+        tree,
+        district_admin,
+        town_admin,
+        village_admin,
+        lecturer,
+        trainee,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -109,6 +110,8 @@ def module_db(django_db_setup, django_db_blocker):
     each test still runs in its own savepoint inside it (pytest-django's
     `django_db`), so what a test writes is gone before the next one.
     """
+    if SharedTree.current:  # its tests never share the tree: this is outermost
+        SharedTree.current.close()
     with django_db_blocker.unblock(), transaction.atomic():
         yield
         transaction.set_rollback(True)
