@@ -38,6 +38,7 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
+    path("me/messages/", include("training_site.notify.urls")),
     path("", include("courses.urls")),
     path("", include("lectures.urls")),
 ]

@@ -6,7 +6,6 @@ reason), so it never counts as an absence.
 
 from datetime import datetime
 
-from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,6 +23,7 @@ from courses.services.lessons import lessons_of
 from lectures.models import Attendance, AttendanceStatus, SessionPage
 from lectures.services import roster
 from lectures.services.errors import ServiceError
+from training_site.notify.service import notify
 
 ACTIONS = {
     "courses.leave.requested": gettext_lazy("Requested leave from a lesson"),
@@ -132,20 +132,10 @@ def decide(
         )
     action = "courses.leave.approved" if approve else "courses.leave.refused"
     log(instance=leave, action=action, user=by)
-    transaction.on_commit(lambda: _tell(leave))
-    return leave
-
-
-def _tell(leave: LeaveRequest) -> None:
-    if not leave.user.email:
-        return
-    if leave.status == LeaveStatus.APPROVED:
-        body = _("Your leave from %(lesson)s is approved.")
-    else:
-        body = _("Your leave from %(lesson)s is refused. %(response)s")
-    send_mail(
-        _("Leave request: %(lesson)s") % {"lesson": leave.lesson.title},
-        body % {"lesson": leave.lesson.title, "response": leave.response},
-        None,
-        [leave.user.email],
+    notify(
+        [leave.user_id],
+        action,
+        {"lesson": leave.lesson.title, "response": leave.response},
+        link=class_page.url or "",
     )
+    return leave
