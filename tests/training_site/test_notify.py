@@ -172,7 +172,12 @@ def test_someone_who_turned_sms_off_still_gets_the_inbox_and_email(
     assert sms.MemoryBackend.outbox == []
 
 
-def test_no_text_message_at_night_unless_urgent(town):
+@pytest.fixture
+def quiet_hours(settings):
+    settings.NOTIFY_QUIET_HOURS = (22, 8)
+
+
+def test_no_text_message_at_night_unless_urgent(town, quiet_hours):
     user = trainees(1)[0]
     notify([user], "lectures.reminder", {"title": "讲座"}, now=SHANGHAI_NIGHT)
     notify([user], "lectures.session.cancelled", {}, urgent=True, now=SHANGHAI_NIGHT)
@@ -190,7 +195,7 @@ def test_no_text_message_at_night_unless_urgent(town):
     assert email.next_attempt_at == SHANGHAI_NIGHT
 
 
-def test_quiet_hours_are_beijing_time():
+def test_quiet_hours_are_beijing_time(quiet_hours):
     at = timezone.make_aware
     assert quiet_until(at(datetime(2026, 12, 3, 7, 59))) == at(datetime(2026, 12, 3, 8))
     assert quiet_until(at(datetime(2026, 12, 3, 8, 0))) is None
@@ -198,7 +203,7 @@ def test_quiet_hours_are_beijing_time():
     assert quiet_until(at(datetime(2026, 12, 3, 22, 0))) == at(datetime(2026, 12, 4, 8))
 
 
-def test_a_deferred_delivery_is_not_sent_early_and_the_sweep_sends_it_when_due(town):
+def test_a_deferred_delivery_is_not_sent_early_and_is_sent_when_due(town, quiet_hours):
     user = trainees(1)[0]
     notify([user], "lectures.reminder", {"title": "讲座"}, now=SHANGHAI_NIGHT)
     sms_delivery = Delivery.objects.get(channel="sms")

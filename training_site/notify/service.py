@@ -19,17 +19,19 @@ from training_site.notify.models import (
 
 logger = logging.getLogger(__name__)
 
-QUIET_START = time(22, 0)
-QUIET_END = time(8, 0)
-
 
 def quiet_until(now: datetime) -> datetime | None:
-    """The next 08:00 (Asia/Shanghai) if `now` is in the quiet hours, else None."""
-    local = timezone.localtime(now)
-    if QUIET_END <= local.time() < QUIET_START:
+    """When the quiet hours (`NOTIFY_QUIET_HOURS`, 22 to 8 o'clock in the
+    site's time zone) end, if `now` is in them; else None."""
+    hours = getattr(settings, "NOTIFY_QUIET_HOURS", None)
+    if not hours:
         return None
-    day = local.date() if local.time() < QUIET_END else local.date() + timedelta(1)
-    return timezone.make_aware(datetime.combine(day, QUIET_END))
+    start, end = time(hours[0]), time(hours[1])
+    local = timezone.localtime(now)
+    if end <= local.time() < start:
+        return None
+    day = local.date() if local.time() < end else local.date() + timedelta(1)
+    return timezone.make_aware(datetime.combine(day, end))
 
 
 def _languages(user_ids: list[int]) -> dict[int, str]:

@@ -286,6 +286,8 @@ NOTIFY_LEASE_SECONDS = int(os.environ.get("NOTIFY_LEASE_SECONDS", 300))
 NOTIFY_MAX_ATTEMPTS = int(os.environ.get("NOTIFY_MAX_ATTEMPTS", 6))
 NOTIFY_RETRY_SECONDS = int(os.environ.get("NOTIFY_RETRY_SECONDS", 60))
 NOTIFY_SWEEP_SECONDS = int(os.environ.get("NOTIFY_SWEEP_SECONDS", 60))
+# No text message from 22:00 to 08:00 (site time) unless urgent: it waits.
+NOTIFY_QUIET_HOURS = (22, 8)
 
 # SMS: the department's HTTP gateway when SMS_GATEWAY_URL is set, else a
 # log file for development (var/sms.log).

@@ -10,6 +10,9 @@ STORAGES = {
 }
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 SMS_BACKEND = os.environ.get("SMS_BACKEND", "training_site.notify.sms.MemoryBackend")
+# Off, so a test run at night sends what it sends by day; the quiet hours'
+# own tests turn them on.
+NOTIFY_QUIET_HOURS = None
 # Deliveries run in the test's own process as they are handed over (after
 # the commit); the worker tests run real workers on the database backend.
 if os.environ.get("NOTIFY_TASKS") != "database":
