@@ -149,14 +149,6 @@ def session_context(session) -> dict:
     }
 
 
-def trainee_mobiles(user_ids) -> dict[int, str]:
-    return dict(
-        TraineeProfile.objects.filter(user_id__in=list(user_ids)).values_list(
-            "user_id", "mobile"
-        )
-    )
-
-
 def administered_people(user):
     """Whose deliveries an administrator sees: trainees of the units in his
     subtrees (None — everyone — for the district, whose subtree is all)."""
@@ -173,5 +165,5 @@ def administered_people(user):
 def register() -> None:
     for kind in KINDS:
         register_kind(kind)
-    register_mobiles(trainee_mobiles)
+    register_mobiles(TraineeProfile)
     register_recipient_scope(administered_people)

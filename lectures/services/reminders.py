@@ -84,15 +84,13 @@ def tell_evaluations_waiting(*, days: int, now: datetime | None = None) -> int:
             context = session_context(session)
             until = timezone.localtime(session.end) + timedelta(days=days)
             context["until"] = until.strftime("%Y-%m-%d %H:%M")
-            told += len(
-                notify(
-                    attendees.values_list("user_id", flat=True),
-                    "lectures.evaluation.waiting",
-                    context,
-                    link=(session.url or "") + "evaluate/",
-                    once_key=f"evaluate:{session.pk}",
-                    now=now,
-                )
+            told += notify(
+                attendees.values("user_id"),
+                "lectures.evaluation.waiting",
+                context,
+                link=(session.url or "") + "evaluate/",
+                once_key=f"evaluate:{session.pk}",
+                now=now,
             )
     return told
 
@@ -125,13 +123,11 @@ def tell_hours_behind(quota: Decimal, *, today: date | None = None) -> int:
     told = 0
     with transaction.atomic():
         for hours, users in behind.items():
-            told += len(
-                notify(
-                    users,
-                    "lectures.hours.behind",
-                    {"hours": hours, "quota": quota, "expected": expected},
-                    link="/me/",
-                    once_key=f"hours:{today:%Y-%m}",
-                )
+            told += notify(
+                users,
+                "lectures.hours.behind",
+                {"hours": hours, "quota": quota, "expected": expected},
+                link="/me/",
+                once_key=f"hours:{today:%Y-%m}",
             )
     return told

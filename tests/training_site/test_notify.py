@@ -10,7 +10,9 @@ from decimal import Decimal
 
 import pytest
 from django.core import mail
+from django.db import connection
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -78,6 +80,60 @@ def test_a_cancelled_session_tells_everyone_registered_on_every_channel(
     )
     assert sorted(m.to[0] for m in mail.outbox) == sorted(u.email for u in people)
     assert set(Delivery.objects.values_list("status", flat=True)) == {"sent"}
+
+
+def test_a_cancellation_costs_as_many_queries_for_fifty_registrants_as_for_one(
+    town, django_capture_on_commit_callbacks
+):
+    """The notices and deliveries are written set-wise (one INSERT … SELECT
+    each) and handed to the worker as one task: the count is pinned."""
+
+    def cancel_with(n):
+        session = SessionFactory(parent=town, capacity=None)
+        for user in trainees(n):
+            register(session, user)
+        session.status = SessionStatus.CANCELLED
+        revision = session.save_revision()
+        with (
+            CaptureQueriesContext(connection) as queries,
+            django_capture_on_commit_callbacks() as handed_over,
+        ):
+            revision.publish()
+        told = Notice.objects.filter(link=session.url).exclude(
+            kind="lectures.registration.confirmed"
+        )
+        assert told.count() == n
+        assert Delivery.objects.filter(notice__in=told).count() == 2 * n
+        return len(queries), len(handed_over)
+
+    cancel_with(1)  # caches warmed: the site root, the content types
+    assert cancel_with(1) == cancel_with(50)
+
+
+def test_each_registrant_is_told_in_his_own_language(town):
+    from wagtail.users.models import UserProfile
+
+    session = SessionFactory(parent=town, title="讲座", capacity=None)
+    chinese, english, unknown = trainees(3)
+    UserProfile.objects.create(user=english, preferred_language="en")
+    UserProfile.objects.create(user=unknown, preferred_language="xx")
+    for user in (chinese, english, unknown):
+        register(session, user)
+    publish(session, status=SessionStatus.CANCELLED)
+    subjects = dict(
+        Notice.objects.filter(kind="lectures.session.cancelled").values_list(
+            "recipient_id", "subject"
+        )
+    )
+    texts = dict(
+        Delivery.objects.filter(channel="sms").values_list(
+            "notice__recipient_id", "text"
+        )
+    )
+    assert subjects[english.pk].startswith("Cancelled:")
+    assert texts[english.pk].startswith("Cancelled:")
+    assert subjects[chinese.pk] == subjects[unknown.pk] != subjects[english.pk]
+    assert texts[chinese.pk] == texts[unknown.pk] != texts[english.pk]
 
 
 def test_a_cancellation_within_24_hours_is_urgent_and_one_later_is_not(town):

@@ -48,6 +48,9 @@ class Notice(models.Model):
     # evaluation waiting): "" when repeats are allowed.
     once_key = models.CharField(max_length=100, blank=True, default="")
     urgent = models.BooleanField(_("urgent"), default=False)
+    # The `notify()` call that made it: its deliveries are written from its
+    # notices by one INSERT … SELECT, and handed to the worker as one task.
+    batch = models.UUIDField(null=True, blank=True, editable=False, db_index=True)
     created_at = models.DateTimeField(_("created"), db_index=False)
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
 

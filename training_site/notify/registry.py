@@ -4,10 +4,11 @@ The shell imports no app, so each app registers here from its
 `AppConfig.ready` (its `notices.py`).
 """
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import CharField, Expression, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils.functional import Promise
 
 from training_site.notify.models import Channel
@@ -49,7 +50,7 @@ class _Lenient(dict):
 
 
 _kinds: dict[str, Kind] = {}
-_contacts: list[Callable[[Iterable[int]], dict[int, str]]] = []
+_mobiles: list[tuple[type, str, str]] = []
 _scopes: list[Callable] = []
 
 
@@ -69,19 +70,29 @@ def kinds() -> dict[str, Kind]:
     return dict(_kinds)
 
 
-def register_mobiles(lookup: Callable[[Iterable[int]], dict[int, str]]) -> None:
-    """`lookup(user_ids) -> {user_id: mobile}`, one query for them all."""
-    _contacts.append(lookup)
+def register_mobiles(model, *, user: str = "user", mobile: str = "mobile") -> None:
+    """Mobiles are `model.<mobile>` of the row whose `<user>` is the person.
+
+    Declared rather than looked up, so `notify()` reads them in the same
+    statement that writes the deliveries, however many people it tells.
+    """
+    _mobiles.append((model, user, mobile))
 
 
-def mobiles(user_ids: Iterable[int]) -> dict[int, str]:
-    user_ids = list(user_ids)
-    found: dict[int, str] = {}
-    for lookup in _contacts:
-        for user_id, mobile in lookup(user_ids).items():
-            if mobile:
-                found.setdefault(user_id, mobile)
-    return found
+def mobile_of(user_ref) -> Expression:
+    """The mobile of the user `user_ref` (an `OuterRef`), or NULL: the first
+    registered source that has a non-empty one."""
+    found = [
+        Subquery(
+            model._default_manager.filter(**{user: user_ref})
+            .exclude(**{mobile: ""})
+            .values(mobile)[:1]
+        )
+        for model, user, mobile in _mobiles
+    ]
+    if not found:
+        return Value(None, output_field=CharField())
+    return found[0] if len(found) == 1 else Coalesce(*found)
 
 
 def register_recipient_scope(scope: Callable) -> None:
@@ -110,7 +121,7 @@ __all__ = [
     "Kind",
     "get_kind",
     "kinds",
-    "mobiles",
+    "mobile_of",
     "register_kind",
     "register_mobiles",
     "register_recipient_scope",

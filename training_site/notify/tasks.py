@@ -26,6 +26,18 @@ def deliver(delivery_ids: list[int]) -> dict:
     return sending.deliver(delivery_ids)
 
 
+@task(backend=BACKEND)
+def hand_out(batch: str) -> int:
+    """Share out the deliveries of one `notify()` call (however many) in
+    batches, so several workers send them; what is not due yet is deferred."""
+    from training_site.notify.models import Delivery, DeliveryStatus
+
+    pairs = Delivery.objects.filter(
+        notice__batch=batch, status=DeliveryStatus.PENDING
+    ).values_list("pk", "next_attempt_at")
+    return schedule(pairs.order_by("pk").iterator())
+
+
 def schedule(pairs: Iterable[tuple[int, datetime]]) -> int:
     """Enqueue `(delivery id, when)` pairs: due ones now, the rest deferred.
 
