@@ -1,5 +1,11 @@
 """Real worker processes on the real database: two never send the same
-delivery twice, and a worker killed mid-batch loses nothing."""
+delivery twice, and a worker killed mid-batch loses nothing.
+
+The workers are given the suite's own test database (`database_environment`):
+SQLite's file, or PostgreSQL's when the suite runs with DATABASE_URL, as CI
+runs it. Every delivery ends `sent` in the rows the test reads, so a worker
+that looked elsewhere would fail it.
+"""
 
 import os
 import re
