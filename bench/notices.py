@@ -47,8 +47,10 @@ from lectures.models import (
 from training_site.notify.models import Delivery, Notice
 User = get_user_model()
 district = DistrictForumPage.objects.get()
+RUN = int(time.time())  # fresh names, so a database can be measured again
 
 def people(n, prefix):
+    prefix = f'{prefix}{RUN}_'
     users = User.objects.bulk_create(
         User(username=f'{prefix}{i}', email=f'{prefix}{i}@example.org')
         for i in range(n))
