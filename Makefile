@@ -42,7 +42,12 @@ serve:
 		--bind $(HOST):$(PORT) --workers $(WEB_CONCURRENCY) --threads 2 \
 		--access-logfile - --graceful-timeout 10
 
-run: setup serve
+# The notices' worker (training_site/notify) runs beside the web server and
+# stops with it; production runs `manage.py notify_worker` as its own service.
+run: setup
+	$(PY) manage.py notify_worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	$(MAKE) --no-print-directory serve
 
 lint: install
 	$(VENV)/bin/ruff check .

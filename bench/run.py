@@ -11,7 +11,8 @@ it) and, for the public pages, rendered afresh with the page cache off.
 Query counts come from Django's test client with the page cache off; they
 must not change with the scale.
 `lecture_stats` for the last year is timed in-process. The rushes (rush.py)
-run on the smallest scale. Results go to bench/results/<time>.json with the
+run on the smallest scale, and the notices (notices.py) on a copy of its
+SQLite database. Results go to bench/results/<time>.json with the
 machine; ratios to /healthz are what to quote: the floor is timed again
 right before each page, with the same number of clients, so a ratio compares
 two figures taken under the same load of a shared host.
@@ -27,6 +28,7 @@ import time
 from datetime import datetime
 
 import databases
+import notices
 import pages as page_list
 import rush
 from server import LOGIN, PYTHON, ROOT, THREADS, WORKERS, django_shell, gunicorn
@@ -143,6 +145,8 @@ def measure(scale: int, vendor: str, key: str) -> dict:
     }
     if scale == min(SCALES) and not ONLY:
         result["rush"] = {"cpu_loop_ms": cpu_loop_ms(), **rush.rushes(env, PORT + 1)}
+        if vendor == "sqlite":  # on a copy: it adds 22,000 people
+            result["notices"] = notices.notices(env)
     return result
 
 
@@ -252,6 +256,9 @@ def main():
                 f"(plain Python {r['rush']['cpu_loop_ms']} ms):"
             )
             rush.print_rush(r["rush"])
+        if "notices" in r:
+            print(f"notices at ×{r['scale']} {r['database']}:")
+            notices.print_notices(r["notices"])
     print(f"written to {out.relative_to(ROOT)}")
 
 

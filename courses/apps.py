@@ -8,5 +8,7 @@ class CoursesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from courses import signals  # noqa: F401
+        from courses import notices, signals  # noqa: F401
         from courses.views import pages  # noqa: F401 (registers page contexts)
+
+        notices.register()

@@ -10,8 +10,9 @@ class LecturesConfig(AppConfig):
         from wagtail.models import Page
         from wagtail.permissions import register_permission_policy
 
-        from . import signals  # noqa: F401
+        from . import notices, signals  # noqa: F401
         from .permission_policies import ForumPagePermissionPolicy
         from .views import pages  # noqa: F401 (registers page contexts)
 
         register_permission_policy(Page, ForumPagePermissionPolicy(Page))
+        notices.register()

@@ -2,12 +2,12 @@
 
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
-from wagtail.models import TaskState
-from wagtail.signals import post_page_move, task_submitted
+from wagtail.signals import post_page_move
 
+from lectures import notifications
 from lectures.models import Category, Field, ForumPage, Lecturer, SessionPage
 from lectures.models.numbering import assign_number, nearest_forum
-from lectures.notifications import forum_approval_submission_notifier
+from lectures.services import session_notices
 from lectures.services.groups import provision_forum_groups, sync_lecturer_groups
 from training_site.page_cache import invalidate_public_pages
 
@@ -57,12 +57,14 @@ def page_moved(sender, instance, url_path_before, url_path_after, **kwargs):
             )
 
 
-def connect_notifications():
-    task_submitted.connect(
-        forum_approval_submission_notifier,
-        sender=TaskState,
-        dispatch_uid="forum_approval_task_submitted_email_notification",
-    )
+@receiver(post_save, sender=SessionPage)
+def session_saved(sender, instance, raw=False, **kwargs):
+    """Registrants hear of a published cancellation, postponement, or new
+    time or venue (the model notes what changed as it raises its sequence)."""
+    changed = getattr(instance, "calendar_changes", None)
+    if changed and not raw and instance.live:
+        instance.calendar_changes = None
+        session_notices.tell_registrants(instance, changed)
 
 
-connect_notifications()
+notifications.connect()

@@ -34,6 +34,7 @@ urlpatterns = [
     # Password change, reset by email or by an administrator's one-time
     # link, and a person's own contact details.
     path("", include("people.urls")),
+    path("me/messages/", include("training_site.notify.urls")),
     path("", include("courses.urls")),
     path("", include("lectures.urls")),
 ]

@@ -20,7 +20,7 @@ from courses.models import ClassPage, Enrolment, EnrolmentSource, EnrolmentStatu
 from courses.services.lessons import drop_lessons, follow_lessons
 from lectures.services.errors import ServiceError
 from lectures.services.registration import Seats
-from training_site import mail
+from training_site.notify.service import notify
 
 ACTIONS = {
     "courses.enrolment.applied": gettext_lazy("Applied to a class"),
@@ -176,7 +176,12 @@ def promote_next(class_page: ClassPage, *, now: datetime) -> Enrolment | None:
     first.save()
     follow_lessons(first, now)
     log(instance=first, action="courses.enrolment.promoted", user=None)
-    transaction.on_commit(lambda: _tell(first, class_page))
+    notify(
+        [first.user_id],
+        _KIND[first.status],
+        _context(first, class_page),
+        link=class_page.url or "",
+    )
     return first
 
 
@@ -200,7 +205,12 @@ def approve(
     enrolment.decided_at, enrolment.decided_by = now, by
     action = _seat(enrolment, class_page, now)
     log(instance=enrolment, action=action, user=by)
-    transaction.on_commit(lambda: _tell(enrolment, class_page))
+    notify(
+        [enrolment.user_id],
+        _KIND[enrolment.status],
+        _context(enrolment, class_page),
+        link=class_page.url or "",
+    )
     return enrolment
 
 
@@ -229,7 +239,12 @@ def reject(
     enrolment.decided_at, enrolment.decided_by = now, by
     enrolment.save()
     log(instance=enrolment, action="courses.enrolment.rejected", user=by)
-    transaction.on_commit(lambda: _tell(enrolment, class_page))
+    notify(
+        [enrolment.user_id],
+        _KIND[enrolment.status],
+        _context(enrolment, class_page),
+        link=class_page.url or "",
+    )
     return enrolment
 
 
@@ -283,31 +298,28 @@ def assign(
         follow_lessons(enrolment, now)
         log(instance=enrolment, action="courses.enrolment.assigned", user=by)
         done.append(enrolment)
-    transaction.on_commit(lambda: [_tell(e, class_page) for e in done])
+    notify(
+        [e.user_id for e in done],
+        "courses.enrolment.assigned",
+        _context(None, class_page),
+        link=class_page.url or "",
+    )
     return done
 
 
-_MESSAGES = {
-    EnrolmentStatus.ENROLLED: gettext_lazy("You are enrolled in %(title)s."),
-    EnrolmentStatus.WAITING: gettext_lazy(
-        "Your application to %(title)s is accepted; you are on the waiting list."
-    ),
-    EnrolmentStatus.REJECTED: gettext_lazy(
-        "Your application to %(title)s was not accepted: %(reason)s"
-    ),
+_KIND = {
+    EnrolmentStatus.ENROLLED: "courses.enrolment.enrolled",
+    EnrolmentStatus.WAITING: "courses.enrolment.waiting",
+    EnrolmentStatus.REJECTED: "courses.enrolment.rejected",
 }
 
 
-def _tell(enrolment: Enrolment, class_page: ClassPage) -> None:
-    """Mail the trainee the organisers' decision (he also sees it on /me/)."""
-    template = _MESSAGES.get(enrolment.status)
-    email = enrolment.user.email
-    if template is None or not email:
-        return
-    body = str(template) % {"title": class_page.title, "reason": enrolment.reason}
-    mail.send(
-        _("Training class: %(title)s") % {"title": class_page.title},
-        body,
-        [email],
-        about=f"enrolment.{enrolment.status}",
-    )
+def _context(enrolment: Enrolment | None, class_page: ClassPage) -> dict:
+    """What the trainee is told of the organisers' decision (also on /me/)."""
+    return {
+        "title": class_page.title,
+        "start": class_page.start_date.strftime("%Y-%m-%d")
+        if class_page.start_date
+        else "",
+        "reason": enrolment.reason if enrolment else "",
+    }

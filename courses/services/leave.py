@@ -23,7 +23,7 @@ from courses.services.lessons import lessons_of
 from lectures.models import Attendance, AttendanceStatus, SessionPage
 from lectures.services import roster
 from lectures.services.errors import ServiceError
-from training_site import mail
+from training_site.notify.service import notify
 
 ACTIONS = {
     "courses.leave.requested": gettext_lazy("Requested leave from a lesson"),
@@ -137,20 +137,10 @@ def decide(
         )
     action = "courses.leave.approved" if approve else "courses.leave.refused"
     log(instance=leave, action=action, user=by)
-    transaction.on_commit(lambda: _tell(leave))
-    return leave
-
-
-def _tell(leave: LeaveRequest) -> None:
-    if not leave.user.email:
-        return
-    if leave.status == LeaveStatus.APPROVED:
-        body = _("Your leave from %(lesson)s is approved.")
-    else:
-        body = _("Your leave from %(lesson)s is refused. %(response)s")
-    mail.send(
-        _("Leave request: %(lesson)s") % {"lesson": leave.lesson.title},
-        body % {"lesson": leave.lesson.title, "response": leave.response},
-        [leave.user.email],
-        about=f"leave.{leave.status}",
+    notify(
+        [leave.user_id],
+        action,
+        {"lesson": leave.lesson.title, "response": leave.response},
+        link=class_page.url or "",
     )
+    return leave

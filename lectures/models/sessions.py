@@ -347,6 +347,8 @@ class SessionPage(ViewContextMixin, PublicPageMixin, RoutablePageMixin, Page):
             return
         if any(stored[name] != getattr(self, name) for name in self.CALENDAR_FIELDS):
             self.ical_sequence = max(stored["ical_sequence"], self.ical_sequence) + 1
+            # What it was, for the registrants' notice (lectures.signals).
+            self.calendar_changes = stored
 
     # Derived facts -------------------------------------------------------
 

@@ -25,8 +25,9 @@ from lectures.models import (
     SessionStatus,
 )
 from lectures.models.sessions import AudienceScope
+from lectures.notices import session_context
 from lectures.services.errors import ServiceError
-from training_site import mail
+from training_site.notify.service import notify
 
 
 class RegistrationError(ServiceError):
@@ -164,6 +165,10 @@ def register(
         action = "lectures.registration.waiting"
     registration.save()
     _log(registration, action, user)
+    context = session_context(session)
+    if registration.status == RegistrationStatus.WAITING:
+        context["position"] = str(waiting_position(registration))
+    notify([user], action, context, link=session.url or "", now=now)
     return registration
 
 
@@ -211,25 +216,11 @@ def promote_next(session: SessionPage, *, now: datetime) -> Registration | None:
     first.confirmed_at = now
     first.save(update_fields=["status", "confirmed_at"])
     _log(first, "lectures.registration.promoted", None)
-    transaction.on_commit(lambda: _tell_promoted(first, session))
-    return first
-
-
-def _tell_promoted(registration: Registration, session: SessionPage) -> None:
-    user = registration.user
-    if not user.email:
-        return
-    mail.send(
-        _("A seat is yours: %(title)s") % {"title": session.title},
-        _(
-            "A seat has become free and you have moved up from the waiting list.\n"
-            "%(title)s\n%(when)s, %(venue)s"
-        )
-        % {
-            "title": session.title,
-            "when": timezone.localtime(session.start).strftime("%Y-%m-%d %H:%M"),
-            "venue": session.venue,
-        },
-        [user.email],
-        about="registration.promoted",
+    notify(
+        [first.user_id],
+        "lectures.registration.promoted",
+        session_context(session),
+        link=session.url or "",
+        now=now,
     )
+    return first

@@ -289,9 +289,9 @@ def test_the_reports_cost_the_same_for_one_or_many(
     url = reverse(url_name)
     client.get(url)
     fixed = {
-        "lectures_evaluations": 20,
-        "lectures_evaluation_indicators": 19,
-        "lectures_evaluation_ranking": 16,
+        "lectures_evaluations": 21,
+        "lectures_evaluation_indicators": 20,
+        "lectures_evaluation_ranking": 17,
     }[url_name]
     with django_assert_num_queries(fixed):
         response = client.get(url)
@@ -307,6 +307,6 @@ def test_the_session_page_costs_the_same_for_few_or_many_answers(
     client.force_login(people["town_admin"])
     url = reverse("lectures_evaluation_session", args=[session.pk])
     client.get(url)
-    with django_assert_num_queries(22):
+    with django_assert_num_queries(23):
         response = client.get(url)
     assert len(response.context["comments"]) == count

@@ -83,7 +83,8 @@ def test_me_costs_the_same_queries_for_one_or_many(client, tree, count, waiting)
     with CaptureQueriesContext(connection) as queries:
         response = client.get("/me/")
     # His places in the waiting lists: one query, only when he waits.
-    assert len(queries) == (11 if waiting else 10)
+    # +3: the header's unread count, his latest messages, his channels.
+    assert len(queries) == (14 if waiting else 13)
     positions = [r.position for r in response.context["upcoming"]]
     assert positions == [1 if waiting else None] * count
     # Attended 1 … count days ago: those within the 7-day window await him.

@@ -68,5 +68,5 @@ def test_the_list_costs_the_same_queries_for_one_or_many(
         register(SessionFactory(parent=tree["village"]), user)
     client.force_login(people["town_admin"])
     client.get("/admin/registrations/")
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(16):
         client.get("/admin/registrations/")

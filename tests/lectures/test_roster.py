@@ -112,7 +112,7 @@ def test_the_roster_costs_the_same_queries_for_one_or_many(
     client.force_login(people["town_admin"])
     url = f"/admin/lectures/roster/{session.pk}/"
     client.get(url)
-    with django_assert_num_queries(17):
+    with django_assert_num_queries(18):
         client.get(url)
 
 

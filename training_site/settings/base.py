@@ -5,7 +5,10 @@ override what differs. Anything secret or host-specific comes from the
 environment.
 """
 
+import importlib.util
+import json
 import os
+import urllib.parse
 from datetime import timedelta
 from pathlib import Path
 
@@ -37,6 +40,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
     "training_site",
+    "training_site.notify",
     "lectures",
     "courses",
     "stats",
@@ -60,6 +64,8 @@ INSTALLED_APPS = [
     "django_filters",
     "rest_framework",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -105,6 +111,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "training_site.navigation.header",
+                "training_site.notify.views.unread",
             ],
         },
     },
@@ -265,7 +272,70 @@ CSP_ADMIN_RELAXED = {
     "img-src": [SELF, "data:", "blob:"],
 }
 
+# Notices (training_site/notify): the in-app inbox, SMS and email, sent by
+# the background worker (`manage.py notify_worker`, started by `make run`).
+# Wagtail's own tasks stay on the in-process "default" backend; the notices
+# have a queue of their own, in the database (django-tasks-db), or in Redis
+# (django-tasks-rq) when REDIS_URL is set and the `rq` extra is installed.
+if REDIS_URL and importlib.util.find_spec("django_tasks_rq"):
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+    RQ_QUEUES = {"notify": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 600}}
+    _NOTIFY_TASKS = {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["notify"]}
+else:
+    _NOTIFY_TASKS = {"BACKEND": "django_tasks_db.DatabaseBackend"}
+TASKS = {
+    "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+    "notify": _NOTIFY_TASKS,
+}
+# A claimed delivery whose worker died is taken again after this long.
+NOTIFY_LEASE_SECONDS = int(os.environ.get("NOTIFY_LEASE_SECONDS", 300))
+# Failures are retried after 1, 4, 16, 64… minutes (at most 6 h), then failed.
+NOTIFY_MAX_ATTEMPTS = int(os.environ.get("NOTIFY_MAX_ATTEMPTS", 6))
+NOTIFY_RETRY_SECONDS = int(os.environ.get("NOTIFY_RETRY_SECONDS", 60))
+NOTIFY_SWEEP_SECONDS = int(os.environ.get("NOTIFY_SWEEP_SECONDS", 60))
+# No text message from 22:00 to 08:00 (site time) unless urgent: it waits.
+NOTIFY_QUIET_HOURS = (22, 8)
+
+# SMS: the department's HTTP gateway when SMS_GATEWAY_URL is set, else a
+# log file for development (var/sms.log).
+SMS_LOG_FILE = os.environ.get("SMS_LOG_FILE", str(BASE_DIR / "var" / "sms.log"))
+SMS_GATEWAY = {
+    "URL": os.environ.get("SMS_GATEWAY_URL", ""),
+    "TOKEN": os.environ.get("SMS_GATEWAY_TOKEN", ""),
+    "SECRET": os.environ.get("SMS_GATEWAY_SECRET", ""),
+    "SIGN_NAME": os.environ.get("SMS_SIGN_NAME", ""),
+    "TIMEOUT": float(os.environ.get("SMS_GATEWAY_TIMEOUT", 10)),
+    # Notice kind → the platform's template id, e.g. {"lectures.reminder": "SMS_1"}
+    "TEMPLATES": json.loads(os.environ.get("SMS_TEMPLATES", "{}")),
+}
+SMS_BACKEND = os.environ.get(
+    "SMS_BACKEND",
+    "training_site.notify.sms.HttpGateway"
+    if SMS_GATEWAY["URL"]
+    else "training_site.notify.sms.FileBackend",
+)
+
+# Email: SMTP from EMAIL_URL (smtp://user:pass@host:587, smtps://… for SSL;
+# `?tls=1` for STARTTLS) or EMAIL_HOST and friends; the console otherwise.
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", 10))
+_email_url = urllib.parse.urlsplit(os.environ.get("EMAIL_URL", ""))
+if _email_url.hostname:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = _email_url.hostname
+    EMAIL_PORT = _email_url.port or (465 if _email_url.scheme == "smtps" else 587)
+    EMAIL_HOST_USER = urllib.parse.unquote(_email_url.username or "")
+    EMAIL_HOST_PASSWORD = urllib.parse.unquote(_email_url.password or "")
+    EMAIL_USE_SSL = _email_url.scheme == "smtps"
+    EMAIL_USE_TLS = not EMAIL_USE_SSL and "tls=0" not in _email_url.query
+elif os.environ.get("EMAIL_HOST"):
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = os.environ["EMAIL_HOST"]
+    EMAIL_PORT = int(os.environ.get("EMAIL_PORT", 587))
+    EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+    EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=True)
+    EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", default=False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "jiangtan@example.org")
 
 # Wagtail

@@ -9,6 +9,17 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+SMS_BACKEND = os.environ.get("SMS_BACKEND", "training_site.notify.sms.MemoryBackend")
+# Off, so a test run at night sends what it sends by day; the quiet hours'
+# own tests turn them on.
+NOTIFY_QUIET_HOURS = None
+# Deliveries run in the test's own process as they are handed over (after
+# the commit); the worker tests run real workers on the database backend.
+if os.environ.get("NOTIFY_TASKS") != "database":
+    TASKS = {
+        **TASKS,  # noqa: F405
+        "notify": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+    }
 WAGTAILADMIN_BASE_URL = "http://testserver"
 # One process: Wagtail's per-process cache of site root paths is enough, and
 # page query counts stay what the pages themselves cost.
