@@ -130,13 +130,6 @@ KINDS = [
         ),
         _("Study hours: %(hours)s of %(quota)s this year. See the schedule."),
     ),
-    Kind(
-        "lectures.forum.appointed",
-        _("Appointed to a forum"),
-        _("Appointed: %(role)s of %(forum)s"),
-        _("You have been appointed %(role)s of %(forum)s by %(by)s."),
-        _("You have been appointed %(role)s of %(forum)s."),
-    ),
 ]
 
 

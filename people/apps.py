@@ -7,4 +7,6 @@ class PeopleConfig(AppConfig):
     verbose_name = _("People and accounts")
 
     def ready(self):
-        from people import signals  # noqa: F401
+        from people import notices, signals  # noqa: F401
+
+        notices.register()

@@ -22,6 +22,7 @@ from people.rules import (
     may_appoint,
 )
 from people.services.errors import PeopleError
+from training_site.notify.service import notify
 
 
 class Role(TextChoices):
@@ -48,13 +49,19 @@ def _log(forum, action, actor, user, role) -> None:
     )
 
 
-def tell_appointed(user, forum: ForumPage, role: str, by) -> None:
-    """The appointed person is told.
+def _context(forum: ForumPage, role: str, by) -> dict:
+    name = getattr(getattr(by, "trainee", None), "real_name", "") if by else ""
+    return {
+        "forum": forum.title,
+        "role": str(Role(role).label),
+        "by": name or (by.get_username() if by else ""),
+    }
 
-    For now a log entry on his account (its history in the admin).
-    # notify: recipients=[user], kind="people.appointed",
-    #   context={"forum": forum, "role": role, "by": by}
-    """
+
+def tell_appointed(user, forum: ForumPage, role: str, by) -> None:
+    """The appointed person is told (his inbox, SMS, email), and it is kept
+    in his account's history."""
+    notify([user], "people.appointed", _context(forum, role, by))
     log(
         instance=user,
         action="people.told.appointed",
@@ -64,11 +71,8 @@ def tell_appointed(user, forum: ForumPage, role: str, by) -> None:
 
 
 def tell_removed(user, forum: ForumPage, role: str, by) -> None:
-    """The removed person is told.
-
-    # notify: recipients=[user], kind="people.removed",
-    #   context={"forum": forum, "role": role, "by": by}
-    """
+    """The removed person is told, and it is kept in his account's history."""
+    notify([user], "people.removed", _context(forum, role, by))
     log(
         instance=user,
         action="people.told.removed",

@@ -229,3 +229,15 @@ def test_a_forgotten_password_is_reset_by_email(tree):
     assert len(mail.outbox) == 1
     assert "/accounts/reset/" in mail.outbox[0].body
     assert user.username in mail.outbox[0].body
+
+
+def test_the_appointed_and_the_removed_are_told_in_their_inbox(tree, town_admin):
+    from people.services.appointments import Role, appoint, remove
+    from training_site.notify.models import Notice
+
+    clerk = TraineeProfileFactory(unit_forum=tree["village"]).user
+    appoint(town_admin, tree["village"], clerk, Role.ADMINISTRATOR)
+    remove(town_admin, tree["village"], clerk, Role.ADMINISTRATOR)
+    told = Notice.objects.filter(recipient=clerk).order_by("pk")
+    assert [n.kind for n in told] == ["people.appointed", "people.removed"]
+    assert tree["village"].title in told[0].subject
