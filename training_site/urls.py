@@ -39,6 +39,7 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("", include("courses.urls")),
+    path("", include("topics.urls")),
     path("", include("lectures.urls")),
 ]
 

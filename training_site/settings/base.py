@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "lectures",
     "courses",
     "stats",
+    "topics",
     "wagtail.api.v2",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
