@@ -21,6 +21,10 @@ approval, and a live session with one registered and checked-in trainee;
 every forum that can have forums below it (the district and the 小讲坛) has a
 founding proposed below it and a training class with its organisers' pages.
 
+Every forum also offers a topic (点单) by a lecturer attached to it — the
+town's is `lecturer` — with an order of its own waiting to be dispatched and
+one dispatched to that lecturer.
+
 To add a capability, write its action below, register it in `FORUM_ACTIONS`
 or `SITE_ACTIONS`, and give its row in `EXPECTED`.
 """
@@ -32,6 +36,7 @@ from collections.abc import Callable
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from wagtail.models import Page
 
 from courses.models import Enrolment
@@ -48,12 +53,14 @@ from tests.factories import (
     build_tree,
     fresh,
 )
+from tests.topics.factories import TopicFactory, next_week
 from tests.wagtail_admin import (
     edit_url,
     refused,
     session_form,
     workflow_action_url,
 )
+from topics.models import OrderStatus, TopicOrder
 from training_site.models import HomePage
 
 pytestmark = pytest.mark.django_db
@@ -164,7 +171,35 @@ def world(module_db):
             objects[name]["class"] = ClassFactory(
                 parent=forum, title=f"{name}培训班", slug=f"{name}-class"
             )
+        objects[name].update(_orders(forum, name, lecturer))
     return {"tree": tree, "users": users, "objects": objects, "other": other}
+
+
+def _orders(forum, name, town_lecturer) -> dict:
+    """The forum's topic, an order waiting for dispatch and one dispatched."""
+    offering = (
+        town_lecturer
+        if name == "town"
+        else LecturerFactory(forums=[forum], user=UserFactory(username=f"讲师{name}"))
+    )
+    topic = TopicFactory(lecturers=[offering], slug=f"{name}-topic")
+    today = timezone.localdate()
+    common = {
+        "topic": topic,
+        "forum": forum,
+        "preferred_from": today,
+        "preferred_to": today,
+        "audience_size": 30,
+        "ordered_at": timezone.now(),
+    }
+    return {
+        "topic": topic,
+        "offering": offering,
+        "ordered": TopicOrder.objects.create(**common),
+        "dispatched": TopicOrder.objects.create(
+            **common, status=OrderStatus.DISPATCHED, lecturer=offering
+        ),
+    }
 
 
 def as_role(role: str, world) -> Client:
@@ -332,6 +367,46 @@ def export_study_hours(client, forum, world):
     return _report(client, forum, world, "stats_report_trainees")
 
 
+def order_topic(client, forum, world):
+    today = timezone.localdate()
+    url = reverse("topics_order_place", args=[world["objects"]["district"]["topic"].pk])
+    data = {
+        "forum": world["tree"][forum].pk,
+        "preferred_from": today.isoformat(),
+        "preferred_to": today.isoformat(),
+        "audience_size": 77,
+    }
+    no_crash(client.post(url, data))
+    return TopicOrder.objects.filter(
+        forum=world["tree"][forum], audience_size=77
+    ).exists()
+
+
+def _order_action(client, order, **data) -> TopicOrder:
+    no_crash(client.post(reverse("topics_admin_order", args=[order.pk]), data))
+    return TopicOrder.objects.get(pk=order.pk)
+
+
+def dispatch_order(client, forum, world):
+    objects = world["objects"][forum]
+    order = _order_action(
+        client, objects["ordered"], action="dispatch", lecturer=objects["offering"].pk
+    )
+    return order.status == OrderStatus.DISPATCHED
+
+
+def accept_order(client, forum, world):
+    start = timezone.localtime(next_week()).strftime("%Y-%m-%dT%H:%M")
+    order = _order_action(
+        client,
+        world["objects"][forum]["dispatched"],
+        action="accept",
+        start=start,
+        venue="会议室",
+    )
+    return order.status == OrderStatus.ACCEPTED
+
+
 FORUM_ACTIONS: dict[str, Callable] = {
     "view a draft in the admin": view_draft,
     "view a draft on the site": public_draft,
@@ -352,6 +427,9 @@ FORUM_ACTIONS: dict[str, Callable] = {
     "read a session's evaluations": read_evaluations,
     "export the network report": export_network_report,
     "export trainees' study hours": export_study_hours,
+    "order a topic for the forum": order_topic,
+    "dispatch an order to the forum's lecturer": dispatch_order,
+    "accept an order dispatched in the forum": accept_order,
 }
 
 
@@ -451,6 +529,12 @@ EXPECTED: dict[str, dict[str, set[str] | bool]] = {
     # Reports are refused by name outside one's subtree, never widened.
     "export the network report": administrators(),
     "export trainees' study hours": administrators(),
+    # 点单式讲坛: a forum's administrators order for it and dispatch to its
+    # lecturers (so those above it too); only the lecturer himself accepts.
+    "order a topic for the forum": administrators(),
+    "dispatch an order to the forum's lecturer": administrators(),
+    "accept an order dispatched in the forum": dict.fromkeys(ROLES, NOWHERE)
+    | {"lecturer": {"town"}},
     "read another trainee's /me/": dict.fromkeys(ROLES, False),
     "read another trainee's calendar": dict.fromkeys(ROLES, False),
     "open the admin": {role: role not in ("anonymous", "trainee") for role in ROLES},
@@ -497,7 +581,7 @@ def test_the_table_covers_every_cell():
     assert set(EXPECTED) == set(FORUM_ACTIONS) | set(SITE_ACTIONS)
     for action, row in EXPECTED.items():
         assert set(row) == set(ROLES), action
-    assert MATRIX_SIZE == (15 * 7 + 4 * 4) * 7 + 5 * 7  # 882 cells
+    assert MATRIX_SIZE == (18 * 7 + 4 * 4) * 7 + 5 * 7  # 1029 cells
 
 
 @pytest.mark.parametrize("role", ROLES)
