@@ -28,15 +28,14 @@ def lecturer_of(user) -> Lecturer | None:
 
 
 def _administers_any(user, forums) -> bool:
-    return any(can_administer(user, forum) for forum in forums)
-
-
-def _lecturer_forum_paths(lecturer_ids) -> list[str]:
-    return list(
-        ForumPage.objects.filter(lecturers__in=lecturer_ids).values_list(
-            "path", flat=True
-        )
-    )
+    """Whether the user administers one of these forums (or one above);
+    his subtrees are read once."""
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    paths = administered_paths(user)
+    return any(forum.path.startswith(path) for forum in forums for path in paths)
 
 
 # Topics ----------------------------------------------------------------------
@@ -47,39 +46,44 @@ def may_propose_topic(user) -> bool:
 
 
 def may_edit_topic(user, topic: Topic) -> bool:
-    """His own topic, while it waits or was returned; its reviewers always."""
-    if may_review_topic(user, topic):
-        return True
-    lecturer = lecturer_of(user)
-    return lecturer is not None and topic.lecturers.filter(pk=lecturer.pk).exists()
+    """His own topic, or one he reviews."""
+    return own_topics(user).filter(pk=topic.pk).exists() or may_review_topic(
+        user, topic
+    )
+
+
+def topics_reviewed_by(user) -> QuerySet:
+    """Topics the user approves or returns: those of the lecturers held by
+    the forums in his subtrees (every topic for superusers)."""
+    if not user.is_authenticated:
+        return Topic.objects.none()
+    if user.is_superuser:
+        return Topic.objects.all()
+    held = ForumPage.objects.filter(below_any(administered_paths(user)))
+    return Topic.objects.filter(
+        pk__in=Topic.objects.filter(lecturers__forums__in=held).values("pk")
+    )
 
 
 def may_review_topic(user, topic: Topic) -> bool:
     """Approve or return a topic: administrators of a forum holding one of
     its lecturers, or of a forum above it."""
+    return topics_reviewed_by(user).filter(pk=topic.pk).exists()
+
+
+def own_topics(user) -> QuerySet:
+    """The topics the user offers himself, as a lecturer."""
     if not user.is_authenticated:
-        return False
-    if user.is_superuser:
-        return True
-    paths = administered_paths(user)
-    return any(
-        held.startswith(path)
-        for held in _lecturer_forum_paths(topic.lecturers.values("pk"))
-        for path in paths
-    )
+        return Topic.objects.none()
+    return Topic.objects.filter(lecturers__user=user)
 
 
 def topics_in_admin(user) -> QuerySet:
     """The topics the admin lists for the user: his own and those he reviews."""
-    if user.is_superuser:
-        return Topic.objects.all()
-    query = Q(pk__in=[])
-    lecturer = lecturer_of(user)
-    if lecturer is not None:
-        query |= Q(lecturers=lecturer)
-    reviewed = ForumPage.objects.filter(below_any(administered_paths(user)))
-    query |= Q(lecturers__forums__in=reviewed)
-    return Topic.objects.filter(pk__in=Topic.objects.filter(query).values("pk"))
+    mine = own_topics(user).values("pk")
+    return Topic.objects.filter(
+        Q(pk__in=mine) | Q(pk__in=topics_reviewed_by(user).values("pk"))
+    )
 
 
 # Orders ----------------------------------------------------------------------
@@ -113,17 +117,22 @@ def forums_to_order(user, topic: Topic) -> QuerySet:
 def may_dispatch_to(user, lecturer: Lecturer) -> bool:
     """Dispatch to this lecturer: administrators of a forum that holds him
     (or above it)."""
-    if not user.is_authenticated:
-        return False
-    return user.is_superuser or _administers_any(user, lecturer.forums.all())
+    return _administers_any(user, lecturer.forums.all())
 
 
 def dispatchable_lecturers(user, order: TopicOrder) -> list[Lecturer]:
-    """The topic's lecturers this user may dispatch the order to."""
+    """The topic's lecturers this user may dispatch the order to (two
+    queries, and one for his subtrees)."""
+    if not user.is_authenticated:
+        return []
+    lecturers = list(order.topic.lecturers.prefetch_related("forums"))
+    if user.is_superuser:
+        return lecturers
+    paths = administered_paths(user)
     return [
         lecturer
-        for lecturer in order.topic.lecturers.prefetch_related("forums")
-        if may_dispatch_to(user, lecturer)
+        for lecturer in lecturers
+        if any(f.path.startswith(p) for f in lecturer.forums.all() for p in paths)
     ]
 
 

@@ -24,10 +24,11 @@ from topics.rules import (
     may_close,
     may_edit_topic,
     may_propose_topic,
-    may_review_topic,
     orderable_forums,
     orders_in_admin,
+    own_topics,
     topics_in_admin,
+    topics_reviewed_by,
 )
 from topics.services import menu, orders, support
 from topics.services.errors import ServiceError
@@ -51,12 +52,16 @@ def topic_list(request):
         .order_by("status", "title", "pk")
     )
     page = Paginator(topics, PER_PAGE).get_page(request.GET.get("page"))
+    shown = [topic.pk for topic in page.object_list]
+    reviewed = set(
+        topics_reviewed_by(user).filter(pk__in=shown).values_list("pk", flat=True)
+    )
+    mine = set(own_topics(user).filter(pk__in=shown).values_list("pk", flat=True))
     rows = [
         {
             "topic": topic,
-            "may_review": topic.status == TopicStatus.PROPOSED
-            and may_review_topic(user, topic),
-            "may_edit": may_edit_topic(user, topic),
+            "may_review": topic.status == TopicStatus.PROPOSED and topic.pk in reviewed,
+            "may_edit": topic.pk in reviewed or topic.pk in mine,
         }
         for topic in page.object_list
     ]
