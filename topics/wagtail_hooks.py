@@ -11,7 +11,7 @@ from stats.wagtail_hooks import StatsMenuItem
 from topics.demo import build_topics, remove_topics
 from topics.reports import OrderReportView
 from topics.rules import lecturer_of
-from topics.services import menu, notices, orders
+from topics.services import figures, menu, notices, orders
 from topics.views import admin as admin_views
 
 
@@ -111,3 +111,8 @@ def demo_topics(builder):
 @hooks.register("reset_demo")
 def reset_demo_topics():
     remove_topics()
+
+
+@hooks.register("work_report_sentences")
+def orders_in_the_work_report(stats):
+    return figures.work_report_sentence(stats)

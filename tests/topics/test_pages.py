@@ -260,3 +260,22 @@ def test_the_report_is_refused_outside_ones_subtree(client, tree, village_admin)
     client.force_login(village_admin)
     response = client.get(reverse("topics_report_orders"), {"forum": "qingshan"})
     assert response.status_code == 403
+
+
+def test_the_work_report_paragraph_cites_the_orders(topic, tree, district_admin):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("lecture_stats", "--from", "2000-01-01", stdout=out)
+    assert "点单" not in out.getvalue()
+    held_from(topic, tree["village"], topic.lecturers.get())
+    out = StringIO()
+    call_command("lecture_stats", "--from", "2000-01-01", stdout=out)
+    assert "点单" in out.getvalue() or "topic menu" in out.getvalue()
+    out = StringIO()
+    call_command(
+        "lecture_stats", "--from", "2000-01-01", "--forum", "qingshan", stdout=out
+    )
+    assert "点单" not in out.getvalue() and "topic menu" not in out.getvalue()

@@ -19,10 +19,14 @@ query per table, and every table's rows add up to its totals:
   `DEMAND_PER_LECTURER` per lecturer offering it.
 """
 
+from datetime import date, timedelta
+
 from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce, TruncMonth
+from django.utils.translation import gettext as _
 
-from lectures.models import ForumLevel, SessionStatus
+from lectures.filters import day_start
+from lectures.models import ForumLevel, ForumPage, SessionStatus
 from lectures.models.tree import below
 from stats.query import ReportQuery
 from topics.models import OrderStatus, Topic, TopicOrder, TopicSupport
@@ -194,3 +198,38 @@ def under_served(query: ReportQuery, orders: QuerySet, limit: int = 20) -> list:
             "lecturer_count",
         )[:limit]
     )
+
+
+def work_report_sentence(stats) -> str | None:
+    """The orders of a network report's selection (`stats.figures.
+    NetworkStats`: its period, subtree, tier, field and category) in one
+    sentence for the work-report paragraph; None when there were none."""
+    orders = TopicOrder.objects.filter(
+        ordered_at__gte=day_bound(stats.period["from"]),
+        ordered_at__lt=day_bound(stats.period["to"], after=True),
+    )
+    if stats.forum:
+        forum = ForumPage.objects.filter(slug=stats.forum["slug"]).first()
+        if forum is not None:
+            orders = orders.filter(below(forum.path, "forum__path"))
+    filters = stats.filters or {}
+    if filters.get("level"):
+        orders = orders.filter(forum__level=filters["level"])
+    if filters.get("field"):
+        orders = orders.filter(topic__field__slug=filters["field"])
+    if filters.get("category"):
+        orders = orders.filter(topic__category__slug=filters["category"])
+    figures = totals(orders)
+    if not figures["placed"]:
+        return None
+    return _(
+        "Forums ordered %(placed)s lecture(s) from the topic menu (点单), "
+        "%(accepted)s of them were accepted by their lecturers and %(held)s "
+        "held."
+    ) % {name: f"{figures[name]:,}" for name in ("placed", "accepted", "held")}
+
+
+def day_bound(day: str, *, after: bool = False):
+    """Midnight (Asia/Shanghai) starting the ISO `day`, or the day after."""
+    value = date.fromisoformat(day)
+    return day_start(value + timedelta(days=1) if after else value)
