@@ -33,7 +33,9 @@ class TopicFilter(django_filters.FilterSet):
     )
     lecturer = django_filters.ModelChoiceFilter(
         label=_("Lecturer"),
-        queryset=Lecturer.objects.filter(topics__isnull=False).distinct(),
+        queryset=Lecturer.objects.filter(
+            pk__in=Topic.objects.on_menu().values("lecturers")
+        ),
         method="filter_lecturer",
         empty_label=_("All lecturers"),
     )

@@ -272,7 +272,9 @@ def test_only_the_ordering_forum_marks_it_fulfilled(accepted, lecturer, sibling_
 def test_cancelling_an_accepted_order_cancels_its_draft(accepted, village_admin):
     done = orders.cancel(accepted.pk, village_admin, "与防汛工作冲突")
     assert done.status == OrderStatus.CANCELLED
-    assert SessionPage.objects.get(pk=accepted.session_id).status == "cancelled"
+    session = SessionPage.objects.get(pk=accepted.session_id)
+    assert session.status == "cancelled"
+    assert session.current_workflow_state is None  # out of the approvers' queue
 
 
 def test_a_held_order_cannot_be_cancelled(accepted, village_admin):

@@ -301,10 +301,14 @@ def cancel(order_id: int, by, reason: str, *, now=None) -> TopicOrder:
             if session.status == SessionStatus.HELD:
                 raise OrderError("held", _("The session was held: mark it fulfilled."))
             session.status = SessionStatus.CANCELLED
-            session.save_revision(user=by)
             if session.live:
-                session.get_latest_revision().publish(user=by)
+                session.save_revision(user=by).publish(user=by)
             else:
+                # A draft waiting for approval leaves the approvers' queue.
+                state = session.current_workflow_state
+                if state is not None:
+                    state.cancel(user=by)
+                session.save_revision(user=by)
                 SessionPage.objects.filter(pk=session.pk).update(
                     status=SessionStatus.CANCELLED
                 )

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 from lectures.services import evaluation_results as results
 from topics.filters import TopicFilter
 from topics.models import Topic
-from topics.rules import may_support, orderable_forums
+from topics.rules import forums_to_order, may_support
 from topics.services import catalogue, support
 from topics.services.errors import SupportError
 from training_site.page_cache import public_page
@@ -64,7 +64,7 @@ def topic_detail(request, slug: str):
     if user.is_authenticated:
         context["may_support"] = may_support(user)
         context["supports"] = support.supports(topic, user)
-        context["may_order"] = orderable_forums(user).exists()
+        context["may_order"] = forums_to_order(user, topic).exists()
     return render(request, "topics/topic_detail.html", context)
 
 
