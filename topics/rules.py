@@ -16,7 +16,7 @@ from django.db.models import Q, QuerySet
 
 from lectures.models import ForumPage, Lecturer
 from lectures.models.tree import below, below_any
-from lectures.rules import administered_paths, can_administer
+from lectures.rules import administered_paths, can_administer, may_see_results
 from topics.models import Topic, TopicOrder
 
 
@@ -167,6 +167,14 @@ def orders_in_admin(user) -> QuerySet:
     query |= Q(topic__lecturers__forums__in=held) | Q(lecturer__user=user)
     mine = TopicOrder.objects.filter(query).values("pk")
     return TopicOrder.objects.filter(pk__in=mine)
+
+
+def takes_part_in_orders(user) -> bool:
+    """Whom the admin shows the menu of lectures on demand: superusers,
+    forums' administrators and lecturers — the people who see evaluation
+    results, asked from the permission cache the admin loads anyway and
+    remembered on the user (every admin page asks, through the menu)."""
+    return may_see_results(user)
 
 
 def may_support(user) -> bool:

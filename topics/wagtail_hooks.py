@@ -6,11 +6,10 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
 
-from lectures.rules import administered_paths
 from stats.wagtail_hooks import StatsMenuItem
 from topics.demo import build_topics, remove_topics
 from topics.reports import OrderReportView
-from topics.rules import lecturer_of
+from topics.rules import takes_part_in_orders
 from topics.services import figures, menu, notices, orders
 from topics.views import admin as admin_views
 
@@ -44,16 +43,7 @@ def topic_admin_urls():
 
 
 def _takes_part(request) -> bool:
-    """Lecturers and administrators; cached on the request's user (the menu
-    asks for each item)."""
-    user = request.user
-    cached = getattr(user, "_takes_part_in_orders", None)
-    if cached is None:
-        cached = user.is_superuser or bool(
-            administered_paths(user) or lecturer_of(user)
-        )
-        user._takes_part_in_orders = cached
-    return cached
+    return takes_part_in_orders(request.user)
 
 
 class OnDemandMenuItem(MenuItem):

@@ -28,10 +28,10 @@ QUERIES = {
     "topics filtered": 8,
     "topic": 9,
     "topic (trainee)": 14,
-    "order admin": 22,
-    "order admin (lecturer)": 21,
-    "order": 20,
-    "topic admin": 23,
+    "order admin": 21,
+    "order admin (lecturer)": 19,
+    "order": 19,
+    "topic admin": 22,
 }
 
 
