@@ -50,8 +50,10 @@ MAX_ORDER_DAYS = 366
 
 def _locked(order_id: int) -> TopicOrder:
     try:
+        # Only the order's row: PostgreSQL locks no row of an outer join
+        # (the lecturer may be none yet).
         return (
-            TopicOrder.objects.select_for_update()
+            TopicOrder.objects.select_for_update(of=("self",))
             .select_related("topic", "forum", "lecturer")
             .get(pk=order_id)
         )
