@@ -2,11 +2,33 @@
 field, category and tier, a lecturer, and a search."""
 
 import django_filters
+from django import forms
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from lectures.models import Category, Field, ForumLevel, Lecturer
 from topics.models import Topic
+
+
+class IdChoiceField(forms.ModelChoiceField):
+    """A row by its id; an id no database column can hold is an invalid
+    choice, not a 500 (SQLite raises OverflowError on it)."""
+
+    def to_python(self, value):
+        if value not in self.empty_values:
+            try:
+                number = int(str(value))
+            except ValueError:
+                number = None
+            if number is None or not -(2**63) <= number < 2**63:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_choice"], code="invalid_choice"
+                )
+        return super().to_python(value)
+
+
+class IdChoiceFilter(django_filters.ModelChoiceFilter):
+    field_class = IdChoiceField
 
 
 class TopicFilter(django_filters.FilterSet):
@@ -31,7 +53,7 @@ class TopicFilter(django_filters.FilterSet):
         method="filter_level",
         empty_label=_("All tiers"),
     )
-    lecturer = django_filters.ModelChoiceFilter(
+    lecturer = IdChoiceFilter(
         label=_("Lecturer"),
         queryset=Lecturer.objects.filter(
             pk__in=Topic.objects.on_menu().values("lecturers")

@@ -79,9 +79,14 @@ def test_the_menu_lists_approved_offered_topics_with_filters(client, tree):
 
 
 def test_bad_filters_are_reported_not_a_crash(client, topic):
-    response = client.get(reverse("topics:topic_list"), {"field": "nope", "level": "x"})
-    assert response.status_code == 200
-    assert topic.title in response.content.decode()
+    for params in (
+        {"field": "nope", "level": "x"},
+        {"lecturer": "99999999999999999999999999"},
+        {"lecturer": "-1"},
+    ):
+        response = client.get(reverse("topics:topic_list"), params)
+        assert response.status_code == 200
+        assert topic.title in response.content.decode()
 
 
 def test_a_topic_page_shows_its_lecturers_and_sessions_held(client, topic, tree):

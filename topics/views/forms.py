@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lectures.models import ForumPage
+from topics.filters import IdChoiceField
 from topics.models import Topic
 
 DATE = forms.DateInput(attrs={"type": "date"})
@@ -42,7 +43,7 @@ class TopicForm(forms.ModelForm):
 
 
 class OrderForm(forms.Form):
-    forum = forms.ModelChoiceField(
+    forum = IdChoiceField(
         label=_("For the forum"), queryset=ForumPage.objects.none(), empty_label=None
     )
     preferred_from = forms.DateField(label=_("Preferred from"), widget=DATE)
