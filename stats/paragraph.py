@@ -1,13 +1,16 @@
 """The work-report paragraph (工作汇报): the selection's figures in a sentence.
 
 Organisers paste it into their yearly report. Every number in it is a field
-of `NetworkStats`, so the paragraph, the JSON and the admin page agree.
+of `NetworkStats`, so the paragraph, the JSON and the admin page agree;
+other apps add a sentence of their own figures for the same selection
+through the `work_report_sentences` hook.
 """
 
 from datetime import date
 
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from wagtail import hooks
 
 from lectures.models import ForumLevel
 from stats.figures import NetworkStats
@@ -86,6 +89,12 @@ def work_report_paragraph(stats: NetworkStats, labels: dict | None = None) -> st
         sentences.append(
             _("Of these, %(details)s.") % {"details": _(", ").join(details)}
         )
+    # Other apps cite their own figures of the same selection (lectures on
+    # demand its orders): `work_report_sentences` hooks, f(stats) -> str | None.
+    for cite in hooks.get_hooks("work_report_sentences"):
+        sentence = cite(stats)
+        if sentence:
+            sentences.append(sentence)
     inactive = sum(stats.forums_not_reporting.values())
     if inactive:
         sentences.append(

@@ -36,6 +36,7 @@ urlpatterns = [
     path("", include("people.urls")),
     path("me/messages/", include("training_site.notify.urls")),
     path("", include("courses.urls")),
+    path("", include("topics.urls")),
     path("", include("lectures.urls")),
 ]
 

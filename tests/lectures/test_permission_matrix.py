@@ -23,6 +23,10 @@ without a login (the people pages act on these);
 every forum that can have forums below it (the district and the 小讲坛) has a
 founding proposed below it and a training class with its organisers' pages.
 
+Every forum also offers a topic (点单) by a lecturer attached to it — the
+town's is `lecturer` — with an order of its own waiting to be dispatched and
+one dispatched to that lecturer.
+
 To add a capability, write its action below, register it in `FORUM_ACTIONS`
 or `SITE_ACTIONS`, and give its row in `EXPECTED`.
 """
@@ -34,6 +38,7 @@ from collections.abc import Callable
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from wagtail.models import Page
 
 from courses.models import Enrolment
@@ -50,12 +55,14 @@ from tests.factories import (
     build_tree,
     fresh,
 )
+from tests.topics.factories import TopicFactory, next_week
 from tests.wagtail_admin import (
     edit_url,
     refused,
     session_form,
     workflow_action_url,
 )
+from topics.models import OrderStatus, TopicOrder
 from training_site.models import HomePage
 
 pytestmark = pytest.mark.django_db
@@ -183,7 +190,35 @@ def world(module_db):
             objects[name]["class"] = ClassFactory(
                 parent=forum, title=f"{name}培训班", slug=f"{name}-class"
             )
+        objects[name].update(_orders(forum, name, lecturer))
     return {"tree": tree, "users": users, "objects": objects, "other": other}
+
+
+def _orders(forum, name, town_lecturer) -> dict:
+    """The forum's topic, an order waiting for dispatch and one dispatched."""
+    offering = (
+        town_lecturer
+        if name == "town"
+        else LecturerFactory(forums=[forum], user=UserFactory(username=f"讲师{name}"))
+    )
+    topic = TopicFactory(lecturers=[offering], slug=f"{name}-topic")
+    today = timezone.localdate()
+    common = {
+        "topic": topic,
+        "forum": forum,
+        "preferred_from": today,
+        "preferred_to": today,
+        "audience_size": 30,
+        "ordered_at": timezone.now(),
+    }
+    return {
+        "topic": topic,
+        "offering": offering,
+        "ordered": TopicOrder.objects.create(**common),
+        "dispatched": TopicOrder.objects.create(
+            **common, status=OrderStatus.DISPATCHED, lecturer=offering
+        ),
+    }
 
 
 def as_role(role: str, world) -> Client:
@@ -422,6 +457,46 @@ def reset_password(client, forum, world):
     return not account.has_usable_password()
 
 
+def order_topic(client, forum, world):
+    today = timezone.localdate()
+    url = reverse("topics_order_place", args=[world["objects"]["district"]["topic"].pk])
+    data = {
+        "forum": world["tree"][forum].pk,
+        "preferred_from": today.isoformat(),
+        "preferred_to": today.isoformat(),
+        "audience_size": 77,
+    }
+    no_crash(client.post(url, data))
+    return TopicOrder.objects.filter(
+        forum=world["tree"][forum], audience_size=77
+    ).exists()
+
+
+def _order_action(client, order, **data) -> TopicOrder:
+    no_crash(client.post(reverse("topics_admin_order", args=[order.pk]), data))
+    return TopicOrder.objects.get(pk=order.pk)
+
+
+def dispatch_order(client, forum, world):
+    objects = world["objects"][forum]
+    order = _order_action(
+        client, objects["ordered"], action="dispatch", lecturer=objects["offering"].pk
+    )
+    return order.status == OrderStatus.DISPATCHED
+
+
+def accept_order(client, forum, world):
+    start = timezone.localtime(next_week()).strftime("%Y-%m-%dT%H:%M")
+    order = _order_action(
+        client,
+        world["objects"][forum]["dispatched"],
+        action="accept",
+        start=start,
+        venue="会议室",
+    )
+    return order.status == OrderStatus.ACCEPTED
+
+
 FORUM_ACTIONS: dict[str, Callable] = {
     "view a draft in the admin": view_draft,
     "view a draft on the site": public_draft,
@@ -450,6 +525,9 @@ FORUM_ACTIONS: dict[str, Callable] = {
     "create an account in the unit": create_account,
     "edit an account of the unit": edit_account,
     "reset a password in the unit": reset_password,
+    "order a topic for the forum": order_topic,
+    "dispatch an order to the forum's lecturer": dispatch_order,
+    "accept an order dispatched in the forum": accept_order,
 }
 
 
@@ -563,6 +641,12 @@ EXPECTED: dict[str, dict[str, set[str] | bool]] = {
     # Reports are refused by name outside one's subtree, never widened.
     "export the network report": administrators(),
     "export trainees' study hours": administrators(),
+    # 点单式讲坛: a forum's administrators order for it and dispatch to its
+    # lecturers (so those above it too); only the lecturer himself accepts.
+    "order a topic for the forum": administrators(),
+    "dispatch an order to the forum's lecturer": administrators(),
+    "accept an order dispatched in the forum": dict.fromkeys(ROLES, NOWHERE)
+    | {"lecturer": {"town"}},
     "read another trainee's /me/": dict.fromkeys(ROLES, False),
     "read another trainee's calendar": dict.fromkeys(ROLES, False),
     "open the admin": {role: role not in ("anonymous", "trainee") for role in ROLES},
@@ -620,7 +704,7 @@ def test_the_table_covers_every_cell():
     assert set(EXPECTED) == set(FORUM_ACTIONS) | set(SITE_ACTIONS)
     for action, row in EXPECTED.items():
         assert set(row) == set(ROLES), action
-    assert MATRIX_SIZE == (23 * 7 + 4 * 4) * 7 + 7 * 7  # 1,288 cells
+    assert MATRIX_SIZE == (26 * 7 + 4 * 4) * 7 + 7 * 7  # 1,435 cells
 
 
 @pytest.mark.parametrize("role", ROLES)

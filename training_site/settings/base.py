@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "courses",
     "stats",
     "people",
+    "topics",
     "wagtail.api.v2",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
