@@ -95,40 +95,40 @@ def measure(scale: int, vendor: str, key: str) -> dict:
         ).items()
     }
     figures = {}
-    log = open(databases.CACHE / "server.log", "a")
-    with gunicorn(env, PORT, log=log):
-        for name, page in found.items():
-            skip = page.get("skip") or counts.get(name, {}).get("skip")
-            if skip:
-                figures[name] = {"skip": skip}
-                continue
-            cookie = cookies.get(page["user"], "") if page["user"] else ""
-            alone = name in page_list.ALONE
-            clients = 1 if alone else CLIENTS
-            # The floor is timed again just before each page, with as many
-            # clients: this host's speed drifts over a run (it is shared),
-            # and a ratio to a floor timed minutes earlier drifts with it.
-            # (/healthz is its own floor.)
-            floor = None
-            if page["path"] != "/healthz":
-                floor = latency(PORT, "/healthz", REQUESTS, "", clients)
-            timed = latency(PORT, page["path"], REQUESTS, cookie, clients)
-            floor = floor or timed
-            figures[name] = {
-                **timed,
-                "queries": counts[name]["queries"],
-                "user": page["user"],
-                "healthz_median_ms": floor["median_ms"],
-            }
-            if alone:
-                both = latency(PORT, page["path"], REQUESTS // 2, cookie, CLIENTS)
-                figures[name]["two_clients_median_ms"] = both["median_ms"]
-    if not ONLY:
-        with gunicorn({**env, "PAGE_CACHE_SECONDS": "0"}, PORT, log=log):
+    with open(databases.CACHE / "server.log", "a") as log:
+        with gunicorn(env, PORT, log=log):
             for name, page in found.items():
-                if "skip" not in figures[name] and not page["user"]:
-                    cold = latency(PORT, page["path"], COLD_REQUESTS)
-                    figures[name]["uncached_median_ms"] = cold["median_ms"]
+                skip = page.get("skip") or counts.get(name, {}).get("skip")
+                if skip:
+                    figures[name] = {"skip": skip}
+                    continue
+                cookie = cookies.get(page["user"], "") if page["user"] else ""
+                alone = name in page_list.ALONE
+                clients = 1 if alone else CLIENTS
+                # The floor is timed again just before each page, with as many
+                # clients: this host's speed drifts over a run (it is shared),
+                # and a ratio to a floor timed minutes earlier drifts with it.
+                # (/healthz is its own floor.)
+                floor = None
+                if page["path"] != "/healthz":
+                    floor = latency(PORT, "/healthz", REQUESTS, "", clients)
+                timed = latency(PORT, page["path"], REQUESTS, cookie, clients)
+                floor = floor or timed
+                figures[name] = {
+                    **timed,
+                    "queries": counts[name]["queries"],
+                    "user": page["user"],
+                    "healthz_median_ms": floor["median_ms"],
+                }
+                if alone:
+                    both = latency(PORT, page["path"], REQUESTS // 2, cookie, CLIENTS)
+                    figures[name]["two_clients_median_ms"] = both["median_ms"]
+        if not ONLY:
+            with gunicorn({**env, "PAGE_CACHE_SECONDS": "0"}, PORT, log=log):
+                for name, page in found.items():
+                    if "skip" not in figures[name] and not page["user"]:
+                        cold = latency(PORT, page["path"], COLD_REQUESTS)
+                        figures[name]["uncached_median_ms"] = cold["median_ms"]
     for values in figures.values():
         if "median_ms" in values:
             ratio = values["median_ms"] / values["healthz_median_ms"]

@@ -14,6 +14,7 @@ seed) or rating tallies (728,000). The counting rules are written in
 `stats.figures`; `CONTRIBUTION` names the sums, in order.
 """
 
+import itertools
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -117,7 +118,7 @@ class Grouping:
         return Case(
             *[
                 When(start__lt=day_start(following), then=Value(label))
-                for (label, _), (_, following) in zip(starts, starts[1:], strict=False)
+                for (label, _), (_, following) in itertools.pairwise(starts)
             ],
             default=Value(starts[-1][0]),
             output_field=CharField(),

@@ -146,7 +146,7 @@ def forum_tier_rows(stats) -> list[list]:
         ]
         for level, label in ForumLevel.choices
     ]
-    return rows + [[_("Total")] + [sum(row[i] for row in rows) for i in range(1, 5)]]
+    return [*rows, [_("Total")] + [sum(row[i] for row in rows) for i in range(1, 5)]]
 
 
 def forum_table_sheet(report: NetworkReport, heading: str, subtitle: str) -> Sheet:

@@ -15,7 +15,7 @@ class HomePage(ViewContextMixin, OneQueryRoutingMixin, PublicPageMixin, Page):
 
     introduction = RichTextField(_("introduction"), blank=True)
 
-    content_panels = Page.content_panels + [FieldPanel("introduction")]
+    content_panels = [*Page.content_panels, FieldPanel("introduction")]
 
     parent_page_types = ["wagtailcore.Page"]
     subpage_types = ["lectures.DistrictForumPage", "courses.TrainingIndexPage"]

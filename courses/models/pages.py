@@ -52,7 +52,7 @@ class TrainingIndexPage(ViewContextMixin, PublicPageMixin, Page):
 
     introduction = RichTextField(_("introduction"), blank=True)
 
-    content_panels = Page.content_panels + [FieldPanel("introduction")]
+    content_panels = [*Page.content_panels, FieldPanel("introduction")]
     parent_page_types = ["training_site.HomePage"]
     subpage_types = ["courses.ClassPage"]
     max_count = 1
@@ -158,7 +158,8 @@ class ClassPage(
     subpage_types = ["lectures.SessionPage"]
     template = "courses/class_page.html"
 
-    content_panels = Page.content_panels + [
+    content_panels = [
+        *Page.content_panels,
         FieldRowPanel([FieldPanel("class_type"), FieldPanel("organiser")]),
         FieldRowPanel([FieldPanel("start_date"), FieldPanel("end_date")]),
         FieldPanel("venue"),
@@ -195,7 +196,8 @@ class ClassPage(
             ObjectList(Page.promote_panels, heading=_("Promote")),
         ]
     )
-    search_fields = Page.search_fields + [
+    search_fields = [
+        *Page.search_fields,
         index.SearchField("organiser"),
         index.SearchField("introduction"),
         index.FilterField("class_type"),

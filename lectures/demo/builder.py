@@ -260,8 +260,17 @@ class DemoBuilder:
         total = TRAINEES_PER_SCALE * self.scale
         insert_rows(
             User,
-            ["username", "password", "last_name", "first_name", "email"]
-            + ["is_superuser", "is_staff", "is_active", "date_joined"],
+            [
+                "username",
+                "password",
+                "last_name",
+                "first_name",
+                "email",
+                "is_superuser",
+                "is_staff",
+                "is_active",
+                "date_joined",
+            ],
             [
                 (
                     f"t{13900000000 + n}",
@@ -280,8 +289,15 @@ class DemoBuilder:
         users = list(User.objects.filter(username__startswith="t139").order_by("pk"))
         insert_rows(
             TraineeProfile,
-            ["user_id", "real_name", "mobile", "unit_forum_id", "unit_name"]
-            + ["position", "rank"],
+            [
+                "user_id",
+                "real_name",
+                "mobile",
+                "unit_forum_id",
+                "unit_name",
+                "position",
+                "rank",
+            ],
             [
                 (
                     user.pk,

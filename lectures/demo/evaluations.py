@@ -124,8 +124,16 @@ def build(builder) -> None:
     SessionEvaluation.objects.bulk_create(envelopes, batch_size=BATCH)
     insert_rows(
         RatingTally,
-        ["id", "session_id", "indicator_id", "level", "points", "weight"]
-        + ["satisfied", "count"],
+        [
+            "id",
+            "session_id",
+            "indicator_id",
+            "level",
+            "points",
+            "weight",
+            "satisfied",
+            "count",
+        ],
         tallies,
     )
     EvaluationComment.objects.bulk_create(comments, batch_size=BATCH)

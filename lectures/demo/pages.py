@@ -14,6 +14,7 @@ Only fresh pages without revisions (`live` as given) are supported: that is
 what `add_child` makes, and what the demo needs.
 """
 
+import itertools
 from collections import defaultdict
 from collections.abc import Iterable
 
@@ -89,7 +90,7 @@ def _batches(model, fields, objs: list) -> Iterable[list]:
 def _insert_descendant_tables(model, objs: list) -> None:
     """The tables below `Page` in the model's chain (e.g. forum, then unit forum)."""
     chain = [*reversed(model._meta.get_parent_list()), model]
-    for parent, child in zip(chain, chain[1:], strict=False):
+    for parent, child in itertools.pairwise(chain):
         link = child._meta.parents[parent]
         for obj in objs:
             setattr(obj, link.attname, obj.id)
@@ -159,7 +160,7 @@ def _index_references(model, objs: list, references: list) -> None:
     if not references:
         return
     content_type = ContentType.objects.get_for_model(model, for_concrete_model=False)
-    base = ([model] + model._meta.get_parent_list())[-1]
+    base = ([model, *model._meta.get_parent_list()])[-1]
     base_content_type = ContentType.objects.get_for_model(
         base, for_concrete_model=False
     )

@@ -160,7 +160,8 @@ class ForumPage(
     allowed_unit_kinds: tuple[str, ...] = ()
     forum_level: str = ""
 
-    content_panels = Page.content_panels + [
+    content_panels = [
+        *Page.content_panels,
         FieldRowPanel([FieldPanel("unit_kind"), FieldPanel("unit_name")]),
         FieldPanel("introduction"),
         FieldPanel("image"),
@@ -200,7 +201,8 @@ class ForumPage(
             ObjectList(Page.promote_panels, heading=_("Promote")),
         ]
     )
-    search_fields = Page.search_fields + [
+    search_fields = [
+        *Page.search_fields,
         index.SearchField("unit_name"),
         index.SearchField("introduction"),
         index.FilterField("level"),

@@ -210,7 +210,8 @@ class SessionPage(ViewContextMixin, PublicPageMixin, RoutablePageMixin, Page):
     subpage_types: list[str] = []
     template = "lectures/session_page.html"
 
-    content_panels = Page.content_panels + [
+    content_panels = [
+        *Page.content_panels,
         FieldPanel("lecturers"),
         FieldRowPanel([FieldPanel("start"), FieldPanel("end")]),
         FieldPanel("venue"),
@@ -240,7 +241,8 @@ class SessionPage(ViewContextMixin, PublicPageMixin, RoutablePageMixin, Page):
             ObjectList(Page.promote_panels, heading=_("Promote")),
         ]
     )
-    search_fields = Page.search_fields + [
+    search_fields = [
+        *Page.search_fields,
         index.SearchField("venue"),
         index.SearchField("description"),
         index.FilterField("start"),

@@ -95,7 +95,8 @@ def test_a_village_proposes_a_forum_and_the_town_founds_it(
     page.wait_for_load_state("networkidle")
 
     founded = ForumPage.objects.get(pk=forum.pk)
-    assert founded.live and founded.founded_on is not None
+    assert founded.live
+    assert founded.founded_on is not None
     assert founded.approved_by.username == "town_admin"
     assert founder.user.groups.filter(pk=founded.admin_group_id).exists()
     page.goto(f"/admin/pages/{forum.pk}/edit/")

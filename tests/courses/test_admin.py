@@ -77,7 +77,7 @@ def test_the_district_admins_hold_the_training_index(index, home):
 
 @pytest.mark.parametrize("tab", TABS)
 @pytest.mark.parametrize(
-    "who, where",
+    ("who", "where"),
     [
         ("district_admin", "class_page"),
         ("district_admin", "town_class"),
@@ -93,7 +93,7 @@ def test_organisers_open_every_tab(request, login, tree, who, where, tab):
 
 
 @pytest.mark.parametrize(
-    "who, where",
+    ("who", "where"),
     [
         ("town_admin", "class_page"),  # the district's, under /classes/
         ("village_admin", "town_class"),  # above his village
@@ -117,7 +117,8 @@ def test_others_are_refused(request, login, tree, who, where):
 
 def test_a_trainee_does_not_get_into_the_admin(login, class_page, trainee):
     response = login(trainee).get(manage_url(class_page))
-    assert response.status_code == 302 and "/login/" in response["Location"]
+    assert response.status_code == 302
+    assert "/login/" in response["Location"]
 
 
 def test_the_class_list_is_his_subtree(login, tree, class_page, town_class):
@@ -158,7 +159,8 @@ def test_approve_and_reject_over_http(
     approve, reject = (action_url(approval_class, a) for a in ("approve", "reject"))
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(approve, {"enrolment": first.pk})
-    assert response.status_code == 302 and response["Location"] == url
+    assert response.status_code == 302
+    assert response["Location"] == url
     assert said(response) == ["已通过报名申请。"]
     client.get(url)  # shows (and so clears) the message
     response = client.post(reject, {"enrolment": second.pk})
@@ -174,7 +176,7 @@ def test_approve_and_reject_over_http(
 
 
 @pytest.mark.parametrize(
-    "action, data",
+    ("action", "data"),
     [
         ("approve", {}),
         ("approve", {"enrolment": "abc"}),
@@ -226,7 +228,8 @@ def test_assign_with_an_unknown_name_assigns_nobody(login, class_page, organiser
         {"usernames": f"{profile.mobile}\n\nghost"},
     )
     (message,) = said(response)
-    assert "3" in message and "ghost" in message
+    assert "3" in message
+    assert "ghost" in message
     assert not Enrolment.objects.exists()
 
 
@@ -323,12 +326,13 @@ def sheet_rows(content: bytes) -> list[list]:
 
 
 def test_results_page_and_its_export_agree(login, finished, organiser):
-    class_page, users = finished
+    class_page, _users = finished
     client = login(organiser)
     page = client.get(manage_url(class_page, "results"))
     summary = page.context["summary"]
     assert (summary.trainees, summary.passed) == (3, 2)
-    assert summary.pass_rate == Decimal("66.7") and summary.mean == Decimal("66.7")
+    assert summary.pass_rate == Decimal("66.7")
+    assert summary.mean == Decimal("66.7")
 
     response = client.get(manage_url(class_page, "results") + "?export=xlsx")
     assert response["Content-Type"].startswith(
@@ -357,7 +361,7 @@ def test_results_page_and_its_export_agree(login, finished, organiser):
 
 
 def test_completion_page_and_its_export_agree(login, finished, organiser):
-    class_page, users = finished
+    class_page, _users = finished
     client = login(organiser)
     page = client.get(manage_url(class_page, "completion"))
     standings = {s.enrolment.trainee_name(): s for s in page.context["standings"]}
@@ -391,7 +395,8 @@ def test_confirm_over_http_issues_certificates(login, finished, organiser):
     url = manage_url(class_page, "completion")
     confirm = action_url(class_page, "confirm")
     response = client.post(confirm, {"user": [users[0].pk]})
-    assert response.status_code == 302 and response["Location"] == url
+    assert response.status_code == 302
+    assert response["Location"] == url
     (certificate,) = Certificate.objects.all()
     assert certificate.user_id == users[0].pk
     page = client.get(url).content.decode()
@@ -414,7 +419,7 @@ def test_confirm_before_the_last_day_over_http(login, index, organiser):
 
 
 def test_results_close_attempts_whose_time_ran_out(login, finished, organiser):
-    class_page, users = finished
+    class_page, _users = finished
     extra = TraineeProfileFactory().user
     assign(class_page, [extra], by=organiser)
     attempt = start_attempt(
@@ -426,7 +431,7 @@ def test_results_close_attempts_whose_time_ran_out(login, finished, organiser):
 
 
 @pytest.mark.parametrize(
-    "name, content",
+    ("name", "content"),
     [("roster.txt", b"13900000000"), ("roster.xlsx", b"not a workbook")],
 )
 def test_an_unreadable_roster_file_is_a_message(
@@ -434,7 +439,8 @@ def test_an_unreadable_roster_file_is_a_message(
 ):
     upload = SimpleUploadedFile(name, content)
     response = login(organiser).post(action_url(class_page, "assign"), {"file": upload})
-    assert response.status_code == 302 and len(said(response)) == 1
+    assert response.status_code == 302
+    assert len(said(response)) == 1
     assert not Enrolment.objects.exists()
 
 

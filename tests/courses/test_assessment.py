@@ -77,12 +77,13 @@ def graded(attempt) -> dict[str, bool]:
 def test_all_right_scores_full_marks(test_class, taker):
     attempt = take(test_class, taker, RIGHT_ANSWERS)
     assert (attempt.points, attempt.max_points) == (3, 3)
-    assert attempt.score == Decimal("100.0") and attempt.passed
+    assert attempt.score == Decimal("100.0")
+    assert attempt.passed
     assert graded(attempt) == {SINGLE: True, MULTIPLE: True, TRUE_FALSE: True}
 
 
 @pytest.mark.parametrize(
-    "chosen, right",
+    ("chosen", "right"),
     [
         ([S_RIGHT], True),
         ([S_WRONG], False),
@@ -96,7 +97,7 @@ def test_single_choice(test_class, taker, chosen, right):
 
 
 @pytest.mark.parametrize(
-    "chosen, right",
+    ("chosen", "right"),
     [
         ([M_A, M_B], True),
         ([M_B, M_A], True),
@@ -114,14 +115,14 @@ def test_multiple_choice_is_all_or_nothing(test_class, taker, chosen, right):
 
 
 @pytest.mark.parametrize(
-    "chosen, right", [(["true"], True), (["false"], False), ([], False)]
+    ("chosen", "right"), [(["true"], True), (["false"], False), ([], False)]
 )
 def test_true_false(test_class, taker, chosen, right):
     attempt = take(test_class, taker, {TRUE_FALSE: chosen})
     assert graded(attempt)[TRUE_FALSE] is right
 
 
-@pytest.mark.parametrize("pass_mark, passed", [(60, True), (67, False), (66, True)])
+@pytest.mark.parametrize(("pass_mark", "passed"), [(60, True), (67, False), (66, True)])
 def test_the_score_against_the_pass_mark(test_class, taker, pass_mark, passed):
     test_class.pass_mark = pass_mark
     test_class.save()
@@ -145,7 +146,8 @@ def test_points_weigh_the_score(index, organiser):
 def test_a_submitted_attempt_is_not_graded_again(test_class, taker):
     attempt = take(test_class, taker, {SINGLE: [S_WRONG]})
     again = submit(test_class, taker, attempt.pk, RIGHT_ANSWERS)
-    assert again.pk == attempt.pk and again.points == 0
+    assert again.pk == attempt.pk
+    assert again.points == 0
     assert Attempt.objects.get(pk=attempt.pk).points == 0
 
 
@@ -167,7 +169,8 @@ def test_a_late_submission_counts_as_it_stood_at_the_limit(test_class, taker):
         {SINGLE: [S_WRONG], MULTIPLE: [M_WRONG], TRUE_FALSE: ["false"]},
         now=late,
     )
-    assert done.points == 3 and done.passed
+    assert done.points == 3
+    assert done.passed
     assert done.submitted_at == attempt.deadline
     assert done.answers == RIGHT_ANSWERS
 
@@ -214,7 +217,8 @@ def test_an_abandoned_attempt_is_graded_as_it_stood(test_class, taker):
     assert close_expired(test_class, now=start + timedelta(minutes=29)) == 0
     assert close_expired(test_class, now=start + timedelta(minutes=31)) == 1
     attempt.refresh_from_db()
-    assert attempt.points == 3 and attempt.submitted_at == attempt.deadline
+    assert attempt.points == 3
+    assert attempt.submitted_at == attempt.deadline
 
 
 def test_starting_again_after_the_time_ran_out_grades_the_old_attempt(
@@ -226,7 +230,8 @@ def test_starting_again_after_the_time_ran_out_grades_the_old_attempt(
     second = start_attempt(test_class, taker, now=start + timedelta(hours=1))
     assert second.number == 2
     first.refresh_from_db()
-    assert first.submitted_at == first.deadline and first.points == 0
+    assert first.submitted_at == first.deadline
+    assert first.points == 0
 
 
 # Attempts and windows ---------------------------------------------------------
@@ -242,7 +247,7 @@ def test_the_attempts_limit(test_class, taker):
 
 
 @pytest.mark.parametrize(
-    "opens, closes",
+    ("opens", "closes"),
     [(timedelta(hours=1), timedelta(days=1)), (-timedelta(days=2), -timedelta(1))],
     ids=["not yet", "closed"],
 )
@@ -282,7 +287,8 @@ def test_another_trainees_attempt_is_refused(test_class, taker, organiser):
             call(test_class, other, attempt.pk, RIGHT_ANSWERS)
         assert error.value.code == "not_yours"
     attempt.refresh_from_db()
-    assert attempt.answers == {} and attempt.submitted_at is None
+    assert attempt.answers == {}
+    assert attempt.submitted_at is None
 
 
 def test_an_attempt_of_another_class_is_refused(test_class, taker, index, organiser):
@@ -295,7 +301,7 @@ def test_an_attempt_of_another_class_is_refused(test_class, taker, index, organi
 
 
 @pytest.mark.parametrize(
-    "posted, code",
+    ("posted", "code"),
     [
         ({question_id(99): [S_RIGHT]}, "question"),
         ({SINGLE: [M_A]}, "option"),
@@ -323,7 +329,8 @@ def test_tampered_answers_are_refused_and_nothing_is_kept(
             call(test_class, taker, attempt.pk, posted)
         assert error.value.code == code
     attempt.refresh_from_db()
-    assert attempt.answers == {SINGLE: [S_WRONG]} and attempt.submitted_at is None
+    assert attempt.answers == {SINGLE: [S_WRONG]}
+    assert attempt.submitted_at is None
     assert not AttemptAnswer.objects.exists()
 
 
@@ -383,7 +390,8 @@ def test_summary_mean_pass_rate_and_rate_per_question(test_class, organiser):
     take(test_class, users[2], {SINGLE: [S_RIGHT]})  # ... then 33.3: best counts
     result = summary(test_class)
     assert result.trainees == 3
-    assert result.passed == 2 and result.pass_rate == Decimal("66.7")
+    assert result.passed == 2
+    assert result.pass_rate == Decimal("66.7")
     assert result.mean == Decimal("66.7")  # (100 + 66.7 + 33.3) / 3
     rates = {row.question.id: (row.answered, row.correct) for row in result.questions}
     # Every submitted attempt counts once per question.
@@ -410,7 +418,8 @@ def test_taking_the_test_over_http(client, test_class, taker):
     assert positions == sorted(positions)  # shown in the attempt's own order
 
     saved = client.post(url + "save/", {"attempt": attempt.pk, f"q-{SINGLE}": S_RIGHT})
-    assert saved.status_code == 200 and json.loads(saved.content)["saved"] == 1
+    assert saved.status_code == 200
+    assert json.loads(saved.content)["saved"] == 1
     response = client.post(
         url + "submit/",
         {
@@ -442,7 +451,8 @@ def test_another_trainees_attempt_over_http(client, test_class, taker, organiser
     assert response.status_code == 400
     assert json.loads(response.content)["error"] == "这不是您的作答。"
     attempt.refresh_from_db()
-    assert attempt.answers == {} and attempt.submitted_at is None
+    assert attempt.answers == {}
+    assert attempt.submitted_at is None
 
 
 def test_a_tampered_question_over_http(client, test_class, taker):
@@ -460,7 +470,8 @@ def test_a_tampered_question_over_http(client, test_class, taker):
     )
     assert json.loads(response.content)["error"] == "答卷中含有该题不存在的选项。"
     attempt.refresh_from_db()
-    assert attempt.answers == {} and attempt.submitted_at is None
+    assert attempt.answers == {}
+    assert attempt.submitted_at is None
 
 
 @pytest.mark.parametrize(
@@ -493,7 +504,8 @@ def test_save_after_the_deadline_over_http(client, test_class, taker):
 def test_the_test_page_needs_a_login_and_the_right_methods(client, test_class):
     url = test_class.url + "test/"
     response = client.get(url)
-    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    assert response.status_code == 302
+    assert "/accounts/login/" in response["Location"]
     assert client.post(url + "save/", {}).status_code == 403
     client.force_login(UserFactory())
     assert client.get(url + "save/").status_code == 405
@@ -501,13 +513,15 @@ def test_the_test_page_needs_a_login_and_the_right_methods(client, test_class):
     assert client.get(url + "start/").status_code == 405
     assert client.get(url + "submit/").status_code == 405
     response = client.post(url, {"action": "explode"})
-    assert response.status_code == 405 and said(response) == []
+    assert response.status_code == 405
+    assert said(response) == []
 
 
 def test_an_outsider_cannot_start_over_http(client, test_class):
     client.force_login(UserFactory())
     response = client.post(test_class.url + "test/start/")
-    assert response.status_code == 302 and len(said(response)) == 1
+    assert response.status_code == 302
+    assert len(said(response)) == 1
     assert not Attempt.objects.exists()
 
 

@@ -76,7 +76,8 @@ def test_another_trainee_gets_not_found(client, certificate):
 
 def test_the_pdf_needs_a_login(client, certificate):
     response = client.get(pdf_url(certificate))
-    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    assert response.status_code == 302
+    assert "/accounts/login/" in response["Location"]
 
 
 def test_the_classs_organiser_may_download_it(client, certificate, organiser):
@@ -167,4 +168,5 @@ def test_verification_codes_differ_between_certificates(certificate):
         holder_name="王五",
         study_hours=1,
     )
-    assert other.code != certificate.code and len(other.code) >= 16
+    assert other.code != certificate.code
+    assert len(other.code) >= 16

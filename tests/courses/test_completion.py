@@ -70,7 +70,8 @@ def test_attendance_below_the_minimum_is_a_reason(held, organiser):
     assert (rows[good.pk].attended, rows[good.pk].absent) == (3, 1)
     row = rows[poor.pk]
     assert (row.lessons, row.attended, row.absent) == (4, 2, 2)  # unmarked: absent
-    assert row.rate == Decimal("50.0") and not row.completes
+    assert row.rate == Decimal("50.0")
+    assert not row.completes
     assert row.reasons == ["出勤率 50.0% 低于 75%"]
 
 
@@ -83,7 +84,8 @@ def test_a_late_enrolment_is_not_absent_before_it(held, organiser):
         attend(lesson, late)
     row = standing(class_page)[late.pk]
     assert (row.lessons, row.attended, row.absent) == (2, 2, 0)
-    assert row.rate == Decimal("100.0") and row.completes
+    assert row.rate == Decimal("100.0")
+    assert row.completes
 
 
 def test_cancelled_postponed_and_future_lessons_do_not_count(held, organiser):
@@ -103,7 +105,9 @@ def test_cancelled_postponed_and_future_lessons_do_not_count(held, organiser):
 def test_no_lesson_held_yet_misses_nothing(class_page, organiser):
     (user,) = enrolled_before(class_page, organiser)
     row = standing(class_page)[user.pk]
-    assert row.lessons == 0 and row.rate == Decimal("100") and row.completes
+    assert row.lessons == 0
+    assert row.rate == Decimal("100")
+    assert row.completes
 
 
 def test_only_the_enrolled_have_a_standing(held, organiser):
@@ -131,7 +135,8 @@ def test_the_test_must_be_passed_when_there_is_one(held_with_test, organiser):
     take(class_page, passed, RIGHT_ANSWERS)
     take(class_page, failed, {SINGLE: [S_WRONG]})
     rows = standing(class_page)
-    assert rows[passed.pk].completes and rows[passed.pk].best_score == Decimal(100)
+    assert rows[passed.pk].completes
+    assert rows[passed.pk].best_score == Decimal(100)
     assert rows[failed.pk].reasons == ["测试未合格"]
     assert rows[absent.pk].reasons == ["未参加测试"]
 
@@ -144,7 +149,9 @@ def test_the_best_attempt_counts(held_with_test, organiser):
     take(class_page, user, RIGHT_ANSWERS)
     take(class_page, user, {})
     row = standing(class_page)[user.pk]
-    assert row.passed and row.attempts == 2 and row.best_score == Decimal(100)
+    assert row.passed
+    assert row.attempts == 2
+    assert row.best_score == Decimal(100)
 
 
 def test_both_reasons_at_once(held_with_test, organiser):
@@ -253,4 +260,5 @@ def test_confirmation_grades_attempts_left_open(index, organiser):
     save_answers(class_page, user, attempt.pk, RIGHT_ANSWERS, now=lessons[-1].start)
     (certificate,) = confirm(class_page, [user.pk], by=organiser)
     attempt.refresh_from_db()
-    assert attempt.passed and certificate.user_id == user.pk
+    assert attempt.passed
+    assert certificate.user_id == user.pk

@@ -206,7 +206,8 @@ def test_approval_seats_him_and_tells_him(
     assert decided.status == EnrolmentStatus.ENROLLED
     assert decided.decided_by == district_admin
     assert lesson_registrations(user) == {lesson.pk: RegistrationStatus.CONFIRMED}
-    assert len(mailoutbox) == 1 and mailoutbox[0].to == [user.email]
+    assert len(mailoutbox) == 1
+    assert mailoutbox[0].to == [user.email]
     assert approval_class.title in mailoutbox[0].body
 
 
@@ -233,13 +234,16 @@ def test_a_rejection_needs_a_reason_and_tells_it(
     with django_capture_on_commit_callbacks(execute=True):
         reject(approval_class, pending.pk, by=district_admin, reason="名额已满")
     enrolment = Enrolment.objects.get(pk=pending.pk)
-    assert enrolment.status == "rejected" and enrolment.reason == "名额已满"
-    assert len(mailoutbox) == 1 and "名额已满" in mailoutbox[0].body
+    assert enrolment.status == "rejected"
+    assert enrolment.reason == "名额已满"
+    assert len(mailoutbox) == 1
+    assert "名额已满" in mailoutbox[0].body
 
     # Applying again does not reopen a rejected application.
     with pytest.raises(EnrolmentError) as error:
         enrol(approval_class, user)
-    assert error.value.code == "rejected" and "名额已满" in error.value.message
+    assert error.value.code == "rejected"
+    assert "名额已满" in error.value.message
 
 
 def test_a_decided_application_cannot_be_decided_again(approval_class, district_admin):
@@ -329,8 +333,10 @@ def test_a_roster_with_unknown_names_reports_each_line_and_assigns_nobody(
     with pytest.raises(RosterImportError) as error:
         resolve(lines)
     message = error.value.message
-    assert "2" in message and "nobody" in message
-    assert "3" in message and "13000000000" in message
+    assert "2" in message
+    assert "nobody" in message
+    assert "3" in message
+    assert "13000000000" in message
     assert a.username not in message
     assert not Enrolment.objects.exists()
 
@@ -416,7 +422,8 @@ def test_enrol_over_http(client, class_page):
     user = UserFactory()
     client.force_login(user)
     response = client.post(class_page.url + "enrol/")
-    assert response.status_code == 302 and response["Location"] == class_page.url
+    assert response.status_code == 302
+    assert response["Location"] == class_page.url
     assert statuses(class_page) == {user.pk: "enrolled"}
     page = client.get(class_page.url).content.decode()
     assert 'action="' + class_page.url + 'withdraw/"' in page

@@ -62,7 +62,7 @@ def test_every_live_class_wherever_it_sits(client, classes):
 
 
 @pytest.mark.parametrize(
-    "query, expected",
+    ("query", "expected"),
     [
         ("?type=leadership", {"upcoming"}),
         ("?organiser=城关", {"ongoing"}),

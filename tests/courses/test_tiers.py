@@ -48,7 +48,8 @@ pytestmark = pytest.mark.django_db
 def test_the_training_index_is_at_classes(client, home):
     index = TrainingIndexPage.objects.get()
     assert index.get_parent().pk == home.pk
-    assert index.live and index.url == "/classes/"
+    assert index.live
+    assert index.url == "/classes/"
     assert client.get("/classes/").status_code == 200
     assert not TrainingIndexPage.can_create_at(home)  # max_count 1
 
@@ -59,16 +60,20 @@ def test_a_lesson_is_a_session_of_kind_lesson_without_a_number(tree):
     lecture = SessionFactory(parent=tree["town"])
     for lesson in lessons:
         lesson.refresh_from_db()
-        assert lesson.kind == "lesson" and lesson.is_lesson
-        assert lesson.number is None and lesson.number_label == ""
+        assert lesson.kind == "lesson"
+        assert lesson.is_lesson
+        assert lesson.number is None
+        assert lesson.number_label == ""
     # Lessons take no 第N期: the town's first lecture is still No. 1.
-    assert lecture.kind == "lecture" and lecture.number == 1
+    assert lecture.kind == "lecture"
+    assert lecture.number == 1
 
 
 def test_a_lesson_under_the_index_belongs_to_no_forum(index):
     lesson = SessionFactory(parent=ClassFactory(parent=index))
     lesson.refresh_from_db()
-    assert lesson.kind == "lesson" and lesson.number is None
+    assert lesson.kind == "lesson"
+    assert lesson.number is None
 
 
 def test_the_district_admin_adds_a_lesson_to_a_class_in_the_admin(
@@ -78,10 +83,12 @@ def test_the_district_admin_adds_a_lesson_to_a_class_in_the_admin(
     response = login(district_admin).post(
         add_url("sessionpage", class_page), session_form("依法行政专题")
     )
-    assert response.status_code == 302 and not refused(response)
+    assert response.status_code == 302
+    assert not refused(response)
     lesson = SessionPage.objects.get(title="依法行政专题")
     assert lesson.get_parent().pk == class_page.pk
-    assert lesson.kind == "lesson" and lesson.number is None
+    assert lesson.kind == "lesson"
+    assert lesson.number is None
 
 
 def test_lessons_stay_out_of_the_networks_figures(tree):
@@ -109,7 +116,9 @@ def test_lessons_stay_out_of_the_networks_figures(tree):
             )
     stats = network_stats()
     assert stats.sessions_held == 1
-    assert stats.participants == 2 and stats.unique_participants == 2
+    assert stats.participants == 2
+    assert stats.unique_participants == 2
     assert Decimal(stats.study_hours_offered) == 2
     town_only = network_stats(forum=tree["town"])
-    assert town_only.sessions_held == 1 and town_only.participants == 2
+    assert town_only.sessions_held == 1
+    assert town_only.participants == 2

@@ -51,7 +51,8 @@ def test_sessions_carry_their_fields(client, tree):
     assert set(SESSION_FIELDS) <= set(item)
     assert item["id"] == session.pk
     # In Asia/Shanghai, the same instants as stored.
-    assert item["start"].endswith("+08:00") and item["end"].endswith("+08:00")
+    assert item["start"].endswith("+08:00")
+    assert item["end"].endswith("+08:00")
     assert datetime.fromisoformat(item["start"]) == session.start
     assert datetime.fromisoformat(item["end"]) == session.end
     assert item["forum"] == {
@@ -71,7 +72,8 @@ def test_sessions_carry_their_fields(client, tree):
 def test_optional_fields_are_null_not_missing(client, tree):
     SessionFactory(parent=tree["town"])
     [item] = sessions_api(client)["items"]
-    assert item["field"] is None and item["category"] is None
+    assert item["field"] is None
+    assert item["category"] is None
     assert item["lecturers"] == []
 
 

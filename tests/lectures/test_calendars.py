@@ -97,7 +97,7 @@ def test_the_schedule_feed_takes_the_schedule_filters(client, sessions):
 
 
 @pytest.mark.parametrize(
-    "forum, expected",
+    ("forum", "expected"),
     [
         ("district", EVERY_LIVE),
         ("town", {"镇讲座", "村讲座"}),  # its villages' too, not the sibling's
@@ -174,7 +174,7 @@ def test_times_are_in_shanghai(client, sessions):
 
 
 @pytest.mark.parametrize(
-    "status, ical",
+    ("status", "ical"),
     [
         (SessionStatus.SCHEDULED, "CONFIRMED"),
         (SessionStatus.HELD, "CONFIRMED"),
@@ -213,7 +213,8 @@ def edit_and_publish(client, user, session, **changes):
     )
     form.update(changes.get("form", {}))
     response = client.post(edit_url(session), form)
-    assert response.status_code == 302 and not refused(response)
+    assert response.status_code == 302
+    assert not refused(response)
     client.logout()
 
 

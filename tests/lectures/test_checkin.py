@@ -47,7 +47,8 @@ def test_checking_in_twice_keeps_the_first_time(session):
         token=service.current_credentials(session, later).token,
         now=later,
     )
-    assert again.pk == first.pk and again.checked_in_at == first.checked_in_at
+    assert again.pk == first.pk
+    assert again.checked_in_at == first.checked_in_at
     assert Attendance.objects.count() == 1
 
 
@@ -64,7 +65,8 @@ def test_someone_marked_absent_beforehand_who_comes_is_present(session):
     marked.refresh_from_db()
     assert attendance.pk == marked.pk
     assert marked.status == AttendanceStatus.PRESENT
-    assert marked.method == CheckInMethod.QR and marked.checked_in_at is not None
+    assert marked.method == CheckInMethod.QR
+    assert marked.checked_in_at is not None
     assert Attendance.objects.count() == 1
 
 
@@ -121,7 +123,8 @@ def test_wrong_codes_are_limited_per_user(session):
 
 
 @pytest.mark.parametrize(
-    "offset, code", [(-timedelta(hours=1), "too_early"), (timedelta(hours=3), "closed")]
+    ("offset", "code"),
+    [(-timedelta(hours=1), "too_early"), (timedelta(hours=3), "closed")],
 )
 def test_outside_the_window(session, offset, code):
     moment = session.start + offset
@@ -140,7 +143,8 @@ def test_scanning_while_logged_out_checks_in_after_login(client, session):
     user = UserFactory()
     token = service.current_credentials(session).token
     response = client.get(session.url + "checkin/", {"t": token})
-    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    assert response.status_code == 302
+    assert "/accounts/login/" in response["Location"]
     client.post(
         response["Location"],
         {"username": user.username, "password": "pass-1234"},
@@ -234,4 +238,5 @@ def test_the_screen_status_costs_the_same_for_one_or_many(
     client.get(url)
     with django_assert_num_queries(11):
         status = client.get(url).json()
-    assert status["checked_in"] == count and status["registered"] == count
+    assert status["checked_in"] == count
+    assert status["registered"] == count

@@ -122,7 +122,9 @@ def test_text_format_prints_the_work_report_paragraph(demo):
     out = StringIO()
     call_command("lecture_stats", stdout=out)
     text = out.getvalue()
-    assert "区级大讲坛1个" in text and "小讲坛57个" in text and "微讲坛48个" in text
+    assert "区级大讲坛1个" in text
+    assert "小讲坛57个" in text
+    assert "微讲坛48个" in text
     assert "已开讲520期" in text
 
 

@@ -162,4 +162,5 @@ def test_the_tree_needs_no_mending(tree):
     batch.flush()
     assert Page.find_problems() == ([], [], [], [], [])
     paths = list(parent.get_children().values_list("path", flat=True))
-    assert paths == sorted(paths) and len(paths) == 3
+    assert paths == sorted(paths)
+    assert len(paths) == 3

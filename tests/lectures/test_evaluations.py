@@ -115,7 +115,7 @@ def test_not_a_session_that_did_not_take_place(tree, default_form, status):
 
 
 @pytest.mark.parametrize(
-    "levels,code",
+    ("levels", "code"),
     [
         ((4, 4, 4, 4), "missing"),
         ((4, 4, 4, 4, 5), "out_of_range"),
@@ -221,7 +221,8 @@ def test_the_page_takes_an_evaluation_and_lands_on_me(client, session, default_f
         for pk, level in answer(default_form, 4, 3, 4, 4, 4).items()
     }
     response = client.post(session.url + "evaluate/", {**data, "comment": "很实用"})
-    assert response.status_code == 302 and response["Location"] == "/me/"
+    assert response.status_code == 302
+    assert response["Location"] == "/me/"
     assert EvaluationReceipt.objects.filter(session=session, user=user).exists()
     again = client.get(session.url + "evaluate/")
     assert again.status_code == 409
@@ -270,8 +271,10 @@ def test_me_lists_sessions_awaiting_evaluation_until_evaluated(
     client.force_login(user)
     html = client.get("/me/").content.decode()
     section = html.split('class="to-evaluate"')[1].split("</section>")[0]
-    assert "待评价的讲座" in section and waiting.url + "evaluate/" in section
-    assert "过期的讲座" not in section and "缺席的讲座" not in section
+    assert "待评价的讲座" in section
+    assert waiting.url + "evaluate/" in section
+    assert "过期的讲座" not in section
+    assert "缺席的讲座" not in section
 
     service.submit(waiting, user, answer(default_form, 4, 4, 4, 4, 4))
     assert client.get("/me/").context["to_evaluate"] == []

@@ -188,7 +188,8 @@ def test_the_admin_pages_keep_to_the_scope(client, tree, people, form):
 
     client.force_login(people["lecturer"])
     listing = client.get(reverse("lectures_evaluations")).content.decode()
-    assert own.title in listing and "青山的讲座" not in listing
+    assert own.title in listing
+    assert "青山的讲座" not in listing
     detail = reverse("lectures_evaluation_session", args=[elsewhere.pk])
     assert client.get(detail).status_code == 302  # refused by the admin
     mine = reverse("lectures_evaluation_session", args=[own.pk])
@@ -222,7 +223,7 @@ def sheet(response) -> list[tuple]:
 
 
 @pytest.mark.parametrize(
-    "url_name,lines,first_row",
+    ("url_name", "lines", "first_row"),
     [
         ("lectures_evaluations", 1, ("讲座A",)),
         ("lectures_evaluation_indicators", 2, ("两项评估表", "指标1", 1, 3)),
@@ -237,7 +238,8 @@ def test_every_table_exports(client, case, people, url_name, lines, first_row):
     assert len(rows) == 1 + lines
     assert rows[1][: len(first_row)] == first_row
     csv = client.get(reverse(url_name) + "?export=csv")
-    assert csv.status_code == 200 and b"".join(csv).count(b"\n") >= 2
+    assert csv.status_code == 200
+    assert b"".join(csv).count(b"\n") >= 2
 
 
 def test_the_session_exports_its_indicators_and_comments(client, tree, people, form):

@@ -70,7 +70,7 @@ def site(tree):
 
 
 @settings(max_examples=150)
-@given(params=query(SCHEDULE_KEYS + ["page"]))
+@given(params=query([*SCHEDULE_KEYS, "page"]))
 def test_the_schedule_takes_any_query(client, site, params):
     assert answered(client.get("/schedule/", params)) in expected(params, 200)
 

@@ -59,7 +59,7 @@ def drafts_found(client, drafts) -> set[str]:
 
 
 @pytest.mark.parametrize(
-    "role, visible",
+    ("role", "visible"),
     [
         ("district_admin", {"village2", "sibling"}),
         ("town_admin", {"village2"}),
@@ -107,7 +107,8 @@ def test_a_lecturer_drafts_a_session_in_his_forum(login, lecturer, town):
     response = login(lecturer).post(
         add_url("sessionpage", town), session_form("营商环境专题")
     )
-    assert response.status_code == 302 and not refused(response)
+    assert response.status_code == 302
+    assert not refused(response)
     session = SessionPage.objects.get(title="营商环境专题")
     assert session.get_parent().pk == town.pk
     assert session.owner == lecturer
@@ -139,7 +140,8 @@ def test_a_village_admin_proposes_a_sibling_but_cannot_publish_it(
     assert client.get(add_url("villageforumpage", town)).status_code == 200
     form = forum_form("幸福村微讲坛", "xingfu", action="action-publish")
     response = client.post(add_url("villageforumpage", town), form)
-    assert response.status_code == 302 and not refused(response)
+    assert response.status_code == 302
+    assert not refused(response)
     proposed = VillageForumPage.objects.get(slug="xingfu")
     assert proposed.get_parent().pk == town.pk
     assert not proposed.live
@@ -150,7 +152,7 @@ def test_a_village_admin_proposes_a_sibling_but_cannot_publish_it(
 
 
 @pytest.mark.parametrize(
-    "model, where",
+    ("model", "where"),
     [
         ("villageforumpage", "sibling"),  # not his town
         ("unitforumpage", "district"),  # not his tier

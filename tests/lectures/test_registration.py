@@ -34,7 +34,8 @@ def test_seats_then_the_waiting_list(session):
     a, b, c, d = trainees(4)
     statuses = [register(session, user).status for user in (a, b, c, d)]
     assert statuses == ["confirmed", "confirmed", "waiting", "waiting"]
-    assert seats(session).confirmed == 2 and seats(session).waiting == 2
+    assert seats(session).confirmed == 2
+    assert seats(session).waiting == 2
     assert waiting_position(Registration.objects.get(user=d)) == 2
 
 
@@ -71,7 +72,8 @@ def test_leaving_the_waiting_list_promotes_nobody(session):
     for user in (a, b, c):
         register(session, user)
     cancel(session, c)
-    assert seats(session).confirmed == 2 and seats(session).waiting == 0
+    assert seats(session).confirmed == 2
+    assert seats(session).waiting == 0
 
 
 def test_a_cancelled_trainee_may_come_back_at_the_end_of_the_line(session):
@@ -85,7 +87,7 @@ def test_a_cancelled_trainee_may_come_back_at_the_end_of_the_line(session):
 
 
 @pytest.mark.parametrize(
-    "change, code",
+    ("change", "code"),
     [
         ({"registration_opens": timedelta(days=1)}, "not_yet"),
         ({"registration_closes": timedelta(days=-1)}, "closed"),

@@ -117,7 +117,7 @@ def test_the_roster_costs_the_same_queries_for_one_or_many(
 
 
 def test_bulk_entry_of_pasted_lines_is_all_or_nothing(session, registered, people):
-    a, b, c = registered
+    a, b, _c = registered
     bad = service.bulk_entry(
         session,
         by=people["town_admin"],
@@ -128,7 +128,8 @@ def test_bulk_entry_of_pasted_lines_is_all_or_nothing(session, registered, peopl
     good = service.bulk_entry(
         session, by=people["town_admin"], text="13800000000\n学员1, 13800000001\n"
     )
-    assert good.errors == [] and good.marked == 2
+    assert good.errors == []
+    assert good.marked == 2
     assert set(Attendance.objects.values_list("user_id", flat=True)) == {a.pk, b.pk}
 
 
@@ -146,7 +147,8 @@ def test_the_printed_sheet_signed_and_uploaded_marks_the_signers(
     book.save(out)
     upload = SimpleUploadedFile("signed.xlsx", out.getvalue())
     report = service.bulk_entry(session, by=people["town_admin"], upload=upload)
-    assert report.errors == [] and report.marked == 2
+    assert report.errors == []
+    assert report.marked == 2
     marked = {
         p.real_name
         for p in TraineeProfile.objects.filter(user__attendances__session=session)
@@ -164,7 +166,8 @@ def test_each_roster_action_has_its_own_post_only_url(
     back = f"/admin/lectures/roster/{session.pk}/"
     mark = f"/admin/lectures/roster/{session.pk}/mark/"
     response = client.post(mark, {"user": registered[0].pk, "status": "late"})
-    assert response.status_code == 302 and response["Location"] == back
+    assert response.status_code == 302
+    assert response["Location"] == back
     assert Attendance.objects.get(user=registered[0]).status == "late"
     client.post(mark, {"user": registered[1].pk, "status": "asleep"})
     assert Attendance.objects.count() == 1

@@ -105,7 +105,7 @@ def test_drafts_are_not_scheduled(client, sessions, tree):
 
 
 @pytest.mark.parametrize(
-    "params, expected",
+    ("params", "expected"),
     [
         ({"level": "village"}, {"东风村乡村振兴", "山前村垃圾分类"}),
         ({"level": "unit"}, {"城关镇营商环境"}),
@@ -140,7 +140,7 @@ def day(offset: int) -> str:
 
 
 @pytest.mark.parametrize(
-    "params, expected",
+    ("params", "expected"),
     [
         ({"start": day(10), "end": day(30)}, {"城关镇营商环境", "山前村垃圾分类"}),
         ({"end": day(5)}, {"城关镇往期讲座", "全区理论大讲堂", "东风村乡村振兴"}),
@@ -221,7 +221,7 @@ def test_a_bad_filter_is_reported_and_ignored(client, sessions, params):
     assert events(client, **params) == events(client)
 
 
-@pytest.mark.parametrize("value, number", BAD_PAGES)
+@pytest.mark.parametrize(("value", "number"), BAD_PAGES)
 def test_a_bad_page_number_falls_back_to_a_real_page(
     client, sessions, monkeypatch, value, number
 ):

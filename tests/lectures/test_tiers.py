@@ -70,8 +70,8 @@ class TierRules(WagtailPageTestCase):
         self.assertAllowedSubpageTypes(SessionPage, set())
 
     def test_the_shared_forum_table_is_not_creatable(self):
-        self.assertFalse(ForumPage.is_creatable)
-        self.assertNotIn(ForumPage, HomePage.creatable_subpage_models())
+        assert not ForumPage.is_creatable
+        assert ForumPage not in HomePage.creatable_subpage_models()
 
 
 @pytest.mark.django_db
@@ -105,7 +105,7 @@ def test_a_kind_of_unit_must_belong_to_the_tier(tree, tier):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
-    "model, parent, tier",
+    ("model", "parent", "tier"),
     [
         ("unitforumpage", "district", "town"),
         ("villageforumpage", "town", "village"),
@@ -242,7 +242,7 @@ SAVES = {
 @pytest.mark.django_db
 @pytest.mark.parametrize("how", list(SAVES))
 @pytest.mark.parametrize(
-    "change, rises",
+    ("change", "rises"),
     [(name, True) for name in CALENDAR_CHANGES]
     + [(name, False) for name in OTHER_CHANGES],
 )

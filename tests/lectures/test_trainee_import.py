@@ -35,7 +35,8 @@ GOOD = [
 
 def test_a_good_roster_is_imported(tree):
     report = import_trainees("r.xlsx", xlsx(GOOD), initial_password="chushi-mima-1")
-    assert report.ok and report.created == 3
+    assert report.ok
+    assert report.created == 3
     zhang = TraineeProfile.objects.get(mobile="13800000001")
     assert zhang.unit_forum.specific == tree["town"]
     assert zhang.user.username == "13800000001"
@@ -50,7 +51,8 @@ def test_bad_rows_import_nothing_and_are_all_named(tree):
     TraineeProfile.objects.create(
         user=UserFactory(), real_name="旧人", mobile="13900000000"
     )
-    rows = GOOD + [
+    rows = [
+        *GOOD,
         ["", "13800000004", "城关镇", "", "", "", ""],
         ["赵六", "12345", "城关镇", "", "", "", ""],
         ["钱七", "13800000001", "城关镇", "", "", "", ""],
@@ -75,11 +77,12 @@ def test_bad_rows_import_nothing_and_are_all_named(tree):
 def test_csv_in_gb18030_from_excel(tree):
     text = "\n".join(",".join(row) for row in [TEMPLATE_HEADERS, *GOOD])
     report = import_trainees("r.csv", text.encode("gb18030"))
-    assert report.ok and report.created == 3
+    assert report.ok
+    assert report.created == 3
 
 
 @pytest.mark.parametrize(
-    "name, content",
+    ("name", "content"),
     [
         ("r.xlsx", b"not a spreadsheet"),
         ("r.txt", b"whatever"),
@@ -133,7 +136,8 @@ def test_trainees_never_appear_on_public_pages_or_the_api(client, tree):
     ):
         body = client.get(url).content.decode()
         for name, mobile in (("张三", "13800000001"), ("李四", "13800000002")):
-            assert name not in body and mobile not in body, url
+            assert name not in body, url
+            assert mobile not in body, url
 
 
 def test_a_csv_with_bare_carriage_returns_is_read_not_a_500():

@@ -28,7 +28,8 @@ def submit(client, user, model: str, parent, form: dict):
     """Create a page in the editor with "submit for moderation"; return it."""
     client.force_login(user)
     response = client.post(add_url(model, parent), form)
-    assert response.status_code == 302 and not refused(response)
+    assert response.status_code == 302
+    assert not refused(response)
     page = Page.objects.get(title=form["title"]).specific
     assert page.get_parent().pk == parent.pk
     return page

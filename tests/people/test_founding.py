@@ -57,7 +57,8 @@ def test_approval_makes_an_account_for_a_person_without_one(
     forum = propose(client, village_admin, tree["town"], "幸福村微讲坛", "xingfu")
     decide(client, town_admin, forum, "approve", "同意")
     founded = ForumPage.objects.get(pk=forum.pk)
-    assert founded.live and founded.approval_note == "同意"
+    assert founded.live
+    assert founded.approval_note == "同意"
     profile = TraineeProfile.objects.get(mobile="13811112222")
     assert profile.real_name == "刘春花"
     assert profile.unit_forum_id == founded.pk
@@ -98,12 +99,14 @@ def test_a_request_for_changes_keeps_the_application_and_its_reason(
     forum = propose(client, village_admin, tree["town"], "幸福村微讲坛", "xingfu")
     decide(client, town_admin, forum, "reject", "请补充村两委意见")
     kept = ForumPage.objects.get(pk=forum.pk)
-    assert not kept.live and kept.approved_at is None
+    assert not kept.live
+    assert kept.approved_at is None
     assert kept.get_latest_revision_as_object().founder_name == "刘春花"
     assert not TraineeProfile.objects.filter(mobile="13811112222").exists()
     client.force_login(town_admin)
     dashboard = client.get(reverse("wagtailadmin_home")).content.decode()
-    assert "幸福村微讲坛" in dashboard and "请补充村两委意见" in dashboard
+    assert "幸福村微讲坛" in dashboard
+    assert "请补充村两委意见" in dashboard
     client.force_login(village_admin)
     dashboard = client.get(reverse("wagtailadmin_home")).content.decode()
     assert "请补充村两委意见" in dashboard
@@ -123,7 +126,8 @@ def test_the_district_founds_a_town_forum_the_same_way(
     )
     decide(client, district_admin, forum, "approve", "区委组织部批复〔2026〕7号")
     founded = UnitForumPage.objects.get(pk=forum.pk)
-    assert founded.live and founded.approved_by == district_admin
+    assert founded.live
+    assert founded.approved_by == district_admin
     founder = TraineeProfile.objects.get(mobile="13811112222").user
     assert founder.groups.filter(pk=founded.admin_group_id).exists()
 
@@ -168,4 +172,5 @@ def test_approving_an_edit_of_a_live_forum_records_no_founding(
     village.get_workflow().start(village, village_admin)
     decide(client, town_admin, village, "approve", "同意修改")
     again = ForumPage.objects.get(pk=village.pk)
-    assert again.approved_at is None and again.approval_note == ""
+    assert again.approved_at is None
+    assert again.approval_note == ""

@@ -30,8 +30,8 @@ def generate(tree: dict, *, seed: int = 7, per_forum: int = 6, year: int = 2025)
                 parent=forum,
                 start=start,
                 status=rng.choice(STATUSES),
-                field=rng.choice(fields + [None]),
-                category=rng.choice(categories + [None]),
+                field=rng.choice([*fields, None]),
+                category=rng.choice([*categories, None]),
                 study_hours=Decimal(rng.choice(("1.0", "2.0", "1.5"))),
                 headcount=rng.choice((None, rng.randrange(5, 60))),
             )

@@ -34,7 +34,9 @@ def test_a_long_table_sums_the_rows_beyond_the_page_in_one_line():
     assert len(shown) == ROWS_SHOWN
     assert shown[:-1] == rows[: ROWS_SHOWN - 1]
     rest = shown[-1]
-    assert "51" in rest.label and not rest.slug and not rest.not_reporting
+    assert "51" in rest.label
+    assert not rest.slug
+    assert not rest.not_reporting
     together = sum(shown, Figures())
     assert {name: getattr(together, name) for name in ADDITIVE} == {
         name: getattr(totals, name) for name in ADDITIVE

@@ -104,11 +104,12 @@ def test_one_table_as_csv_and_xlsx(data, superuser, login):
     assert [r[0] for r in rows[4:7]] == ["区级大讲坛", "小讲坛", "微讲坛"]
     book = load_workbook(io.BytesIO(xlsx.content))
     merged = {str(r) for r in book["按层级"].merged_cells.ranges}
-    assert "B3:D3" in merged and "A3:A4" in merged
+    assert "B3:D3" in merged
+    assert "A3:A4" in merged
 
 
 @pytest.mark.parametrize(
-    "user, scope",
+    ("user", "scope"),
     [
         ("district_admin", "district"),
         ("town_admin", "chengguan"),
@@ -127,7 +128,7 @@ def test_each_role_sees_its_own_subtree(data, people, login, user, scope):
 
 
 @pytest.mark.parametrize(
-    "user, outside",
+    ("user", "outside"),
     [
         ("town_admin", "qingshan"),
         ("town_admin", "district"),
@@ -170,7 +171,7 @@ def test_who_administers_nothing_sees_no_reports(data, people, login, user):
 
 
 @pytest.mark.parametrize(
-    "params, message",
+    ("params", "message"),
     [
         ({"start": "2026-13-01"}, "有效的日期"),
         ({"start": "2026-03-01", "end": "2026-01-01"}, "开始日期晚于结束日期"),
@@ -195,21 +196,24 @@ def test_print_view_and_charts_need_no_inline_script(data, superuser, login):
     client = login(superuser)
     page = client.get(NETWORK, PERIOD).content.decode()
     assert 'id="stats-chart-data"' in page
-    assert "chart.umd.min.js" in page and "lectures/js/reports.js" in page
+    assert "chart.umd.min.js" in page
+    assert "lectures/js/reports.js" in page
     printed = client.get(NETWORK, dict(PERIOD, **{"print": "1"})).content.decode()
     for html in (page, printed):
         scripts = html.split("<script")[1:]
         for script in scripts:
             opening = script.split(">", 1)[0]
             assert "src=" in opening or "application/json" in opening
-    assert "data-print" in printed and "合计" in printed
+    assert "data-print" in printed
+    assert "合计" in printed
 
 
 def test_the_menu_and_the_dashboard(data, people, login):
     client = login(people["town_admin"])
     home = client.get("/admin/").content.decode()
     assert reverse("stats_report_network") in home
-    assert "城关镇小讲坛" in home and "待审批讲次" in home
+    assert "城关镇小讲坛" in home
+    assert "待审批讲次" in home
 
 
 def test_the_dashboard_names_the_forums_silent_this_month(tree, people, login):
@@ -231,8 +235,10 @@ def test_the_dashboard_names_the_forums_silent_this_month(tree, people, login):
     home = login(people["town_admin"]).get("/admin/").content.decode()
     silent = home.split("本月未报送讲坛：")[1].split("</section>")[0]
     assert silent.startswith("2 个")
-    assert "城关镇小讲坛" in silent and "红旗村微讲坛" in silent
-    assert "东风村微讲坛" not in silent and "青山镇小讲坛" not in silent
+    assert "城关镇小讲坛" in silent
+    assert "红旗村微讲坛" in silent
+    assert "东风村微讲坛" not in silent
+    assert "青山镇小讲坛" not in silent
 
 
 def test_lecturer_and_trainee_reports(data, superuser, login):
@@ -253,10 +259,12 @@ def test_lecturer_and_trainee_reports(data, superuser, login):
     sheet = sheet_rows(
         book.content, load_workbook(io.BytesIO(book.content)).sheetnames[0]
     )
-    assert sheet[-1][0] == "合计" and sheet[-1][3] == 3
+    assert sheet[-1][0] == "合计"
+    assert sheet[-1][3] == 3
     trainees = client.get("/admin/reports/trainees/", {"year": "2025", "short": "on"})
     assert profile.pk in {row.pk for row in trainees.context["object_list"]}
-    assert Lecturer.objects.count() and TraineeProfile.objects.count()
+    assert Lecturer.objects.count()
+    assert TraineeProfile.objects.count()
 
 
 def test_lecture_stats_formats(data, tmp_path):
@@ -267,7 +275,8 @@ def test_lecture_stats_formats(data, tmp_path):
     text = out.getvalue()
     expected = json_stats(**{"from": "2025-01-01", "to": "2026-12-31"})
     assert f"{expected['participants']:,}" in text.splitlines()[0]
-    assert "按月" in text and "合计" in text
+    assert "按月" in text
+    assert "合计" in text
     target = tmp_path / "stats.xlsx"
     call_command(
         "lecture_stats",
@@ -293,7 +302,7 @@ def test_lecture_stats_formats(data, tmp_path):
 
 
 @pytest.mark.parametrize(
-    "args, message",
+    ("args", "message"),
     [
         (["--from", "yesterday"], "--from"),
         (["--to", "2026-02-30"], "--to"),

@@ -324,7 +324,8 @@ def test_late_orders_are_flagged_once_to_the_level_above(
     # the district); unaccepted: to the lecturer's own forum.
     assert waiting.escalated_to_id == tree["district"].pk
     assert unaccepted.escalated_to_id == tree["town"].pk
-    assert waiting.is_overdue and not fresh.is_overdue
+    assert waiting.is_overdue
+    assert not fresh.is_overdue
     told = ModelLogEntry.objects.filter(action="topics.notice.order_overdue")
     assert district_admin.pk in told.first().data["recipients"]
     assert orders.flag_overdue() == []
@@ -338,7 +339,8 @@ def test_moving_on_clears_the_flag(
     )
     orders.flag_overdue()
     moved = orders.dispatch(order.pk, town_admin, town_lecturer)
-    assert moved.overdue_at is None and not moved.is_overdue
+    assert moved.overdue_at is None
+    assert not moved.is_overdue
 
 
 def test_the_overdue_command_says_how_many(topic, tree, village_admin):

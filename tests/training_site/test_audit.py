@@ -34,6 +34,6 @@ def test_the_same_entry_as_wagtails_in_one_query(tree):
 
 def test_an_unregistered_action_is_refused(tree):
     user = UserFactory()
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="Unregistered log action"):
         log_at_once(user, "lectures.no_such_action", user)
     assert not ModelLogEntry.objects.exists()

@@ -38,7 +38,7 @@ def fingerprint() -> dict[str, tuple[int, str]]:
     found = {}
     with connection.cursor() as cursor:
         for table in KEY_TABLES:
-            cursor.execute(f"SELECT * FROM {table} ORDER BY 1")  # noqa: S608
+            cursor.execute(f"SELECT * FROM {table} ORDER BY 1")
             rows = cursor.fetchall()
             digest = hashlib.sha256(repr(rows).encode()).hexdigest()
             found[table] = (len(rows), digest)

@@ -10,7 +10,7 @@ ADMIN_LINK = 'href="/admin/"'
 
 
 @pytest.mark.parametrize(
-    "role, shown",
+    ("role", "shown"),
     [
         ("district_admin", True),
         ("village_admin", True),

@@ -153,7 +153,7 @@ def test_a_cancellation_within_24_hours_is_urgent_and_one_later_is_not(town):
 
 
 @pytest.mark.parametrize(
-    "changes, kind",
+    ("changes", "kind"),
     [
         ({"status": SessionStatus.POSTPONED}, "lectures.session.postponed"),
         ({"venue": "区委党校报告厅"}, "lectures.session.changed"),
@@ -171,7 +171,8 @@ def test_postponed_or_moved_sessions_are_told(town, changes, kind):
     notice = Notice.objects.get(kind=kind)
     assert notice.recipient == user
     if "venue" in changes:
-        assert "区委党校报告厅" in notice.body and "党群服务中心" in notice.body
+        assert "区委党校报告厅" in notice.body
+        assert "党群服务中心" in notice.body
 
 
 def test_a_title_edit_or_a_draft_tells_nobody(town):
@@ -204,7 +205,7 @@ def test_registration_confirmed_and_waiting_list_are_told_in_the_inbox(town):
 def test_a_promotion_is_told_by_text_message_too(
     full_session, django_capture_on_commit_callbacks
 ):
-    session, (a, b, c) = full_session
+    session, (a, _b, c) = full_session
     with django_capture_on_commit_callbacks(execute=True):
         cancel(session, a)
     assert Notice.objects.get().recipient == c
@@ -301,7 +302,8 @@ def test_a_failing_gateway_is_retried_with_back_off_then_failed(town):
         now = delivery.next_attempt_at
     assert sending.deliver([delivery.pk], now=now)["failed"] == 1
     delivery.refresh_from_db()
-    assert delivery.status == DeliveryStatus.FAILED and delivery.attempts == 3
+    assert delivery.status == DeliveryStatus.FAILED
+    assert delivery.attempts == 3
 
 
 class Gateway(http.server.BaseHTTPRequestHandler):
@@ -348,13 +350,14 @@ def test_a_real_gateway_that_errs_then_hangs_then_recovers_fails_no_action(
         "TEMPLATES": {"lectures.registration.promoted": "SMS_42"},
     }
     Gateway.answers[:] = ["error", "slow"]
-    session, (a, b, c) = full_session
+    session, (a, _b, c) = full_session
     client.force_login(a)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(session.url + "cancel/")
     assert response.status_code == 302  # the user's action stands
     delivery = Delivery.objects.get(channel="sms")
-    assert delivery.status == "pending" and "HTTP 500" in delivery.last_error
+    assert delivery.status == "pending"
+    assert "HTTP 500" in delivery.last_error
 
     # The timeout: a second attempt once the back-off is over.
     later = delivery.next_attempt_at
@@ -364,9 +367,11 @@ def test_a_real_gateway_that_errs_then_hangs_then_recovers_fails_no_action(
 
     assert sending.deliver([delivery.pk], now=delivery.next_attempt_at)["sent"] == 1
     delivery.refresh_from_db()
-    assert delivery.status == "sent" and delivery.attempts == 3
+    assert delivery.status == "sent"
+    assert delivery.attempts == 3
     headers, payload = Gateway.received[-1]
-    assert headers["Authorization"] == "Bearer t0ken" and headers["X-Signature"]
+    assert headers["Authorization"] == "Bearer t0ken"
+    assert headers["X-Signature"]
     assert payload["template_id"] == "SMS_42"
     assert payload["mobile"] == c.trainee.mobile
     assert payload["out_id"] == f"delivery-{delivery.pk}"
@@ -376,13 +381,14 @@ def test_a_real_gateway_that_errs_then_hangs_then_recovers_fails_no_action(
 def test_a_broken_mail_server_fails_no_action(
     full_session, client, django_capture_on_commit_callbacks
 ):
-    session, (a, b, c) = full_session
+    session, (a, _b, _c) = full_session
     client.force_login(a)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(session.url + "cancel/")
     assert response.status_code == 302
     email = Delivery.objects.get(channel="email")
-    assert email.status == "pending" and "refused" in email.last_error
+    assert email.status == "pending"
+    assert "refused" in email.last_error
 
 
 class BrokenMail:
@@ -423,7 +429,8 @@ def test_attendees_are_asked_to_evaluate_once(town):
     assert tell_evaluations_waiting(days=7) == 1
     assert tell_evaluations_waiting(days=7) == 0
     notice = Notice.objects.get(kind="lectures.evaluation.waiting")
-    assert notice.recipient == came and notice.link.endswith("/evaluate/")
+    assert notice.recipient == came
+    assert notice.link.endswith("/evaluate/")
 
 
 def test_trainees_behind_the_quota_are_told_once_a_month(town):
@@ -443,11 +450,13 @@ def test_the_inbox_lists_his_own_messages_and_marks_them_read(client, town):
     client.force_login(me)
 
     page = client.get("/me/").content.decode()
-    assert "我的讲座" in page and "别人的讲座" not in page
+    assert "我的讲座" in page
+    assert "别人的讲座" not in page
     assert 'class="badge unread"' in page
 
     inbox = client.get(reverse("notify:inbox")).content.decode()
-    assert "我的讲座" in inbox and "别人的讲座" not in inbox
+    assert "我的讲座" in inbox
+    assert "别人的讲座" not in inbox
 
     mine = Notice.objects.get(recipient=me)
     theirs = Notice.objects.get(recipient=other)
@@ -496,11 +505,13 @@ def test_the_delivery_log_shows_each_administrator_his_own_people(
 
     client.force_login(town_admin)
     page = client.get(reverse("notify_delivery_log")).content.decode()
-    assert mine.trainee.mobile in page and theirs.trainee.mobile not in page
+    assert mine.trainee.mobile in page
+    assert theirs.trainee.mobile not in page
 
     client.force_login(district_admin)
     page = client.get(reverse("notify_delivery_log") + "?channel=sms").content.decode()
-    assert mine.trainee.mobile in page and theirs.trainee.mobile in page
+    assert mine.trainee.mobile in page
+    assert theirs.trainee.mobile in page
     export = client.get(reverse("notify_delivery_log") + "?export=xlsx")
     assert export.status_code == 200
     assert export["Content-Type"].startswith("application/vnd.openxmlformats")

@@ -94,7 +94,8 @@ def log_in(base: str, username: str, page: str = "/admin/login/") -> requests.Se
         },
         headers={"Referer": base},
     )
-    assert response.ok and "sessionid" in web.cookies
+    assert response.ok
+    assert "sessionid" in web.cookies
     return web
 
 

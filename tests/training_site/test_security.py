@@ -129,7 +129,7 @@ def test_a_success_before_the_limit_resets_the_count(client, trainee):
 
 
 @pytest.mark.parametrize(
-    "method, url, data",
+    ("method", "url", "data"),
     [
         ("get", "/schedule/", {"forum": "a\x00b"}),
         ("get", "/api/v2/pages/", {"search": "\x00"}),

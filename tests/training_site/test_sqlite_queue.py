@@ -25,9 +25,14 @@ def test_sqlite_writers_queue_on_a_file_lock_held_for_the_transaction():
             connection.cursor().execute("SELECT 1")
             assert not free()
         assert free()
-        with pytest.raises(RuntimeError), transaction.atomic():
-            assert not free()
-            raise RuntimeError
+
+        def fail_inside_a_transaction():
+            with transaction.atomic():
+                assert not free()
+                raise RuntimeError
+
+        with pytest.raises(RuntimeError):
+            fail_inside_a_transaction()
         assert free()
     finally:
         other.close()

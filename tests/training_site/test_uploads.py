@@ -50,7 +50,7 @@ IMAGES = [
 
 
 @pytest.mark.parametrize(
-    "name, content, accepted", IMAGES, ids=[f"{n}-{a}" for n, _c, a in IMAGES]
+    ("name", "content", "accepted"), IMAGES, ids=[f"{n}-{a}" for n, _c, a in IMAGES]
 )
 def test_only_real_images_within_limits_are_accepted(uploader, name, content, accepted):
     response = uploader("images", name, content)
@@ -77,7 +77,9 @@ DOCUMENTS = [
 
 
 @pytest.mark.parametrize(
-    "name, content, accepted", DOCUMENTS, ids=[f"{n}-{a}" for n, _c, a in DOCUMENTS]
+    ("name", "content", "accepted"),
+    DOCUMENTS,
+    ids=[f"{n}-{a}" for n, _c, a in DOCUMENTS],
 )
 def test_only_documents_of_allowed_types_are_accepted(
     uploader, name, content, accepted

@@ -32,7 +32,7 @@ class TopicQuerySet(models.QuerySet):
     def offered_to(self, forum) -> "TopicQuerySet":
         """Topics whose subtree holds `forum` (offered to the whole network
         when no forum is named)."""
-        paths = ancestor_paths(forum.path) + [forum.path]
+        paths = [*ancestor_paths(forum.path), forum.path]
         return self.filter(Q(offered_to__isnull=True) | Q(offered_to__path__in=paths))
 
     def for_listing(self) -> "TopicQuerySet":

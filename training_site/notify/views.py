@@ -56,9 +56,13 @@ def _back(request, default: str = "notify:inbox"):
 @require_POST
 def mark_read(request, pk: int):
     notice = inbox.mark_read(request.user, pk)
-    if notice is not None and request.POST.get("open") and notice.link:
-        if url_has_allowed_host_and_scheme(notice.link, allowed_hosts=None):
-            return HttpResponseRedirect(notice.link)
+    if (
+        notice is not None
+        and request.POST.get("open")
+        and notice.link
+        and url_has_allowed_host_and_scheme(notice.link, allowed_hosts=None)
+    ):
+        return HttpResponseRedirect(notice.link)
     return _back(request)
 
 

@@ -11,6 +11,7 @@ gaps. SQLite's own locking still guards the data; this only orders the
 queue. A process that dies holding the lock releases it with its files.
 """
 
+import contextlib
 import fcntl
 import os
 
@@ -21,10 +22,9 @@ class DatabaseCreation(creation.DatabaseCreation):
     def _destroy_test_db(self, test_database_name, verbosity):
         super()._destroy_test_db(test_database_name, verbosity)
         if test_database_name and not self.is_in_memory_db(test_database_name):
-            try:  # the queue's lock file goes with the test database
+            # The queue's lock file goes with the test database.
+            with contextlib.suppress(FileNotFoundError):
                 os.remove(f"{test_database_name}-writers")
-            except FileNotFoundError:
-                pass
 
 
 class DatabaseWrapper(base.DatabaseWrapper):
