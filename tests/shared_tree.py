@@ -173,9 +173,13 @@ class SharedTree:
             self.atomic.__enter__()
             self.key = key
             built = self.built = {}
-            for name in key:
-                needs, builder = BUILDERS[name]
-                built[name] = builder(*(built[need] for need in needs))
+            try:
+                for name in key:
+                    needs, builder = BUILDERS[name]
+                    built[name] = builder(*(built[need] for need in needs))
+            except BaseException:
+                self.close()  # the test errors; the next one starts afresh
+                raise
 
     def close(self):
         if self.atomic is None:
