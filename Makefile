@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 WEB_CONCURRENCY ?= $(shell nproc)
 export DJANGO_SETTINGS_MODULE ?= training_site.settings.dev
 
-.PHONY: run serve setup install lock test test-fast lint bench messages clean backup restore
+.PHONY: run serve setup install lock test lint bench messages clean backup restore
 
 # Exactly the versions in the lock (hash-checked), then the project itself.
 $(VENV)/.installed: requirements/dev.lock pyproject.toml
