@@ -70,11 +70,12 @@ def form_action(
     load: Callable,
     back: Callable[[object], str],
     refusals: tuple[type[Exception], ...],
+    incomplete: str | None = None,
 ):
     """Make `act(request, target, cleaned_data)` an organiser's action view
     on `target`: POST only; `load(request, pk)` finds the target (and may
-    refuse the user); bad input or a refusal is one message and nothing is
-    changed; then to `back(target)`."""
+    refuse the user); bad input (`incomplete`, or a generic message) or a
+    refusal is one message and nothing is changed; then to `back(target)`."""
 
     def decorate(act):
         @require_POST
@@ -86,7 +87,8 @@ def form_action(
                 form_class,
                 partial(act, request, target),
                 refusals=refusals,
-                incomplete=_("The form was incomplete; nothing was changed."),
+                incomplete=incomplete
+                or _("The form was incomplete; nothing was changed."),
             )
             return redirect(back(target))
 

@@ -7,7 +7,9 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from wagtail.admin import messages
@@ -28,6 +30,7 @@ from people.forms import (
 )
 from people.services import accounts, appointments, passwords
 from people.services.errors import PeopleError
+from training_site.actions import form_action
 
 
 def _require(allowed: bool) -> None:
@@ -174,54 +177,39 @@ def _back(forum):
     return redirect("people_forum", forum.pk)
 
 
-@require_POST
-def forum_appoint(request, pk: int):
-    forum = _forum(request, pk)
-    form = AppointForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Choose an account and a role."))
-        return _back(forum)
-    user, role = form.cleaned_data["user"], form.cleaned_data["role"]
-    try:
-        appointments.appoint(request.user, forum, user, role)
-    except PeopleError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(
-            request,
-            _("%(name)s is now %(role)s of %(forum)s.")
-            % {
-                "name": appointments.display_name(user),
-                "role": appointments.Role(role).label,
-                "forum": forum.title,
-            },
-        )
-    return _back(forum)
+def _told(template, user, role, forum) -> str:
+    return template % {
+        "name": appointments.display_name(user),
+        "role": appointments.Role(role).label,
+        "forum": forum.title,
+    }
 
 
-@require_POST
-def forum_remove(request, pk: int):
-    forum = _forum(request, pk)
-    form = RemoveForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Choose an account and a role."))
-        return _back(forum)
-    user, role = form.cleaned_data["user"], form.cleaned_data["role"]
-    try:
-        appointments.remove(request.user, forum, user, role)
-    except PeopleError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(
-            request,
-            _("%(name)s is no longer %(role)s of %(forum)s.")
-            % {
-                "name": appointments.display_name(user),
-                "role": appointments.Role(role).label,
-                "forum": forum.title,
-            },
-        )
-    return _back(forum)
+def _appointment(form_class):
+    """An appointment's action on the forum's people page (`form_action`)."""
+    return form_action(
+        form_class,
+        load=_forum,
+        back=lambda forum: reverse("people_forum", args=[forum.pk]),
+        refusals=(PeopleError,),
+        incomplete=gettext_lazy("Choose an account and a role."),
+    )
+
+
+@_appointment(AppointForm)
+def forum_appoint(request, forum, data):
+    user, role = data["user"], data["role"]
+    appointments.appoint(request.user, forum, user, role)
+    told = _told(_("%(name)s is now %(role)s of %(forum)s."), user, role, forum)
+    messages.success(request, told)
+
+
+@_appointment(RemoveForm)
+def forum_remove(request, forum, data):
+    user, role = data["user"], data["role"]
+    appointments.remove(request.user, forum, user, role)
+    told = _told(_("%(name)s is no longer %(role)s of %(forum)s."), user, role, forum)
+    messages.success(request, told)
 
 
 @require_POST
