@@ -81,6 +81,16 @@ class ForumFilter(django_filters.Filter):
     field_class = ForumChoiceField
 
 
+class ScheduleForm(forms.Form):
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start"), data.get("end")
+        if start and end and start > end:
+            # At the field, which drops it: the start still applies.
+            self.add_error("end", _("The end date is before the start date."))
+        return data
+
+
 class ScheduleFilter(django_filters.FilterSet):
     """`level`, `forum` (with everything below it), `field`, `category`,
     `start`, `end`, `q`. Invalid values are reported on the page and ignored."""
@@ -116,6 +126,7 @@ class ScheduleFilter(django_filters.FilterSet):
     class Meta:
         model = SessionPage
         fields = ["level", "forum", "field", "category", "start", "end", "status", "q"]
+        form = ScheduleForm
 
     def filter_forum(self, queryset, name, value):
         return queryset.in_subtree(value)

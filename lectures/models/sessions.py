@@ -359,10 +359,6 @@ class SessionPage(ViewContextMixin, PublicPageMixin, RoutablePageMixin, Page):
         return _("No. %(number)s") % {"number": self.number} if self.number else ""
 
     @property
-    def registration_closes_at(self):
-        return self.registration_closes or self.start
-
-    @property
     def is_lesson(self) -> bool:
         return self.kind == SessionKind.LESSON
 

@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from lectures.filters import ScheduleFilter
 from lectures.models import SessionPage
+from lectures.services.overview import annotate_listing
 from training_site.dates import day_start
 from training_site.page_cache import public_page
 
@@ -33,7 +34,7 @@ def schedule(request):
         {
             "filter": filterset,
             "page_obj": page,
-            "sessions": page.object_list,
+            "sessions": annotate_listing(page.object_list),
             "query": query.urlencode(),
         },
     )

@@ -1,0 +1,23 @@
+"""A calendar subscription as people can use it: the https address to copy
+(desktop Chromium does nothing with `webcal://`), the `webcal://` form for
+apps that take it, and a QR code for phones, drawn inline (segno's SVG: no
+image request, nothing the CSP must allow)."""
+
+import segno
+from django import template
+from django.utils.safestring import mark_safe
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def subscription(context, path: str) -> dict:
+    """{"https": …, "webcal": …} for a feed's path on this site."""
+    url = context["request"].build_absolute_uri(path)
+    return {"https": url, "webcal": "webcal://" + url.split("://", 1)[1]}
+
+
+@register.simple_tag
+def qr_svg(url: str) -> str:
+    # Safe: the SVG holds only the code's modules, no text of the URL.
+    return mark_safe(segno.make(url, error="m").svg_inline(scale=4, border=2))
