@@ -282,7 +282,8 @@ def _check_open(session: SessionPage, now: datetime) -> None:
             _("Registration opens at %(when)s.")
             % {"when": when.strftime("%Y-%m-%d %H:%M")},
         )
-    code = "not_open" if window.state == WindowState.UNAVAILABLE else window.state
+    unavailable = window.state == WindowState.UNAVAILABLE
+    code = "not_open" if unavailable else str(window.state)
     raise RegistrationError(code, str(_REFUSALS[window.state]))
 
 

@@ -2,6 +2,7 @@
 
 from django.core.paginator import Paginator
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 
 from lectures.filters import ScheduleFilter
@@ -28,6 +29,8 @@ def schedule(request):
     page = Paginator(sessions, PER_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    query = query.urlencode()
+    ics_path = reverse("lectures:schedule_ics") + (f"?{query}" if query else "")
     return render(
         request,
         "lectures/schedule.html",
@@ -35,6 +38,7 @@ def schedule(request):
             "filter": filterset,
             "page_obj": page,
             "sessions": annotate_listing(page.object_list),
-            "query": query.urlencode(),
+            "query": query,
+            "ics_path": ics_path,
         },
     )

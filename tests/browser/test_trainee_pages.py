@@ -20,6 +20,8 @@ from tests.factories import (
     SessionFactory,
     TraineeProfileFactory,
     UserFactory,
+    attended,
+    ended_session,
 )
 
 from .conftest import ARTIFACTS, PASSWORD, PHONE, login
@@ -187,3 +189,26 @@ def test_me_and_the_class_page_fit(sized, busy_trainee):
     for button in page.get_by_role("button", name="请假").all():
         in_view(page, button)
     snap(page, f"class-{width}")
+
+
+def test_the_evaluation_counts_the_comment_and_clears_answered_errors(page, network):
+    session = ended_session(network["village"], title="基层党建实务讲座")
+    attended(session, network["trainee"])
+    login(page, "trainee", PASSWORD, next_url=session.url + "evaluate/")
+    page.goto(session.url + "evaluate/")
+    fieldsets = page.locator("fieldset.indicator")
+    for n in range(4):
+        fieldsets.nth(n).get_by_text("满意", exact=True).click()
+    page.fill("textarea[name=comment]", "长" * 1001)
+    counter = page.locator(".char-count")
+    expect(counter).to_have_text("1001 / 1000")
+    expect(counter).to_have_class("hint char-count over")
+    page.get_by_role("button", name="提交评估").click()
+    page.wait_for_load_state()
+    # Refused, not cut: the text is all there, with a message at the field.
+    assert page.input_value("textarea[name=comment]") == "长" * 1001
+    expect(page.locator("div.comment .errorlist")).to_contain_text("1000")
+    last = fieldsets.nth(4)
+    expect(last.locator(".errorlist")).to_be_visible()
+    last.get_by_text("较满意", exact=True).click()
+    expect(last.locator(".errorlist")).to_be_hidden()
