@@ -93,3 +93,9 @@ def test_my_calendar_link_is_shown_to_copy_with_its_code(client, trainee):
 
 def test_the_login_form_says_user_name_or_mobile(client):
     assert "用户名或手机号" in client.get("/accounts/login/").content.decode()
+
+
+def test_an_address_too_long_for_a_qr_code_still_gets_its_link(client):
+    response = client.get("/schedule/", {"q": "讲" * 2000})
+    assert response.status_code == 200
+    assert "schedule.ics?q=" in response.content.decode()

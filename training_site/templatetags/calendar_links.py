@@ -4,6 +4,7 @@ apps that take it, and a QR code for phones, drawn inline (segno's SVG: no
 image request, nothing the CSP must allow)."""
 
 import segno
+from segno.encoder import DataOverflowError
 from django import template
 from django.utils.safestring import mark_safe
 
@@ -19,5 +20,11 @@ def subscription(context, path: str) -> dict:
 
 @register.simple_tag
 def qr_svg(url: str) -> str:
+    """The code, or nothing for an address too long for any QR code (a
+    schedule selection with a very long query): the link is still there."""
+    try:
+        code = segno.make(url, error="m")
+    except DataOverflowError:
+        return ""
     # Safe: the SVG holds only the code's modules, no text of the URL.
-    return mark_safe(segno.make(url, error="m").svg_inline(scale=4, border=2))
+    return mark_safe(code.svg_inline(scale=4, border=2))
