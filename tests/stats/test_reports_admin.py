@@ -338,6 +338,7 @@ def test_a_download_is_named_for_what_where_and_when(data, people, login):
     name = quote("讲坛网络统计_城关镇_2025-01-01_2026-12-31.xlsx")
     assert book["Content-Disposition"] == f"attachment; filename*=utf-8''{name}"
     table = client.get(NETWORK, dict(PERIOD, export="csv", table="forum"))
-    assert quote("讲坛网络统计_城关镇_2025-01-01_2026-12-31_forum.csv") in (
-        table["Content-Disposition"]
+    assert (
+        quote("讲坛网络统计_城关镇_2025-01-01_2026-12-31_forum.csv")
+        in (table["Content-Disposition"])
     )

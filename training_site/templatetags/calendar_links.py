@@ -4,9 +4,9 @@ apps that take it, and a QR code for phones, drawn inline (segno's SVG: no
 image request, nothing the CSP must allow)."""
 
 import segno
-from segno.encoder import DataOverflowError
 from django import template
 from django.utils.safestring import mark_safe
+from segno.encoder import DataOverflowError
 
 register = template.Library()
 
