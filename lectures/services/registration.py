@@ -218,6 +218,7 @@ class Standing:
     position: int | None
     may_cancel: bool
     logged_in: bool
+    in_audience: bool = True
 
     @property
     def is_confirmed(self) -> bool:
@@ -228,7 +229,22 @@ class Standing:
 
     @property
     def can_register(self) -> bool:
-        return self.logged_in and self.registration is None and self.window.can_register
+        return (
+            self.logged_in
+            and self.registration is None
+            and self.window.can_register
+            and self.in_audience
+        )
+
+    @property
+    def outside_audience(self) -> bool:
+        """He could register but for his unit: the page says why."""
+        return (
+            self.logged_in
+            and self.registration is None
+            and self.window.can_register
+            and not self.in_audience
+        )
 
     @property
     def can_log_in_to_register(self) -> bool:
@@ -249,12 +265,18 @@ def standing(
     logged_in = bool(user and user.is_authenticated)
     if logged_in:
         mine = session.registrations.active().filter(user=user).first()
+    window = registration_window(session, confirmed=taken.confirmed, now=now)
     result = Standing(
-        window=registration_window(session, confirmed=taken.confirmed, now=now),
+        window=window,
         registration=mine,
         position=waiting_position(mine) if mine else None,
         may_cancel=may_cancel(session.kind, session.start, now),
         logged_in=logged_in,
+        in_audience=(
+            in_audience(session, user)
+            if logged_in and mine is None and window.can_register
+            else True
+        ),
     )
     return result, taken
 
@@ -287,15 +309,22 @@ def _check_open(session: SessionPage, now: datetime) -> None:
     raise RegistrationError(code, str(_REFUSALS[window.state]))
 
 
-def _check_audience(session: SessionPage, user) -> None:
+def in_audience(session: SessionPage, user) -> bool:
+    """Whether `user` may register for `session` by its audience: anyone,
+    or (a session limited to its forum's units) a trainee of a unit at or
+    below its forum. A query only for a limited session."""
     if session.audience_scope != AudienceScope.SUBTREE:
-        return
+        return True
     forum = ForumPage.objects.filter(trainees__user=user).only("path").first()
-    if (
-        forum is None
-        or session.forum is None
-        or not forum.path.startswith(session.forum.path)
-    ):
+    return (
+        forum is not None
+        and session.forum is not None
+        and forum.path.startswith(session.forum.path)
+    )
+
+
+def _check_audience(session: SessionPage, user) -> None:
+    if not in_audience(session, user):
         raise RegistrationError(
             "not_in_audience",
             _("This session is only open to units of %(forum)s and below.")

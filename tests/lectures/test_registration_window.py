@@ -8,7 +8,13 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from lectures.models import Registration, RegistrationStatus, SessionPage
+from lectures.models import (
+    Registration,
+    RegistrationStatus,
+    SessionPage,
+    TraineeProfile,
+)
+from lectures.models.sessions import AudienceScope
 from lectures.services.registration import (
     RegistrationError,
     WindowState,
@@ -198,3 +204,19 @@ def test_a_next_to_elsewhere_is_ignored(client, tree, next_url):
     client.force_login(user)
     response = client.post(session.url + "cancel/", {"next": next_url})
     assert response["Location"] == session.url
+
+
+def test_a_session_for_other_units_says_so_instead_of_a_button(client, tree):
+    session = SessionFactory(parent=tree["town"], audience_scope=AudienceScope.SUBTREE)
+    inside, outside = UserFactory(), UserFactory()
+    TraineeProfile.objects.create(
+        user=inside, real_name="甲", mobile="13800000001", unit_forum=tree["village"]
+    )
+    TraineeProfile.objects.create(
+        user=outside, real_name="乙", mobile="13800000002", unit_forum=tree["sibling"]
+    )
+    html = page_for(client, session, outside)
+    assert f'action="{session.url}register/"' not in html
+    assert "该讲次仅面向城关镇小讲坛及下级单位" in html
+    html = page_for(client, session, inside)
+    assert f'action="{session.url}register/"' in html
