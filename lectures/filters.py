@@ -24,7 +24,8 @@ MAX_FORUM_OPTIONS = 300
 
 
 class ForumSelect(forms.Select):
-    """The district and town forums to pick from, plus the one selected.
+    """The forums to pick from, every tier (villages indented under their
+    towns), plus the one selected.
 
     `paths`, when set, keeps the forums below those tree paths (the admin's
     reports offer only the viewer's own subtrees)."""
@@ -32,7 +33,7 @@ class ForumSelect(forms.Select):
     paths: list[str] | None = None
 
     def render(self, name, value, attrs=None, renderer=None):
-        forums = ForumPage.objects.live().exclude(level=ForumLevel.VILLAGE)
+        forums = ForumPage.objects.live()
         if self.paths is not None:
             forums = forums.filter(tree.below_any(self.paths))
         forums = list(
@@ -41,7 +42,9 @@ class ForumSelect(forms.Select):
             ]
         )
         if len(forums) > MAX_FORUM_OPTIONS:
-            text = forms.TextInput(attrs={**self.attrs, "placeholder": _("Forum slug")})
+            text = forms.TextInput(
+                attrs={**self.attrs, "placeholder": _("Forum name or slug")}
+            )
             return text.render(name, value, attrs, renderer)
         top = min((depth for _slug, _title, depth in forums), default=0)
         choices = [("", _("All forums"))]
@@ -56,7 +59,8 @@ class ForumSelect(forms.Select):
 
 
 class ForumChoiceField(forms.CharField):
-    """A forum by its slug; unknown slugs are a clear error, not a 500."""
+    """A forum by its slug, or by its exact name (what a person types in the
+    text box of a large network); unknown ones are a clear error, not a 500."""
 
     widget = ForumSelect
 
@@ -66,7 +70,16 @@ class ForumChoiceField(forms.CharField):
             return None
         # Before the database sees it: PostgreSQL refuses a NUL character.
         self.run_validators(value)
-        forum = ForumPage.objects.live().filter(slug=value).first()
+        forums = ForumPage.objects.live()
+        forum = forums.filter(slug=value).first()
+        if forum is None:
+            named = list(forums.filter(title=value.strip())[:2])
+            if len(named) > 1:
+                raise forms.ValidationError(
+                    _("Several forums are called “%(name)s”: give its slug."),
+                    params={"name": value[:60]},
+                )
+            forum = named[0] if named else None
         if forum is None:
             raise forms.ValidationError(
                 _("There is no forum “%(slug)s”."), params={"slug": value[:60]}
@@ -79,6 +92,16 @@ class ForumChoiceField(forms.CharField):
 
 class ForumFilter(django_filters.Filter):
     field_class = ForumChoiceField
+
+
+class ScheduleForm(forms.Form):
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start"), data.get("end")
+        if start and end and start > end:
+            # At the field, which drops it: the start still applies.
+            self.add_error("end", _("The end date is before the start date."))
+        return data
 
 
 class ScheduleFilter(django_filters.FilterSet):
@@ -116,6 +139,7 @@ class ScheduleFilter(django_filters.FilterSet):
     class Meta:
         model = SessionPage
         fields = ["level", "forum", "field", "category", "start", "end", "status", "q"]
+        form = ScheduleForm
 
     def filter_forum(self, queryset, name, value):
         return queryset.in_subtree(value)

@@ -266,3 +266,15 @@ def evaluation_demo(builder):
 @hooks.register("reset_demo")
 def evaluation_demo_reset():
     evaluations.reset()
+
+
+@hooks.register("after_create_page")
+@hooks.register("after_edit_page")
+def warn_of_sessions_without_hours(request, page):
+    """0 study hours is allowed for a lecture (a briefing, a screening), but
+    rarely meant: say so after saving (a class lesson is refused by the form)."""
+    specific = page.specific_deferred
+    if isinstance(specific, SessionPage) and not specific.study_hours:
+        messages.warning(
+            request, _("This session carries 0 study hours: taking part earns none.")
+        )

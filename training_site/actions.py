@@ -13,6 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -33,6 +34,20 @@ def post_by_member(view):
         return view(request, *args, **kwargs)
 
     return guarded
+
+
+def redirect_back(request, default: str):
+    """To the page the form said to return to (its `next` field) when that is
+    a path of this site, else to `default`: an action started from /me/ goes
+    back to /me/, and nobody is sent elsewhere by a crafted form."""
+    target = request.POST.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target,
+        allowed_hosts={request.get_host()},
+        require_https=request.is_secure(),
+    ):
+        return redirect(target)
+    return redirect(default)
 
 
 def run_action(

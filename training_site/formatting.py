@@ -31,6 +31,16 @@ def percent(value: float | Decimal | None) -> str:
     return DASH if value is None else f"{value:.1f}%"
 
 
+def hours(value: float | Decimal | int | None) -> str:
+    """Study hours with one decimal, always: "47.0", "3.0", "1.5"."""
+    return f"{Decimal(value or 0):.1f}"
+
+
+def count(value: int | None) -> str:
+    """A whole number with thousands separators: "19,408"; None is a dash."""
+    return DASH if value is None else f"{value:,}"
+
+
 def yes_no(value: bool) -> str:
     return _("yes") if value else _("no")
 

@@ -18,8 +18,10 @@ import io
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from datetime import date
 
 from django.http import HttpResponse
+from django.utils.http import content_disposition_header
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
@@ -195,16 +197,32 @@ def write_sheet(sheet, spec: Sheet) -> None:
         sheet.append([spec.subtitle])
         _merge(sheet, sheet.max_row, 1, width)
     _write_headers(sheet, spec)
+    widths = [_width(str(header)) for header in spec.headers]
     for row in spec.rows:
-        sheet.append([_cell(value) for value in row])
+        cells = [_cell(value) for value in row]
+        sheet.append(cells)
+        _widen(widths, cells)
     if spec.totals is not None:
-        sheet.append([_cell(value) for value in spec.totals])
+        cells = [_cell(value) for value in spec.totals]
+        sheet.append(cells)
+        _widen(widths, cells)
         for cell in sheet[sheet.max_row]:
             cell.font = Font(bold=True)
-    for index, header in enumerate(spec.headers, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = max(
-            10, min(40, len(str(header)) * 2 + 4)
+    for index, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = min(
+            MAX_COLUMN_WIDTH, max(MIN_COLUMN_WIDTH, width + 2)
         )
+
+
+#: Column widths in Excel's units (about one Latin character; a CJK one is two).
+MIN_COLUMN_WIDTH, MAX_COLUMN_WIDTH = 8, 60
+
+
+def _widen(widths: list[int], cells: Sequence) -> None:
+    """Widen each column to its longest cell as shown (floats to one decimal)."""
+    for index, value in enumerate(cells[: len(widths)]):
+        shown = f"{value:.1f}" if isinstance(value, float) else str(value)
+        widths[index] = max(widths[index], _width(shown))
 
 
 def ledger_book(sheets: Sequence[Sheet]) -> bytes:
@@ -275,10 +293,22 @@ def csv_bytes(
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
+def export_name(*parts) -> str:
+    """A download's name saying what and when, e.g. 讲坛统计_城关镇_2026-01-01_
+    2026-12-03: the parts given (dates as ISO days), empty ones left out,
+    joined by "_", without characters a file system refuses."""
+    shown = (p.isoformat() if isinstance(p, date) else str(p or "") for p in parts)
+    cleaned = (re.sub(r'[\\/:*?"<>|\s]+', "-", part).strip("-") for part in shown)
+    return "_".join(part for part in cleaned if part) or "export"
+
+
 def file_response(body: bytes, filename: str, ext: str) -> HttpResponse:
     content_type = XLSX if ext == "xlsx" else "text/csv"
     response = HttpResponse(body, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}.{ext}"'
+    # RFC 5987: an ASCII fallback and the UTF-8 name (filename*=UTF-8''…).
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=f"{filename}.{ext}"
+    )
     return response
 
 

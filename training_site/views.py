@@ -1,11 +1,17 @@
 import sys
 
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.template import loader
+from django.templatetags.static import static
 
 # How long a client should wait before trying again when the database is busy.
 RETRY_AFTER_SECONDS = 5
+
+
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever a page's `<link rel="icon">` says."""
+    return HttpResponsePermanentRedirect(static("training_site/favicon.svg"))
 
 
 def healthz(request):

@@ -71,7 +71,9 @@ class Progress:
     @property
     def rate(self) -> Decimal:
         # No lesson held yet: nothing missed.
-        return percent(self.attended, self.lessons) if self.lessons else Decimal(100)
+        return (
+            percent(self.attended, self.lessons) if self.lessons else Decimal("100.0")
+        )
 
     @property
     def completes(self) -> bool:

@@ -36,5 +36,10 @@ def my_classes(user, *, now=None) -> list[dict]:
     )
     standing = progress_of_trainee(user, enrolments, now=now)
     return [
-        {"enrolment": e, "standing": standing.get(e.class_page_id)} for e in enrolments
+        {
+            "enrolment": e,
+            "standing": standing.get(e.class_page_id),
+            "rejected": e.status == EnrolmentStatus.REJECTED,
+        }
+        for e in enrolments
     ]

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from rest_framework import serializers
+from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import (
     FieldPanel,
     FieldRowPanel,
@@ -103,6 +104,44 @@ class LecturersField(serializers.Field):
             {"id": lecturer.pk, "name": lecturer.name, "title": lecturer.title}
             for lecturer in manager.all()
         ]
+
+
+class SessionPageForm(WagtailAdminPageForm):
+    """What the admin refuses beyond the model's rules: a new session in the
+    past, a capacity of 0, a class lesson without study hours. (Imports and
+    the demo write past sessions; the model's `clean` must let them.)"""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        hours = self.fields.get("study_hours")
+        if hours is not None:
+            hours.help_text = _("0: taking part earns no study hours")
+
+    def is_lesson(self) -> bool:
+        if self.instance.pk is not None:
+            return self.instance.kind == SessionKind.LESSON
+        parent = getattr(self, "parent_page", None)
+        if parent is None:
+            return False
+        host = parent.specific_class
+        return getattr(host, "session_kind", None) == SessionKind.LESSON
+
+    def clean(self):
+        data = super().clean()
+        start = data.get("start")
+        if self.instance.pk is None and start and start < timezone.now():
+            self.add_error("start", _("A new session cannot start in the past."))
+        if data.get("capacity") == 0:
+            self.add_error(
+                "capacity",
+                _("A capacity of 0 lets nobody register: leave it empty for no limit."),
+            )
+        hours = data.get("study_hours")
+        if hours is not None and hours == 0 and self.is_lesson():
+            self.add_error(
+                "study_hours", _("A lesson of a training class must carry study hours.")
+            )
+        return data
 
 
 class SessionPage(ViewContextMixin, PublicPageMixin, RoutablePageMixin, Page):
@@ -209,6 +248,7 @@ class SessionPage(ViewContextMixin, PublicPageMixin, RoutablePageMixin, Page):
 
     subpage_types: list[str] = []
     template = "lectures/session_page.html"
+    base_form_class = SessionPageForm
 
     content_panels = [
         *Page.content_panels,
@@ -306,6 +346,25 @@ class SessionPage(ViewContextMixin, PublicPageMixin, RoutablePageMixin, Page):
             and self.registration_closes <= self.registration_opens
         ):
             errors["registration_closes"] = _("Registration must close after it opens.")
+        # Registration closes at the start at the latest (the registration
+        # service's rule): a window past the start would never be open.
+        if (
+            self.start
+            and self.registration_opens
+            and self.registration_opens >= self.start
+        ):
+            errors["registration_opens"] = _(
+                "Registration must open before the session starts."
+            )
+        if (
+            self.start
+            and self.registration_closes
+            and self.registration_closes > self.start
+            and "registration_closes" not in errors
+        ):
+            errors["registration_closes"] = _(
+                "Registration must close by the time the session starts."
+            )
         if (
             self.status == SessionStatus.HELD
             and self.start
@@ -357,10 +416,6 @@ class SessionPage(ViewContextMixin, PublicPageMixin, RoutablePageMixin, Page):
     @property
     def number_label(self) -> str:
         return _("No. %(number)s") % {"number": self.number} if self.number else ""
-
-    @property
-    def registration_closes_at(self):
-        return self.registration_closes or self.start
 
     @property
     def is_lesson(self) -> bool:

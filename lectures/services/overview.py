@@ -2,14 +2,52 @@
 
 from django.core.paginator import Paginator
 from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
+from wagtail.models import Page
 
 from lectures.counting import person_times
 from lectures.models import ForumLevel, ForumPage, SessionPage
+from lectures.services.registration import attach_windows
 
 UPCOMING_ON_HOME = 8
 RECORDS_ON_HOME = 6
 UPCOMING_ON_FORUM = 10
 RECORDS_PER_PAGE = 12
+
+
+def annotate_listing(sessions) -> list:
+    """What a list of session cards shows beyond the rows: the registration
+    window of each (`registration_window`) and, for a class's lesson, the
+    class it belongs to (`host_title`). Two queries at most, whatever the
+    length of the list."""
+    sessions = list(sessions)
+    attach_windows(sessions)
+    lessons = [session for session in sessions if session.is_lesson]
+    titles = {}
+    if lessons:
+        parents = {session.path[: -Page.steplen] for session in lessons}
+        titles = dict(
+            Page.objects.filter(path__in=parents).values_list("path", "title")
+        )
+    for session in lessons:
+        session.host_title = titles.get(session.path[: -Page.steplen], "")
+    return sessions
+
+
+TIER_FIGURES = {
+    ForumLevel.DISTRICT: _("District forums"),
+    ForumLevel.UNIT: _("Town / unit forums"),
+    ForumLevel.VILLAGE: _("Village / community forums"),
+}
+
+
+def tier_figures(counts: dict[str, int], *, own: str | None = None) -> list:
+    """(label, count) of the tiers a page's figures show: none that is zero,
+    and not a forum's own tier (a town's page counts its villages, not
+    "1 town forum" and "0 district forums")."""
+    return [
+        (TIER_FIGURES[level], n) for level, n in counts.items() if n and level != own
+    ]
 
 
 def forum_counts(forums=None) -> dict[str, int]:
@@ -24,7 +62,7 @@ def forum_counts(forums=None) -> dict[str, int]:
 def network_overview() -> dict:
     sessions = SessionPage.objects.live().lectures()
     return {
-        "forum_counts": forum_counts(),
+        "tier_figures": tier_figures(forum_counts()),
         "levels": ForumLevel,
         "held_count": sessions.held().count(),
         "person_times": person_times(sessions),
@@ -51,6 +89,8 @@ def forum_overview(forum: ForumPage, request) -> dict:
         "records": records.get_page(request.GET.get("page")),
         "held_count": sessions.held().count(),
         "person_times": person_times(sessions),
-        "subtree_counts": forum_counts(ForumPage.objects.live().in_subtree(forum)),
+        "tier_figures": tier_figures(
+            forum_counts(ForumPage.objects.live().in_subtree(forum)), own=forum.level
+        ),
         "levels": ForumLevel,
     }

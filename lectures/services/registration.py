@@ -10,7 +10,7 @@ trainee and session) backs the rest.
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,6 +21,7 @@ from lectures.models import (
     ForumPage,
     Registration,
     RegistrationStatus,
+    SessionKind,
     SessionPage,
     SessionStatus,
 )
@@ -93,38 +94,237 @@ def _locked(session: SessionPage) -> SessionPage:
     return SessionPage.objects.select_for_update().get(pk=session.pk)
 
 
-def _check_open(session: SessionPage, now: datetime) -> None:
-    if session.is_lesson:
-        # A lesson's roster follows enrolment in its class.
-        raise RegistrationError(
-            "lesson", _("This is a lesson of a training class: enrol in the class.")
-        )
+class WindowState(models.TextChoices):
+    """Where a session's registration stands, as the page shows it."""
+
+    LESSON = "lesson", gettext_lazy("A lesson: enrol in its class")
+    UNAVAILABLE = "unavailable", gettext_lazy("Not taking registrations")
+    NOT_YET = "not_yet", gettext_lazy("Registration not open yet")
+    OPEN = "open", gettext_lazy("Registration open")
+    FULL = "full", gettext_lazy("Full: waiting list")
+    CLOSED = "closed", gettext_lazy("Registration closed")
+    STARTED = "started", gettext_lazy("Started")
+
+
+@dataclass(frozen=True)
+class Window:
+    """A session's registration window at one moment: the one place that
+    says whether registering can succeed (`register` asks it too)."""
+
+    state: str
+    opens: datetime | None
+    closes: datetime
+
+    @property
+    def can_register(self) -> bool:
+        """Registering would succeed (a seat, or a place in line when full)."""
+        return self.state in (WindowState.OPEN, WindowState.FULL)
+
+    @property
+    def label(self) -> str:
+        return WindowState(self.state).label
+
+    # Flags for templates, which never compare states themselves.
+    @property
+    def is_not_yet(self) -> bool:
+        return self.state == WindowState.NOT_YET
+
+    @property
+    def is_open(self) -> bool:
+        return self.state == WindowState.OPEN
+
+    @property
+    def is_full(self) -> bool:
+        return self.state == WindowState.FULL
+
+    @property
+    def is_closed(self) -> bool:
+        return self.state in (WindowState.CLOSED, WindowState.STARTED)
+
+
+def closes_at(session: SessionPage) -> datetime:
+    """When registration closes: its own closing time, never after the start."""
+    closes = session.registration_closes
+    return min(closes, session.start) if closes else session.start
+
+
+def registration_window(
+    session: SessionPage, *, confirmed: int, now: datetime | None = None
+) -> Window:
+    """The window of `session` with `confirmed` seats taken."""
+    now = now or timezone.now()
+    closes = closes_at(session)
+
+    def at(state: str) -> Window:
+        return Window(state=state, opens=session.registration_opens, closes=closes)
+
+    if session.kind == SessionKind.LESSON:
+        return at(WindowState.LESSON)
     if not session.live or session.status != SessionStatus.SCHEDULED:
-        raise RegistrationError(
-            "not_open", _("This session is not taking registrations.")
-        )
+        return at(WindowState.UNAVAILABLE)
+    if now >= session.start:
+        return at(WindowState.STARTED)
     if session.registration_opens and now < session.registration_opens:
-        when = timezone.localtime(session.registration_opens)
+        return at(WindowState.NOT_YET)
+    if now >= closes:
+        return at(WindowState.CLOSED)
+    if session.capacity is not None and confirmed >= session.capacity:
+        return at(WindowState.FULL)
+    return at(WindowState.OPEN)
+
+
+def attach_windows(sessions, *, now: datetime | None = None) -> None:
+    """Set `registration_window` on each session of a list, counting the
+    seats taken of all of them in one query (none when no session has both
+    a capacity and a window that could be open)."""
+    now = now or timezone.now()
+    sessions = list(sessions)
+    limited = [
+        s.pk
+        for s in sessions
+        if s.capacity is not None
+        and registration_window(s, confirmed=0, now=now).state == WindowState.OPEN
+    ]
+    confirmed = {}
+    if limited:
+        confirmed = dict(
+            Registration.objects.confirmed()
+            .filter(session__in=limited)
+            .order_by()
+            .values("session")
+            .annotate(n=Count("pk"))
+            .values_list("session", "n")
+        )
+    for session in sessions:
+        session.registration_window = registration_window(
+            session, confirmed=confirmed.get(session.pk, 0), now=now
+        )
+
+
+def may_cancel(kind: str, start: datetime, now: datetime | None = None) -> bool:
+    """Whether a registration for a session of `kind` starting at `start` may
+    still be cancelled: lectures only (a lesson asks its class for leave),
+    before the start."""
+    return kind != SessionKind.LESSON and (now or timezone.now()) < start
+
+
+@dataclass(frozen=True)
+class Standing:
+    """A visitor's standing at a session: the window, his registration (if
+    any), his place in line, and what he may do — flags for the page."""
+
+    window: Window
+    registration: Registration | None
+    position: int | None
+    may_cancel: bool
+    logged_in: bool
+    in_audience: bool = True
+
+    @property
+    def is_confirmed(self) -> bool:
+        return (
+            self.registration is not None
+            and self.registration.status == RegistrationStatus.CONFIRMED
+        )
+
+    @property
+    def can_register(self) -> bool:
+        return (
+            self.logged_in
+            and self.registration is None
+            and self.window.can_register
+            and self.in_audience
+        )
+
+    @property
+    def outside_audience(self) -> bool:
+        """He could register but for his unit: the page says why."""
+        return (
+            self.logged_in
+            and self.registration is None
+            and self.window.can_register
+            and not self.in_audience
+        )
+
+    @property
+    def can_log_in_to_register(self) -> bool:
+        return not self.logged_in and self.window.can_register
+
+    @property
+    def can_cancel(self) -> bool:
+        return self.registration is not None and self.may_cancel
+
+
+def standing(
+    session: SessionPage, user, *, now: datetime | None = None
+) -> tuple[Standing, Seats]:
+    """The visitor's standing at `session` and its seats, as the page shows them."""
+    now = now or timezone.now()
+    taken = seats(session)
+    mine = None
+    logged_in = bool(user and user.is_authenticated)
+    if logged_in:
+        mine = session.registrations.active().filter(user=user).first()
+    window = registration_window(session, confirmed=taken.confirmed, now=now)
+    result = Standing(
+        window=window,
+        registration=mine,
+        position=waiting_position(mine) if mine else None,
+        may_cancel=may_cancel(session.kind, session.start, now),
+        logged_in=logged_in,
+        in_audience=(
+            in_audience(session, user)
+            if logged_in and mine is None and window.can_register
+            else True
+        ),
+    )
+    return result, taken
+
+
+_REFUSALS = {
+    WindowState.LESSON: gettext_lazy(
+        "This is a lesson of a training class: enrol in the class."
+    ),
+    WindowState.UNAVAILABLE: gettext_lazy("This session is not taking registrations."),
+    WindowState.STARTED: gettext_lazy(
+        "The session has started; registration is closed."
+    ),
+    WindowState.CLOSED: gettext_lazy("Registration for this session has closed."),
+}
+
+
+def _check_open(session: SessionPage, now: datetime) -> None:
+    window = registration_window(session, confirmed=0, now=now)
+    if window.can_register:
+        return
+    if window.state == WindowState.NOT_YET:
+        when = timezone.localtime(window.opens)
         raise RegistrationError(
             "not_yet",
             _("Registration opens at %(when)s.")
             % {"when": when.strftime("%Y-%m-%d %H:%M")},
         )
-    if now >= session.registration_closes_at:
-        raise RegistrationError(
-            "closed", _("Registration for this session has closed.")
-        )
+    unavailable = window.state == WindowState.UNAVAILABLE
+    code = "not_open" if unavailable else str(window.state)
+    raise RegistrationError(code, str(_REFUSALS[window.state]))
+
+
+def in_audience(session: SessionPage, user) -> bool:
+    """Whether `user` may register for `session` by its audience: anyone,
+    or (a session limited to its forum's units) a trainee of a unit at or
+    below its forum. A query only for a limited session."""
+    if session.audience_scope != AudienceScope.SUBTREE:
+        return True
+    forum = ForumPage.objects.filter(trainees__user=user).only("path").first()
+    return (
+        forum is not None
+        and session.forum is not None
+        and forum.path.startswith(session.forum.path)
+    )
 
 
 def _check_audience(session: SessionPage, user) -> None:
-    if session.audience_scope != AudienceScope.SUBTREE:
-        return
-    forum = ForumPage.objects.filter(trainees__user=user).only("path").first()
-    if (
-        forum is None
-        or session.forum is None
-        or not forum.path.startswith(session.forum.path)
-    ):
+    if not in_audience(session, user):
         raise RegistrationError(
             "not_in_audience",
             _("This session is only open to units of %(forum)s and below.")
@@ -189,7 +389,7 @@ def cancel(session: SessionPage, user, *, now: datetime | None = None) -> Regist
         raise RegistrationError(
             "not_registered", _("You are not registered for this session.")
         )
-    if now >= session.start:
+    if not may_cancel(session.kind, session.start, now):
         raise RegistrationError(
             "started",
             _("The session has started; registrations can no longer be cancelled."),

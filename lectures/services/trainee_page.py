@@ -22,7 +22,7 @@ from lectures.models import (
     SessionPage,
 )
 from lectures.services.evaluations import awaiting_evaluation
-from lectures.services.registration import waiting_positions
+from lectures.services.registration import may_cancel, waiting_positions
 from training_site.dates import day_start
 
 CALENDAR_SALT = "lectures.personal-calendar"
@@ -85,6 +85,7 @@ class UpcomingRow:
     session: SessionLink
     status: str
     position: int | None  # in the waiting list
+    can_cancel: bool = False
 
     @property
     def status_label(self) -> str:
@@ -150,7 +151,12 @@ def overview(user, quota: Decimal, evaluation_days: int = 7) -> dict:
         }
     )
     upcoming = [
-        UpcomingRow(session=session, status=status, position=positions.get(session.pk))
+        UpcomingRow(
+            session=session,
+            status=status,
+            position=positions.get(session.pk),
+            can_cancel=may_cancel(session.kind, session.start, now),
+        )
         for session, status, _queued_at in rows
     ]
     attendances = Attendance.objects.filter(user=user).order_by("-session__start")

@@ -19,6 +19,8 @@ ANSWER_CODES = {"missing", "out_of_range", "too_long"}
 class AnswerForm(forms.Form):
     """One radio group per indicator, and the optional comment."""
 
+    comment_max = service.COMMENT_MAX_LENGTH
+
     comment = forms.CharField(
         label=gettext_lazy("Comments and suggestions (optional)"),
         required=False,
@@ -44,7 +46,12 @@ class AnswerForm(forms.Form):
         if not table.allow_comments:
             del self.fields["comment"]
         else:
-            self.fields["comment"] = self.fields.pop("comment")  # last
+            comment = self.fields["comment"] = self.fields.pop("comment")  # last
+            # No `maxlength`: the browser would cut a pasted text silently.
+            # The page counts the characters (evaluate.js) and the form
+            # refuses a longer comment with a message, keeping the text.
+            comment.widget.attrs.pop("maxlength", None)
+            comment.widget.attrs["data-max-chars"] = service.COMMENT_MAX_LENGTH
 
     def ratings(self) -> dict[int, int]:
         return {pk: self.cleaned_data[name] for pk, name in self.indicator_fields}

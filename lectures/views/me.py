@@ -24,10 +24,7 @@ def me(request):
         evaluation_days=settings.evaluation_window_days,
     )
     context["profile"], token = trainee_page.heading(request.user)
-    context["calendar_url"] = request.build_absolute_uri(
-        reverse("lectures:my_calendar", args=[token])
-    )
-    context["webcal_url"] = "webcal://" + context["calendar_url"].split("://", 1)[1]
+    context["calendar_path"] = reverse("lectures:my_calendar", args=[token])
     # Other parts (training classes) add their own sections to this page.
     context["panels"] = [
         panel(request) for panel in hooks.get_hooks("trainee_page_panels")

@@ -4,22 +4,29 @@ Each builder is registered for its page type (`training_site.page_context`)
 and called by the page's `get_context`; loaded by `LecturesConfig.ready`.
 """
 
-from lectures.models import ForumPage, SessionPage
+from lectures.models import ForumPage, SessionPage, SessionStatus
 from lectures.rules import may_organise
-from lectures.services.overview import forum_overview, network_overview
-from lectures.services.registration import seats, waiting_position
+from lectures.services.overview import (
+    annotate_listing,
+    forum_overview,
+    network_overview,
+)
+from lectures.services.registration import standing
 from training_site.models import HomePage
 from training_site.page_context import context_for
 
 
 @context_for(HomePage)
 def home_page_context(page, request) -> dict:
-    return network_overview()
+    context = network_overview()
+    annotate_listing(context["upcoming"])
+    return context
 
 
 @context_for(ForumPage)
 def forum_page_context(forum, request) -> dict:
     context = forum_overview(forum, request)
+    annotate_listing(context["upcoming"])
     context["feed_url"] = forum.get_url(request) + "feed.ics"
     return context
 
@@ -44,16 +51,13 @@ def session_page_context(session, request) -> dict:
 
 
 def registration_context(session, request) -> dict:
-    """The visitor's standing: his registration, place in line, whether he
-    organises the session."""
-    mine = None
-    organiser = False
-    if request.user.is_authenticated:
-        mine = session.registrations.active().filter(user=request.user).first()
-        organiser = may_organise(request.user, session)
+    """The visitor's standing (the registration service decides what he may
+    do), and whether he organises the session."""
+    user = request.user
+    mine, taken = standing(session, user)
     return {
-        "organiser": organiser,
-        "seats": seats(session),
-        "my_registration": mine,
-        "my_position": waiting_position(mine) if mine else None,
+        "organiser": user.is_authenticated and may_organise(user, session),
+        "seats": taken,
+        "standing": mine,
+        "scheduled": session.status == SessionStatus.SCHEDULED,
     }

@@ -1,12 +1,11 @@
 """Register and cancel: parse, call the service, say what happened."""
 
 from django.contrib import messages
-from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
 from lectures.models import RegistrationStatus
 from lectures.services import registration as service
-from training_site.actions import post_by_member
+from training_site.actions import post_by_member, redirect_back
 
 
 @post_by_member
@@ -24,7 +23,7 @@ def register(request, session):
                 _("The session is full; you are number %(n)d on the waiting list.")
                 % {"n": service.waiting_position(registration)},
             )
-    return redirect(session.get_url(request))
+    return redirect_back(request, session.get_url(request))
 
 
 @post_by_member
@@ -35,4 +34,4 @@ def cancel(request, session):
         messages.error(request, error.message)
     else:
         messages.success(request, _("Your registration is cancelled."))
-    return redirect(session.get_url(request))
+    return redirect_back(request, session.get_url(request))

@@ -2,10 +2,12 @@
 
 from django.core.paginator import Paginator
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 
 from lectures.filters import ScheduleFilter
 from lectures.models import SessionPage
+from lectures.services.overview import annotate_listing
 from training_site.dates import day_start
 from training_site.page_cache import public_page
 
@@ -27,13 +29,16 @@ def schedule(request):
     page = Paginator(sessions, PER_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    query = query.urlencode()
+    ics_path = reverse("lectures:schedule_ics") + (f"?{query}" if query else "")
     return render(
         request,
         "lectures/schedule.html",
         {
             "filter": filterset,
             "page_obj": page,
-            "sessions": page.object_list,
-            "query": query.urlencode(),
+            "sessions": annotate_listing(page.object_list),
+            "query": query,
+            "ics_path": ics_path,
         },
     )

@@ -20,7 +20,7 @@ from wagtail.admin.views.reports import ReportView
 from stats.filters import NetworkFilterSet
 from stats.query import ReportQuery
 from stats.rules import ScopeError, check_scope, may_see_reports
-from training_site.spreadsheets import Sheet, sheet_response
+from training_site.spreadsheets import Sheet, export_name, sheet_response
 
 
 def year_start(today: date | None = None) -> date:
@@ -150,6 +150,14 @@ class NetworkSelectionMixin:
 
     def get_filter_defaults(self) -> dict:
         return {"start": year_start().isoformat()}
+
+    def get_filename(self) -> str:
+        """What and when: 讲坛网络统计_城关镇_2026-01-01_2026-12-03."""
+        query = self.query
+        scope = self.scope.unit_name or self.scope.title if self.scope else ""
+        return export_name(
+            self.page_title, scope or self.scope_title(), query.start, query.last_day
+        )
 
     @cached_property
     def query(self) -> ReportQuery:

@@ -84,11 +84,11 @@ class NetworkReportView(NetworkSelectionMixin, StatsReportView):
             if table.name == chosen:
                 return sheet_response(
                     table.sheet(title, sub),
-                    f"{self.export_filename}-{table.name}",
+                    f"{self.get_filename()}_{table.name}",
                     spreadsheet_format,
                 )
         body = ledger_book(workbook_sheets(self.report, self.labels))
-        return file_response(body, self.export_filename, "xlsx")
+        return file_response(body, self.get_filename(), "xlsx")
 
     def render_to_response(self, context, **response_kwargs):
         if self.request.GET.get("print") and not self.is_export:

@@ -65,3 +65,21 @@ def test_a_late_enrolment_on_me_counts_from_his_enrolment(
     attend(lessons[2], user)
     client.force_login(user)
     assert "50.0%（1/2）" in client.get("/me/").content.decode()
+
+
+def test_withdrawing_cannot_be_mistaken_for_logging_out(client, index, trainees):
+    (user,) = trainees(1)
+    class_page = ClassFactory(parent=index, title="未开班")
+    enrol(class_page, user)
+    client.force_login(user)
+    html = client.get(class_page.url).content.decode()
+    assert "申请退班</button>" in html
+    assert ">退出登录</button>" in html  # the header's
+    assert ">退出</button>" not in html
+
+
+def test_rates_before_any_lesson_read_like_the_others(client, index, trainees):
+    (user,) = trainees(1)
+    enrol(ClassFactory(parent=index, title="未开班"), user)
+    client.force_login(user)
+    assert "100.0%（0/0）" in client.get("/me/").content.decode()

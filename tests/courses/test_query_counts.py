@@ -58,6 +58,7 @@ QUERIES = {
     "admin results xlsx": 14,
     "admin completion xlsx": 12,
     "admin questions csv": 9,
+    "schedule with lessons": 8,
     "me": 16,  # with the sessions awaiting his evaluation
 }
 
@@ -172,6 +173,8 @@ def urls(built) -> dict[str, tuple[str, str]]:
             admin + "results/?export=csv&table=questions",
         ),
         "me": ("viewer", "/me/"),
+        # Each lesson's card names its class: one query for them all.
+        "schedule with lessons": ("anonymous", "/schedule/"),
     }
 
 
@@ -196,6 +199,9 @@ def test_each_page_costs_a_fixed_number_of_queries(
             assert response.status_code == 200
     # The lists really held every item.
     client.logout()
+    schedule = client.get("/schedule/").content.decode()
+    # (the lessons still ahead: 1 of 2, 3 of 6)
+    assert schedule.count(f"培训班：{built['class'].title}") == (3 if many else 1)
     assert len(client.get("/classes/").context["classes"]) == built["classes"]
     client.force_login(built["viewer"])
     html = client.get("/me/").content.decode()

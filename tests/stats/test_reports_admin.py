@@ -5,6 +5,7 @@ his subtree; bad filters answered with a clear message."""
 import io
 import json
 from datetime import date
+from urllib.parse import quote
 
 import pytest
 from django.core.management import call_command
@@ -328,4 +329,16 @@ def test_default_admin_period_is_this_year(tree, superuser, login):
     assert (
         page.context["stats"].period["from"]
         == date.today().replace(month=1, day=1).isoformat()
+    )
+
+
+def test_a_download_is_named_for_what_where_and_when(data, people, login):
+    client = login(people["town_admin"])
+    book = client.get(NETWORK, dict(PERIOD, export="xlsx"))
+    name = quote("讲坛网络统计_城关镇_2025-01-01_2026-12-31.xlsx")
+    assert book["Content-Disposition"] == f"attachment; filename*=utf-8''{name}"
+    table = client.get(NETWORK, dict(PERIOD, export="csv", table="forum"))
+    assert (
+        quote("讲坛网络统计_城关镇_2025-01-01_2026-12-31_forum.csv")
+        in (table["Content-Disposition"])
     )
