@@ -16,8 +16,6 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, ObjectL
 from wagtail.admin.views.generic import IndexView
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
-from wagtail.admin.viewsets.pages import PageViewSet
-from wagtail.models import Page
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
@@ -35,11 +33,6 @@ from lectures.models import (
 from lectures.models import RegistrationStatus as RStatus
 from lectures.models.tree import below_any
 from lectures.rules import administered_paths
-from lectures.views.page_admin import (
-    ConfirmedWorkflowActionView,
-    NetworkAddSubpageView,
-    NetworkEditView,
-)
 
 
 def in_users_subtree(queryset, user):
@@ -269,16 +262,3 @@ class EvaluationFormViewSet(SnippetViewSet):
         ],
         base_form_class=EvaluationFormAdminForm,
     )
-
-
-# Pages ----------------------------------------------------------------------
-
-
-class NetworkPageViewSet(PageViewSet):
-    """Wagtail's page views for every page type of the site, see
-    `lectures.views.page_admin`; registered after Wagtail's own for `Page`."""
-
-    model = Page
-    add_subpage_view_class = NetworkAddSubpageView
-    edit_view_class = NetworkEditView
-    workflow_action_view_class = ConfirmedWorkflowActionView

@@ -12,6 +12,7 @@ from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
 from wagtail.models import Page
 from wagtail.snippets.models import register_snippet
 
+from lectures.choosers import account_chooser_viewset
 from lectures.demo import evaluations
 from lectures.rules import (
     admin_visible_pages_filter,
@@ -24,11 +25,13 @@ from lectures.services.registration import ACTIONS
 from lectures.services.retention import pages_with_descendants, records_in_the_way
 from lectures.views import admin_import, evaluation_reports, roster
 from lectures.views.dashboard import LecturerDeskPanel
-from lectures.views.page_admin import submit_first_for_those_who_cannot_publish
+from lectures.views.page_admin import (
+    NetworkPageViewSet,
+    submit_first_for_those_who_cannot_publish,
+)
 from lectures.viewsets import (
     EvaluationFormViewSet,
     LectureNetworkGroup,
-    NetworkPageViewSet,
     ParticipationGroup,
 )
 
@@ -36,6 +39,11 @@ from lectures.viewsets import (
 @hooks.register("register_admin_viewset")
 def participation_viewsets():
     return ParticipationGroup()
+
+
+@hooks.register("register_admin_viewset")
+def account_chooser():
+    return account_chooser_viewset
 
 
 # After Wagtail's own viewset for `Page` (order 0), so that this one wins.
@@ -89,6 +97,11 @@ def trainee_import_urls():
         path("lectures/roster/<int:pk>/", roster.roster_view, name="lectures_roster"),
         path(
             "lectures/roster/<int:pk>/mark/", roster.mark, name="lectures_roster_mark"
+        ),
+        path(
+            "lectures/roster/<int:pk>/mark-many/",
+            roster.mark_many,
+            name="lectures_roster_mark_many",
         ),
         path(
             "lectures/roster/<int:pk>/walk-in/",

@@ -21,6 +21,7 @@ from wagtail.admin.action_menu import SubmitForModerationMenuItem
 from wagtail.admin.views.pages.create import AddSubpageView
 from wagtail.admin.views.pages.edit import EditView
 from wagtail.admin.views.pages.workflow import WorkflowActionView
+from wagtail.admin.viewsets.pages import PageViewSet
 from wagtail.admin.widgets import HeaderButton
 from wagtail.models import Page, TaskState, WorkflowState
 
@@ -151,3 +152,13 @@ def submit_first_for_those_who_cannot_publish(menu_items, request, context):
     index = names.index("action-submit")
     item = menu_items.pop(index)
     menu_items.insert(0, SubmitForApprovalMenuItem(order=item.order))
+
+
+class NetworkPageViewSet(PageViewSet):
+    """Wagtail's page views for every page type of the site, with the views
+    above; registered after Wagtail's own viewset for `Page`."""
+
+    model = Page
+    add_subpage_view_class = NetworkAddSubpageView
+    edit_view_class = NetworkEditView
+    workflow_action_view_class = ConfirmedWorkflowActionView
