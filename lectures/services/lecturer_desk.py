@@ -62,7 +62,7 @@ def needs_record(sessions, now=None):
 
 
 def lecturer_desk(user) -> Desk:
-    """Seven queries whatever the number of sessions."""
+    """Six queries whatever the number of sessions."""
     mine = _mine(user)
     states = WorkflowState.objects.filter(
         status__in=[
