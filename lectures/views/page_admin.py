@@ -108,20 +108,41 @@ class NetworkEditView(EditView):
         context["review"] = review_state(self.page)
         return context
 
+    def perform_workflow_action(self):
+        """The editor footer's approve / send back: saved, then said as such
+        rather than Wagtail's "page updated"."""
+        task_state = self.page.current_workflow_task_state
+        self.acting_on_workflow = True
+        response = super().perform_workflow_action()
+        if task_state is not None:
+            confirm_workflow_action(self.request, self.page, task_state)
+        return response
+
+    def add_save_confirmation_message(self):
+        if not getattr(self, "acting_on_workflow", False):
+            super().add_save_confirmation_message()
+
+
+def confirm_workflow_action(request, page, task_state) -> None:
+    """Say what the reviewer's action did, once it is done."""
+    task_state.refresh_from_db(fields=["status"])
+    title = page.get_admin_display_title()
+    if task_state.status == TaskState.STATUS_APPROVED:
+        messages.success(request, _("'%(title)s' approved.") % {"title": title})
+    elif task_state.status == TaskState.STATUS_REJECTED:
+        messages.success(
+            request,
+            _("'%(title)s' sent back for changes; the submitter is told.")
+            % {"title": title},
+        )
+
 
 class ConfirmedWorkflowActionView(WorkflowActionView):
+    """The action from the dashboard or the modal (approve with a comment)."""
+
     def post(self, request, *args, **kwargs):
         response = super().post(request, *args, **kwargs)
-        self.task_state.refresh_from_db(fields=["status"])
-        title = self.object.get_admin_display_title()
-        if self.task_state.status == TaskState.STATUS_APPROVED:
-            messages.success(request, _("'%(title)s' approved.") % {"title": title})
-        elif self.task_state.status == TaskState.STATUS_REJECTED:
-            messages.success(
-                request,
-                _("'%(title)s' sent back for changes; the submitter is told.")
-                % {"title": title},
-            )
+        confirm_workflow_action(request, self.object, self.task_state)
         return response
 
 
