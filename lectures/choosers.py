@@ -125,6 +125,7 @@ class SearchableCheckboxes(forms.CheckboxSelectMultiple):
     template_name = "lectures/widgets/searchable_checkboxes.html"
 
     class Media:
+        css = {"all": ["lectures/css/admin.css"]}
         js = ["lectures/js/searchable-checkboxes.js"]
 
     def optgroups(self, name, value, attrs=None):
