@@ -48,13 +48,14 @@ class StatsPanel(Component):
         year = summary(ReportQuery(start=today.replace(month=1, day=1), forum=scope))
         month = ReportQuery(start=today.replace(day=1), forum=scope)
         activity = ForumActivity(forum_lines(month), holding_ids(month))
-        waiting = waiting_for_approval(request.user)
+        # A handful at most: what awaits this viewer's own decision.
+        waiting = list(waiting_for_approval(request.user))
         return {
             "scope": scope,
             "year": today.year,
             "stats": year,
-            "waiting": list(waiting[:WAITING_SHOWN]),
-            "waiting_count": waiting.count(),
+            "waiting": waiting[:WAITING_SHOWN],
+            "waiting_count": len(waiting),
             "silent": activity.not_reporting(SILENT_SHOWN),
             "silent_count": len(activity.silent()),
             "report_url": reverse("stats_report_network"),
