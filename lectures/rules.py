@@ -43,6 +43,13 @@ def administered_paths(user) -> list[str]:
     )
 
 
+def gives_lectures_only(user) -> bool:
+    """A lecturer who administers nothing: his admin home is his own sessions."""
+    if not user.is_authenticated or user.is_superuser:
+        return False
+    return hasattr(user, "lecturer") and not administered_paths(user)
+
+
 def _below_any(paths, *, strict: bool) -> Q:
     """A Q over pages below any of the given paths (strictly, or including them)."""
     query = Q(pk__in=[])

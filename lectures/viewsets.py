@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, ObjectList
+from wagtail.admin.ui.tables import BooleanColumn
 from wagtail.admin.views.generic import IndexView
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
@@ -242,7 +243,7 @@ class EvaluationFormViewSet(SnippetViewSet):
     icon = "form"
     menu_label = _("Evaluation forms")
     add_to_admin_menu = False
-    list_display = ["name", "scale", "is_default"]
+    list_display = ["name", "scale", BooleanColumn("is_default", label=_("default"))]
     edit_handler = ObjectList(
         [
             FieldPanel("name"),

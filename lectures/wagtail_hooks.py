@@ -9,22 +9,26 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin import messages
 from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
-from wagtail.admin.widgets import Button
 from wagtail.models import Page
 from wagtail.snippets.models import register_snippet
 
+from lectures.choosers import account_chooser_viewset
 from lectures.demo import evaluations
-from lectures.models import SessionPage
 from lectures.rules import (
     admin_visible_pages_filter,
     can_create_page,
-    may_organise,
+    gives_lectures_only,
     may_see_results,
 )
 from lectures.services.checkin import LOG_ACTION as CHECKIN_LOG_ACTION
 from lectures.services.registration import ACTIONS
 from lectures.services.retention import pages_with_descendants, records_in_the_way
 from lectures.views import admin_import, evaluation_reports, roster
+from lectures.views.dashboard import LecturerDeskPanel
+from lectures.views.page_admin import (
+    NetworkPageViewSet,
+    submit_first_for_those_who_cannot_publish,
+)
 from lectures.viewsets import (
     EvaluationFormViewSet,
     LectureNetworkGroup,
@@ -35,6 +39,20 @@ from lectures.viewsets import (
 @hooks.register("register_admin_viewset")
 def participation_viewsets():
     return ParticipationGroup()
+
+
+@hooks.register("register_admin_viewset")
+def account_chooser():
+    return account_chooser_viewset
+
+
+# After Wagtail's own viewset for `Page` (order 0), so that this one wins.
+@hooks.register("register_admin_viewset", order=10)
+def network_page_viewset():
+    return NetworkPageViewSet("network_pages")
+
+
+hooks.register("construct_page_action_menu", submit_first_for_those_who_cannot_publish)
 
 
 @hooks.register("before_create_page")
@@ -81,6 +99,11 @@ def trainee_import_urls():
             "lectures/roster/<int:pk>/mark/", roster.mark, name="lectures_roster_mark"
         ),
         path(
+            "lectures/roster/<int:pk>/mark-many/",
+            roster.mark_many,
+            name="lectures_roster_mark_many",
+        ),
+        path(
             "lectures/roster/<int:pk>/walk-in/",
             roster.walk_in,
             name="lectures_roster_walk_in",
@@ -122,24 +145,6 @@ def trainee_import_menu_item():
         icon_name="user",
         order=160,
     )
-
-
-def _roster_button(page, user, priority):
-    if not issubclass(page.specific_class or type(page), SessionPage):
-        return
-    specific = page.specific
-    if may_organise(user, specific):
-        yield Button(
-            _("Roster and check-in"),
-            reverse("lectures_roster", args=[page.pk]),
-            icon_name="list-ul",
-            priority=priority,
-        )
-
-
-@hooks.register("register_page_header_buttons")
-def roster_header_button(page, user, view_name=None, next_url=None):
-    yield from _roster_button(page, user, priority=50)
 
 
 # Participation is never hard-deleted (see lectures.services.retention) ------
@@ -256,6 +261,22 @@ def evaluation_menu_item():
     return SubmenuMenuItem(
         _("Evaluations"), menu, icon_name="pick", name="evaluations", order=175
     )
+
+
+# The admin home ------------------------------------------------------------
+
+
+@hooks.register("construct_homepage_panels")
+def lecturer_desk_panel(request, panels):
+    if hasattr(request.user, "lecturer"):
+        panels.append(LecturerDeskPanel())
+
+
+@hooks.register("construct_homepage_summary_items", order=100)
+def no_site_counts_for_lecturers(request, items):
+    """A lecturer's home is his sessions, not the site's page and image counts."""
+    if gives_lectures_only(request.user):
+        items.clear()
 
 
 @hooks.register("build_demo")

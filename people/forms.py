@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from wagtail.admin.forms import WagtailAdminModelForm
 
 from lectures.models import ForumPage, Lecturer
@@ -109,7 +110,9 @@ class CreateAndAppointForm(AccountCreateForm):
 
 class AddLecturerForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=50)
-    title = forms.CharField(label=_("Title"), max_length=100, required=False)
+    title = forms.CharField(
+        label=pgettext_lazy("lecturer", "Title"), max_length=100, required=False
+    )
     unit = forms.CharField(label=_("Unit"), max_length=100, required=False)
 
 

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from modelcluster.fields import ParentalManyToManyField
 from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
@@ -11,13 +12,16 @@ from wagtail.api import APIField
 from wagtail.fields import RichTextField
 from wagtail.search import index
 
+from lectures.choosers import account_chooser_viewset
+
 
 class Lecturer(index.Indexed, ClusterableModel):
     """A person who gives sessions. Only public, professional facts live here."""
 
     name = models.CharField(_("name"), max_length=50)
     title = models.CharField(
-        _("title"),
+        # A lecturer's post (职务/职称), not a page's title (标题).
+        pgettext_lazy("lecturer", "title"),
         max_length=100,
         blank=True,
         help_text=_("Post or professional title"),
@@ -61,7 +65,7 @@ class Lecturer(index.Indexed, ClusterableModel):
         FieldPanel("biography"),
         FieldPanel("fields"),
         FieldPanel("forums"),
-        FieldPanel("user"),
+        FieldPanel("user", widget=account_chooser_viewset.widget_class),
     ]
     search_fields = [
         index.SearchField("name"),

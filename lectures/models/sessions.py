@@ -25,6 +25,7 @@ from wagtail.models import Orderable, Page, PageManager, get_page_models
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
+from lectures.choosers import SearchableCheckboxes
 from lectures.models.hosts import SessionHost, SessionKind
 from lectures.models.numbering import assign_number, nearest_forum
 from lectures.models.tree import below
@@ -252,7 +253,7 @@ class SessionPage(ViewContextMixin, PublicPageMixin, RoutablePageMixin, Page):
 
     content_panels = [
         *Page.content_panels,
-        FieldPanel("lecturers"),
+        FieldPanel("lecturers", widget=SearchableCheckboxes),
         FieldRowPanel([FieldPanel("start"), FieldPanel("end")]),
         FieldPanel("venue"),
         FieldRowPanel([FieldPanel("field"), FieldPanel("category")]),

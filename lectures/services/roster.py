@@ -107,6 +107,49 @@ def mark(
     return attendance
 
 
+@transaction.atomic
+def mark_many(session: SessionPage, marks: dict[int, tuple[str, str]], *, by) -> int:
+    """Record several marks in one save: all of them or, if one is refused
+    (a leave without its reason, say), none. Rows whose mark and reason are
+    unchanged are left alone and leave no log entry. Returns how many changed.
+    """
+    current = {
+        a.user_id: (a.status, a.leave_reason)
+        for a in Attendance.objects.filter(session=session, user_id__in=marks)
+    }
+    names = dict(
+        TraineeProfile.objects.filter(user_id__in=marks).values_list(
+            "user_id", "real_name"
+        )
+    )
+    changed = 0
+    for user_id, (status, reason) in marks.items():
+        if not status or current.get(user_id) == (status, reason.strip()):
+            continue
+        try:
+            mark(session, user_id, status, reason=reason, by=by)
+        except RosterError as error:
+            raise RosterError(
+                error.code,
+                _("%(name)s: %(problem)s")
+                % {"name": names.get(user_id, user_id), "problem": error.message},
+            ) from error
+        changed += 1
+    return changed
+
+
+def matching(rows: list[RosterRow], query: str) -> list[RosterRow]:
+    """The rows whose name, unit or mobile holds `query`."""
+    query = query.strip()
+    if not query:
+        return rows
+    return [
+        row
+        for row in rows
+        if query in row.name or query in row.unit or row.mobile.startswith(query)
+    ]
+
+
 def find_trainees(query: str, limit: int = 20):
     query = query.strip()
     if len(query) < 2:

@@ -13,7 +13,7 @@ from wagtail.admin import messages
 from lectures.models import AttendanceStatus, SessionPage
 from lectures.rules import may_organise
 from lectures.services import roster as service
-from training_site.actions import form_action
+from training_site.actions import IdsField, form_action
 from training_site.tabular import ImportFileError
 
 
@@ -29,13 +29,16 @@ def roster_view(request, pk: int):
     """The roster page; its actions are views of their own, each at its URL."""
     session = _session_for(request, pk)
     query = request.GET.get("q", "")[:50]
+    find = request.GET.get("find", "")[:50]
     rows = service.roster(session)
     return TemplateResponse(
         request,
         "lectures/admin/roster.html",
         {
             "session": session,
-            "rows": rows,
+            "rows": service.matching(rows, find),
+            "find": find,
+            "total": len(rows),
             "statuses": AttendanceStatus.choices,
             "query": query,
             "candidates": service.find_trainees(query),
@@ -54,6 +57,44 @@ class UserForm(forms.Form):
 class MarkForm(UserForm):
     status = forms.ChoiceField(choices=AttendanceStatus.choices)
     reason = forms.CharField(required=False)
+
+
+class TextsField(forms.Field):
+    """Strings posted under one name, one per row of the table."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value) -> list[str]:
+        return [str(item)[:200] for item in value or []]
+
+
+class MarkManyForm(forms.Form):
+    """The roster table as one form: each row's user, status and reason, in
+    order; and, to mark the ticked rows alike, `picked` and `set_status`."""
+
+    user = IdsField()
+    status = TextsField(required=False)
+    reason = TextsField(required=False)
+    picked = IdsField(required=False)
+    set_status = forms.ChoiceField(
+        choices=[("", ""), *AttendanceStatus.choices], required=False
+    )
+
+    def clean(self):
+        data = super().clean()
+        users = data.get("user") or []
+        statuses, reasons = data.get("status") or [], data.get("reason") or []
+        if not (len(users) == len(statuses) == len(reasons)):
+            raise forms.ValidationError(
+                _("The form was incomplete; nothing was changed.")
+            )
+        marks = dict(zip(users, zip(statuses, reasons, strict=True), strict=True))
+        if data.get("set_status"):
+            for user_id in data.get("picked") or []:
+                if user_id in marks:
+                    marks[user_id] = (data["set_status"], marks[user_id][1])
+        data["marks"] = marks
+        return data
 
 
 class BulkForm(forms.Form):
@@ -77,6 +118,12 @@ def mark(request, session, data):
         session, data["user"], data["status"], reason=data["reason"], by=request.user
     )
     messages.success(request, _("Attendance saved."))
+
+
+@_roster_action(MarkManyForm)
+def mark_many(request, session, data):
+    count = service.mark_many(session, data["marks"], by=request.user)
+    messages.success(request, _("Attendance saved: %(n)d changed.") % {"n": count})
 
 
 @_roster_action(UserForm)

@@ -3,7 +3,7 @@
 from django.urls import reverse
 from django.utils import timezone
 from wagtail.admin.ui.components import Component
-from wagtail.models import Page, WorkflowState
+from wagtail.models import TaskState
 
 from lectures.models import SessionPage
 from stats.activity import ForumActivity, forum_lines, holding_ids
@@ -15,17 +15,22 @@ WAITING_SHOWN = 5
 SILENT_SHOWN = 10
 
 
-def waiting_for_approval(forum):
-    """Sessions below `forum` (all when None) in an approval workflow."""
-    # Workflow states name the base Page content type, so they are joined
-    # through Page: from SessionPage the join never matched.
-    in_progress = Page.objects.filter(
-        _workflow_states__status=WorkflowState.STATUS_IN_PROGRESS
-    ).values("pk")
-    sessions = SessionPage.objects.filter(pk__in=in_progress)
-    if forum is not None:
-        sessions = sessions.in_subtree(forum)
-    return sessions.order_by("start").distinct()
+def waiting_for_approval(user):
+    """The sessions `user` may approve now.
+
+    The same task states as Wagtail's own "awaiting your review" panel
+    (`TaskState.objects.reviewable_by`), so the two never disagree: the
+    count is of what he can act on, not of every workflow in his subtree.
+    """
+    # Workflow states keep the object's id as text; the handful of ids is
+    # read once rather than cast in a join (PostgreSQL refuses int = text).
+    ids = {
+        int(object_id)
+        for object_id in TaskState.objects.reviewable_by(user).values_list(
+            "workflow_state__object_id", flat=True
+        )
+    }
+    return SessionPage.objects.filter(pk__in=ids).order_by("start")
 
 
 class StatsPanel(Component):
@@ -43,13 +48,14 @@ class StatsPanel(Component):
         year = summary(ReportQuery(start=today.replace(month=1, day=1), forum=scope))
         month = ReportQuery(start=today.replace(day=1), forum=scope)
         activity = ForumActivity(forum_lines(month), holding_ids(month))
-        waiting = waiting_for_approval(scope)
+        # A handful at most: what awaits this viewer's own decision.
+        waiting = list(waiting_for_approval(request.user))
         return {
             "scope": scope,
             "year": today.year,
             "stats": year,
-            "waiting": list(waiting.specific()[:WAITING_SHOWN]),
-            "waiting_count": waiting.count(),
+            "waiting": waiting[:WAITING_SHOWN],
+            "waiting_count": len(waiting),
             "silent": activity.not_reporting(SILENT_SHOWN),
             "silent_count": len(activity.silent()),
             "report_url": reverse("stats_report_network"),

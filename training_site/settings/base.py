@@ -174,7 +174,9 @@ LOGOUT_REDIRECT_URL = "/"
 # Chinese first: Simplified Chinese by default, English available.
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# Ours first; then our Chinese for the packages' strings (Wagtail's zh_Hans
+# catalogue lacks or mistranslates some), which wins over theirs.
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_packages"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
