@@ -34,7 +34,7 @@ setup: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py createcachetable
 	$(PY) manage.py collectstatic --noinput --verbosity 0
-	$(PY) manage.py load_demo --if-empty
+	$(if $(filter 0,$(DEMO)),@echo "DEMO=0: no demo; start with manage.py setup_network",$(PY) manage.py load_demo --if-empty)
 
 # The production server, so what we look at and measure is what would run.
 serve:

@@ -8,16 +8,24 @@ class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
 
+class MultipleFileField(forms.FileField):
+    """One or more files (Django's documented pattern)."""
+
+    def clean(self, data, initial=None):
+        one = super().clean
+        if isinstance(data, list | tuple):
+            return [one(item, initial) for item in data]
+        return [one(data, initial)]
+
+
 class WorkbookForm(forms.Form):
-    files = forms.FileField(
+    files = MultipleFileField(
         label=_("Workbook (.xlsx), or one .csv per sheet"),
-        widget=MultipleFileInput(attrs={"accept": ".xlsx,.csv", "multiple": True}),
+        widget=MultipleFileInput(attrs={"accept": ".xlsx,.csv"}),
     )
 
     def clean_files(self):
-        uploads = self.files.getlist("files")
-        if not uploads:
-            raise forms.ValidationError(_("Choose a file."))
+        uploads = self.cleaned_data["files"]
         if sum(upload.size for upload in uploads) > MAX_UPLOAD:
             raise forms.ValidationError(_("The files are larger than 50 MB."))
         return uploads

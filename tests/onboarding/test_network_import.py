@@ -1,6 +1,5 @@
 """The network workbook: every refusal, all or nothing, re-runs, the numbers."""
 
-from datetime import datetime
 from io import StringIO
 
 import pytest
@@ -80,7 +79,8 @@ def test_a_good_workbook_previews_then_imports_and_counts_like_the_platform(
 ):
     before = population()
     preview = run(sheets(), commit=False)
-    assert preview.ok and not preview.written
+    assert preview.ok
+    assert not preview.written
     assert counts(preview) == {
         "讲坛": (3, 1, 0),
         "学员": (3, 0, 0),
