@@ -32,6 +32,8 @@ def import_view(request):
     two steps, so any process may take the confirmation."""
     if not may_import_network(request.user):
         raise PermissionDenied
+    if request.method == "GET" and may_set_up(request.user):
+        return redirect("onboarding_setup")
     form = WorkbookForm()
     context = {"form": form}
     if request.method == "POST" and "token" in request.POST:

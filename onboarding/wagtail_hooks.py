@@ -4,7 +4,7 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
 from onboarding import views
-from onboarding.rules import may_import_network, may_set_up
+from onboarding.rules import may_import_network
 
 
 @hooks.register("register_admin_urls")
@@ -21,21 +21,13 @@ def onboarding_urls():
     ]
 
 
-class SetupMenuItem(MenuItem):
-    def is_shown(self, request):
-        return may_set_up(request.user)
-
-
 class ImportMenuItem(MenuItem):
+    """Also the way to the first-run page: while there is no district forum,
+    the import leads a superuser there. (A menu item of its own would ask the
+    database on every admin page.)"""
+
     def is_shown(self, request):
         return may_import_network(request.user)
-
-
-@hooks.register("register_admin_menu_item")
-def setup_menu_item():
-    return SetupMenuItem(
-        _("Set up the network"), reverse("onboarding_setup"), icon_name="site", order=5
-    )
 
 
 @hooks.register("register_admin_menu_item")

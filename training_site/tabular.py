@@ -60,6 +60,7 @@ HEADERS = {
     "late": ("迟到", "late"),
     "on_leave": ("请假", "on leave"),
     "absent": ("缺席", "absent"),
+    "number": ("期数", "第N期", "number"),
 }
 
 

@@ -146,6 +146,7 @@ def session_rows() -> list[list]:
                     "、".join(roster.get(status, []))
                     for status in ROSTER_COLUMNS.values()
                 ),
+                session.number or "",
             ]
         )
     return rows

@@ -561,6 +561,11 @@ class SessionSheet(NetworkSheet):
         Column("status", "status"),
         Column("headcount", "headcount"),
         *(Column(key, key) for key in ROSTER_COLUMNS),
+        # Optional: the forum's own 第N期. Given, it is the row's key within
+        # the forum (an export keeps an installation's numbers, and tells
+        # apart two sessions of one forum with the same start and title);
+        # without it a new session takes the forum's next number by date.
+        Column("number", "number"),
     )
 
     def prepare(self, rows: list[Row]) -> None:
@@ -585,7 +590,12 @@ class SessionSheet(NetworkSheet):
         sessions = SessionPage.objects.filter(
             forum_id__in=forums, kind=SessionKind.LECTURE
         ).prefetch_related("lecturers")
-        self.sessions = {(s.forum_id, s.start, s.title): s for s in sessions}
+        self.sessions = {}
+        self.by_number = {}
+        for s in sessions:
+            self.sessions.setdefault((s.forum_id, s.start, s.title), s)
+            if s.number:
+                self.by_number[(s.forum_id, s.number)] = s
         self.rosters: dict[int, dict[int, str]] = defaultdict(dict)
         for session_id, user_id, status in filter_in(
             Attendance.objects.values_list("session_id", "user_id", "status"),
@@ -711,6 +721,16 @@ class SessionSheet(NetworkSheet):
 
     clean_present = clean_late = clean_on_leave = clean_absent = _roster
 
+    def clean_number(self, value: str, row: Row) -> int | None:
+        if not value:
+            return None
+        if not value.isdigit() or not 0 < int(value) < 1_000_000:
+            raise ValidationError(
+                _("number “%(value)s” is not a whole number from 1")
+                % {"value": value[:20]}
+            )
+        return int(value)
+
     def clean_row(self, row: Row) -> None:
         data = row.cleaned
         problems = []
@@ -737,15 +757,23 @@ class SessionSheet(NetworkSheet):
         forum = row.cleaned["forum"]
         if forum is None:
             return None
+        if row.cleaned["number"]:
+            return (forum.pk, "No.", row.cleaned["number"])
         return (forum.pk, row.cleaned["start"], row.cleaned["title"])
 
     def existing(self, row: Row) -> SessionPage | None:
-        key = self.key_of(row)
-        return self.sessions.get(key) if key else None
+        forum = row.cleaned["forum"]
+        if forum is None:
+            return None
+        if row.cleaned["number"]:
+            return self.by_number.get((forum.pk, row.cleaned["number"]))
+        return self.sessions.get(self.key_of(row))
 
     def values(self, row: Row) -> dict:
         data = row.cleaned
         return {
+            "title": data["title"],
+            "start": data["start"],
             "end": data["end"],
             "venue": data["venue"],
             "field_id": data["field"].pk if data["field"] else None,
@@ -820,6 +848,10 @@ class SessionSheet(NetworkSheet):
             .values_list("forum_id")
             .annotate(last=Max("number"))
         )
+        for row in rows:
+            given, forum_id = row.cleaned["number"], row.cleaned["forum"].pk
+            if given and given > (last.get(forum_id) or 0):
+                last[forum_id] = given
         slugs = defaultdict(set)
         for parent_path, slug in _child_slugs([f.path for f in forums.values()]):
             slugs[parent_path].add(slug)
@@ -831,7 +863,9 @@ class SessionSheet(NetworkSheet):
         ):
             data = row.cleaned
             forum = data["forum"]
-            last[forum.pk] = (last.get(forum.pk) or 0) + 1
+            number = data["number"]
+            if number is None:
+                number = last[forum.pk] = (last.get(forum.pk) or 0) + 1
             slug = base = f"{timezone.localtime(data['start']):%Y%m%d-%H%M}"
             suffix = 1
             while slug in slugs[forum.path]:
@@ -839,11 +873,9 @@ class SessionSheet(NetworkSheet):
                 slug = f"{base}-{suffix}"
             slugs[forum.path].add(slug)
             session = SessionPage(
-                title=data["title"],
                 slug=slug,
                 forum=forum,
-                number=last[forum.pk],
-                start=data["start"],
+                number=number,
                 lecturers=data["lecturers"],
                 live=True,
                 first_published_at=now,

@@ -329,3 +329,18 @@ def test_export_then_import_is_unchanged(installed):
     assert (report.total("created"), report.total("updated")) == (0, 0), problems(
         report
     )
+
+
+def test_a_numbered_row_is_matched_by_its_number_and_keeps_it(installed):
+    numbered = [[*row] for row in SESSIONS]
+    numbered[0] += [""] * (15 - len(numbered[0])) + ["7"]
+    run(sheets(sessions=numbered))
+    session = SessionPage.objects.get(title="学习贯彻全会精神")
+    assert session.number == 7
+    # The unnumbered ones of the forum continue after it, in date order.
+    assert SessionPage.objects.get(title="经济形势").number == 8
+    # Two sessions with one start and title are told apart by their numbers.
+    twin = [*numbered[0][:15], "9"]
+    report = run(sheets(sessions=[*numbered, twin]))
+    assert counts(report)["往期讲座"] == (1, 0, 3)
+    assert SessionPage.objects.filter(title="学习贯彻全会精神").count() == 2
