@@ -384,9 +384,7 @@ class WorkbookImport:
                                     1,
                                     _("unknown sheet; expected: %(names)s")
                                     % {
-                                        "names": "、".join(
-                                            s.title for s in self.sheets
-                                        )
+                                        "names": "、".join(s.title for s in self.sheets)
                                     },
                                     name,
                                 )

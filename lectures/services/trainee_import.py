@@ -219,9 +219,7 @@ class TraineeImporter(Importer):
             [
                 User(
                     username=row.cleaned["username"],
-                    password=password
-                    if self.initial_password
-                    else make_password(None),
+                    password=password if self.initial_password else make_password(None),
                 )
                 for row in new
             ],
