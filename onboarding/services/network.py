@@ -587,9 +587,11 @@ class SessionSheet(NetworkSheet):
             for row in rows
             if (forum := self.forum_named(row.raw["forum"])) is not None
         }
-        sessions = SessionPage.objects.filter(
-            forum_id__in=forums, kind=SessionKind.LECTURE
-        ).prefetch_related("lecturers")
+        sessions = list(
+            SessionPage.objects.filter(
+                forum_id__in=forums, kind=SessionKind.LECTURE
+            ).prefetch_related("lecturers")
+        )
         self.sessions = {}
         self.by_number = {}
         for s in sessions:
@@ -600,7 +602,8 @@ class SessionSheet(NetworkSheet):
         for session_id, user_id, status in filter_in(
             Attendance.objects.values_list("session_id", "user_id", "status"),
             "session_id",
-            [s.pk for s in self.sessions.values()],
+            # Every session's, also a twin's that only its number finds.
+            [s.pk for s in sessions],
         ):
             self.rosters[session_id][user_id] = status
 

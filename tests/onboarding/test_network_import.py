@@ -344,3 +344,5 @@ def test_a_numbered_row_is_matched_by_its_number_and_keeps_it(installed):
     report = run(sheets(sessions=[*numbered, twin]))
     assert counts(report)["往期讲座"] == (1, 0, 3)
     assert SessionPage.objects.filter(title="学习贯彻全会精神").count() == 2
+    again = run(sheets(sessions=[*numbered, twin]))
+    assert counts(again)["往期讲座"] == (0, 0, 4)
