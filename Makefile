@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 WEB_CONCURRENCY ?= $(shell nproc)
 export DJANGO_SETTINGS_MODULE ?= training_site.settings.dev
 
-.PHONY: run serve setup install lock test lint bench messages clean backup restore
+.PHONY: run serve setup install lock test lint bench bench-import messages clean backup restore
 
 # Exactly the versions in the lock (hash-checked), then the project itself.
 $(VENV)/.installed: requirements/dev.lock pyproject.toml
@@ -34,7 +34,7 @@ setup: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py createcachetable
 	$(PY) manage.py collectstatic --noinput --verbosity 0
-	$(PY) manage.py load_demo --if-empty
+	$(if $(filter 0,$(DEMO)),@echo "DEMO=0: no demo; start with manage.py setup_network",$(PY) manage.py load_demo --if-empty)
 
 # The production server, so what we look at and measure is what would run.
 serve:
@@ -77,6 +77,11 @@ test: install lint
 # Not part of `make test` nor CI: minutes at 100×. BENCH_SCALES="1 10 100".
 bench: install
 	$(PY) bench/run.py
+
+# The network workbook: the demo exported, imported into an empty install.
+IMPORT_SCALES ?= 1 10
+bench-import: install
+	$(PY) bench/network_import.py $(IMPORT_SCALES)
 
 # Back up the database (SQLite online backup, or pg_dump when DATABASE_URL is
 # PostgreSQL) to backups/, or to FILE=…; restore one with FILE=….

@@ -31,6 +31,36 @@ HEADERS = {
     "rank": ("职级", "rank"),
     "username": ("用户名", "username"),
     "signature": ("签名", "signature"),
+    # The network workbook (`import_network`): forums, lecturers, sessions.
+    "tier": ("层级", "tier", "level"),
+    "parent": ("上级讲坛", "上级", "parent"),
+    "forum_title": ("讲坛名称", "名称", "forum", "title"),
+    "slug": ("代码", "讲坛代码", "slug", "code"),
+    "unit_kind": ("单位类型", "unit kind"),
+    "unit_name": ("单位名称", "unit name"),
+    "founded_on": ("成立日期", "founded on", "founded"),
+    "contact_name": ("联系人", "contact", "contact person"),
+    "contact_phone": ("联系电话", "contact phone", "telephone"),
+    "address": ("地址", "address"),
+    "lecturer_title": ("职务职称", "职称", "title"),
+    "fields": ("擅长领域", "领域", "fields"),
+    "forums": ("所属讲坛", "讲坛", "forums"),
+    "forum": ("讲坛", "讲坛代码", "forum"),
+    "start": ("开始时间", "时间", "start"),
+    "end": ("结束时间", "end"),
+    "session_title": ("讲题", "题目", "标题", "title"),
+    "lecturers": ("主讲人", "讲师", "lecturers"),
+    "venue": ("地点", "venue"),
+    "field": ("领域", "field"),
+    "category": ("类别", "category"),
+    "study_hours": ("学时", "study hours"),
+    "status": ("状态", "status"),
+    "headcount": ("人数", "参加人数", "head-count", "headcount"),
+    "present": ("出席", "present"),
+    "late": ("迟到", "late"),
+    "on_leave": ("请假", "on leave"),
+    "absent": ("缺席", "absent"),
+    "number": ("期数", "第N期", "number"),
 }
 
 
@@ -91,3 +121,31 @@ def read_rows(
     if len(rows) > max_rows + 1:
         raise ImportFileError(_("At most %(n)d trainees per file.") % {"n": max_rows})
     return rows
+
+
+def _cell_text(cell) -> str:
+    if cell is None:
+        return ""
+    if isinstance(cell, float) and cell.is_integer():
+        return str(int(cell))
+    return str(cell).strip()
+
+
+def read_tables(name: str, content: bytes) -> dict[str, list[list[str]]]:
+    """Every sheet of an .xlsx workbook by its tab's name, cells as stripped
+    text; a .csv file is one sheet named by the file (without its suffix)."""
+    suffix = Path(name).suffix.lower()
+    if suffix != ".xlsx":
+        return {Path(name).stem: read_rows(name, content, max_rows=10**7)}
+    try:
+        book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except Exception as error:  # openpyxl raises many kinds for a bad file
+        raise ImportFileError(_("This is not a readable .xlsx file.")) from error
+    tables = {}
+    for sheet in book.worksheets:
+        tables[sheet.title] = [
+            [_cell_text(cell) for cell in row]
+            for row in sheet.iter_rows(values_only=True)
+        ]
+    book.close()
+    return tables

@@ -2,15 +2,22 @@
 
 The organisation department sends a spreadsheet (xlsx, or csv from any
 Excel: UTF-8 or GB18030). Rows are checked first, all of them; only when
-none is wrong are the accounts created, in one transaction. Each column's
-check is its cleaner below; the reading, collecting and all-or-nothing
-writing are the shell's importer (`training_site.importing`).
+none is wrong are the accounts created or updated, in one transaction.
+A row is matched to a trainee by mobile: a known mobile updates his name,
+unit, position and rank (his account name stays), a new one creates an
+account, so the same roster imported twice changes nothing. Each column's
+check is its cleaner below; the reading, collecting, classifying and
+all-or-nothing writing are the shell's importer (`training_site.importing`).
+
+The rank (职级) is passed through as written; a controlled list can
+validate it in `clean_rank`.
 """
 
 import io
 import re
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
 from django.db.models import Q
@@ -18,7 +25,16 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from lectures.models import ForumPage, TraineeProfile
-from training_site.importing import Column, Importer, ImportReport, Row
+from training_site.importing import (
+    CREATED,
+    UPDATED,
+    Column,
+    Importer,
+    ImportReport,
+    Row,
+    differs,
+    filter_in,
+)
 from training_site.tabular import HEADERS
 
 MOBILE = re.compile(r"^1\d{10}$")
@@ -67,8 +83,10 @@ class TraineeImporter(Importer):
         self.seen_mobiles: dict[str, int] = {}
         self.seen_usernames: dict[str, int] = {}
 
+    key_label = _("mobile")
+
     def prepare(self, rows: list[Row]) -> None:
-        """Units, mobiles and account names as they are now, in three queries."""
+        """Units, trainees and account names as they are now, in three queries."""
         units = {row.raw["unit"] for row in rows if row.raw["unit"]}
         forums = ForumPage.objects.filter(
             Q(unit_name__in=units) | Q(title__in=units) | Q(slug__in=units)
@@ -78,16 +96,20 @@ class TraineeImporter(Importer):
             for key in (forum.unit_name, forum.title, forum.slug):
                 self.forums.setdefault(key, forum)
         mobiles = [row.raw["mobile"] for row in rows]
-        self.taken_mobiles = set(
-            TraineeProfile.objects.filter(mobile__in=mobiles).values_list(
-                "mobile", flat=True
+        self.profiles = {
+            profile.mobile: profile
+            for profile in filter_in(
+                TraineeProfile.objects.select_related("user"), "mobile", mobiles
             )
-        )
+        }
+        self.taken_mobiles = set(self.profiles)
         usernames = [row.raw["username"] or row.raw["mobile"] for row in rows]
         self.taken_usernames = set(
-            get_user_model()
-            .objects.filter(username__in=usernames)
-            .values_list("username", flat=True)
+            filter_in(
+                get_user_model().objects.values_list("username", flat=True),
+                "username",
+                usernames,
+            )
         )
 
     def clean_real_name(self, value: str, row: Row) -> str:
@@ -107,10 +129,6 @@ class TraineeImporter(Importer):
             raise ValidationError(
                 _("mobile %(mobile)s is repeated from line %(line)d")
                 % {"mobile": value, "line": first}
-            )
-        if value in self.taken_mobiles:
-            raise ValidationError(
-                _("mobile %(mobile)s already belongs to a trainee") % {"mobile": value}
             )
         return value
 
@@ -133,13 +151,13 @@ class TraineeImporter(Importer):
     def clean_username(self, value: str, row: Row) -> str:
         """The account name: the one given, else the mobile; valid, free, once.
 
-        A mobile's own problems (malformed, repeated, a trainee's already) are
-        reported with the mobile; here only that an account, not a trainee,
-        has it as its name already.
+        A mobile's own problems (malformed, repeated) are reported with the
+        mobile; here only that an account, not a trainee, has it as its name
+        already. A known trainee keeps his account name.
         """
         mobile = row.raw["mobile"]
         if mobile in self.taken_mobiles:
-            return value or mobile
+            return self.profiles[mobile].user.get_username()
         if not value:
             if MOBILE.match(mobile) and mobile in self.taken_usernames:
                 raise ValidationError(
@@ -170,29 +188,70 @@ class TraineeImporter(Importer):
             raise ValidationError(problems)
         return value
 
-    def save_row(self, row: Row) -> None:
+    def key_of(self, row: Row) -> str:
+        return row.cleaned["mobile"]
+
+    def existing(self, row: Row) -> TraineeProfile | None:
+        return self.profiles.get(row.cleaned["mobile"])
+
+    @staticmethod
+    def values(row: Row) -> dict:
         data = row.cleaned
-        user = get_user_model()(username=data["username"])
-        if self.initial_password:
-            user.set_password(self.initial_password)
-        else:
-            user.set_unusable_password()
-        user.save()
-        TraineeProfile.objects.create(
-            user=user,
-            real_name=data["real_name"],
-            mobile=data["mobile"],
-            unit_forum=data["unit"],
-            unit_name=data["other_unit"],
-            position=data["position"],
-            rank=data["rank"],
-            # An initial password is everyone's: each sets his own first.
-            must_change_password=bool(self.initial_password),
+        return {
+            "real_name": data["real_name"],
+            "unit_forum_id": data["unit"].pk if data["unit"] else None,
+            "unit_name": data["other_unit"],
+            "position": data["position"],
+            "rank": data["rank"],
+        }
+
+    def changed(self, row: Row, instance: TraineeProfile) -> bool:
+        return differs(instance, self.values(row))
+
+    def write(self, rows: list[Row]) -> None:
+        """New accounts and profiles in bulk, changed profiles in one update."""
+        User = get_user_model()
+        new = [row for row in rows if row.outcome == CREATED]
+        # One hash for everyone given the same initial password (each sets his
+        # own at first login); hashing it per account would take minutes.
+        password = make_password(self.initial_password or None)
+        users = User.objects.bulk_create(
+            [
+                User(
+                    username=row.cleaned["username"],
+                    password=password if self.initial_password else make_password(None),
+                )
+                for row in new
+            ],
+            batch_size=500,
+        )
+        TraineeProfile.objects.bulk_create(
+            [
+                TraineeProfile(
+                    user=user,
+                    mobile=row.cleaned["mobile"],
+                    # An initial password is everyone's: each sets his own first.
+                    must_change_password=bool(self.initial_password),
+                    **self.values(row),
+                )
+                for user, row in zip(users, new, strict=True)
+            ],
+            batch_size=500,
+        )
+        changed = [row for row in rows if row.outcome == UPDATED]
+        for row in changed:
+            for name, value in self.values(row).items():
+                setattr(row.instance, name, value)
+        TraineeProfile.objects.bulk_update(
+            [row.instance for row in changed],
+            ["real_name", "unit_forum", "unit_name", "position", "rank"],
+            batch_size=500,
         )
 
 
 def import_trainees(
     name: str, content: bytes, *, initial_password: str | None = None
 ) -> ImportReport:
-    """Check every row; create all the trainees, or none if any row is wrong."""
+    """Check every row; create or update all the trainees, or none if any row
+    is wrong."""
     return TraineeImporter(initial_password=initial_password).run(name, content)

@@ -51,7 +51,8 @@ def import_view(request):
             if report.ok:
                 messages.success(
                     request,
-                    _("Imported %(n)d trainees.") % {"n": report.created},
+                    _("Imported: %(created)d created, %(updated)d updated.")
+                    % {"created": report.created, "updated": report.updated},
                 )
             else:
                 messages.error(

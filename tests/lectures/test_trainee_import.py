@@ -56,7 +56,6 @@ def test_bad_rows_import_nothing_and_are_all_named(tree):
         ["", "13800000004", "城关镇", "", "", "", ""],
         ["赵六", "12345", "城关镇", "", "", "", ""],
         ["钱七", "13800000001", "城关镇", "", "", "", ""],
-        ["孙八", "13900000000", "城关镇", "", "", "", ""],
         ["周九", "13800000009", "火星镇", "", "", "", ""],
         ["吴十", "13800000010", "", "", "", "", ""],
     ]
@@ -66,12 +65,33 @@ def test_bad_rows_import_nothing_and_are_all_named(tree):
         (5, "缺少姓名"),
         (6, "“12345”不是11位手机号码"),
         (7, "手机号码13800000001与第2行重复"),
-        (8, "手机号码13900000000已属于其他学员"),
-        (9, "未知单位“火星镇”"),
-        (10, "缺少单位"),
+        (8, "未知单位“火星镇”"),
+        (9, "缺少单位"),
     ]
     assert TraineeProfile.objects.count() == 1
     assert get_user_model().objects.count() == 1
+
+
+def test_a_known_mobile_updates_its_trainee_and_a_rerun_changes_nothing(tree):
+    first = import_trainees("r.xlsx", xlsx(GOOD))
+    assert (first.created, first.updated, first.unchanged) == (3, 0, 0)
+    users = get_user_model().objects.count()
+    again = import_trainees("r.xlsx", xlsx(GOOD))
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 3)
+    moved = [["张三丰", "13800000001", "", "区委党校", "副科长", "二级主任科员", "x"]]
+    report = import_trainees("r.xlsx", xlsx(moved))
+    assert (report.created, report.updated, report.unchanged) == (0, 1, 0)
+    zhang = TraineeProfile.objects.get(mobile="13800000001")
+    assert (zhang.real_name, zhang.unit_forum, zhang.unit_name, zhang.rank) == (
+        "张三丰",
+        None,
+        "区委党校",
+        "二级主任科员",
+    )
+    # The account keeps its name; nobody is duplicated.
+    assert zhang.user.username == "13800000001"
+    assert get_user_model().objects.count() == users
+    assert TraineeProfile.objects.count() == 3
 
 
 def test_csv_in_gb18030_from_excel(tree):

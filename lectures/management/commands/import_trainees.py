@@ -41,7 +41,10 @@ class Command(BaseCommand):
                 % {"n": len(report.errors)}
             )
         self.stdout.write(
-            self.style.SUCCESS(_("Imported %(n)d trainees.") % {"n": report.created})
+            self.style.SUCCESS(
+                _("Imported: %(created)d created, %(updated)d updated.")
+                % {"created": report.created, "updated": report.updated}
+            )
         )
         if not initial_password:
             self.stdout.write(
