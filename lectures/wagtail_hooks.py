@@ -14,6 +14,7 @@ from wagtail.snippets.models import register_snippet
 
 from lectures.choosers import account_chooser_viewset
 from lectures.demo import evaluations
+from lectures.models import SessionPage
 from lectures.rules import (
     admin_visible_pages_filter,
     can_create_page,
