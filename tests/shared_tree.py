@@ -24,8 +24,16 @@ The order of tests is otherwise pytest-django's (plain database tests,
 then transactional ones, then the rest); within the plain ones, the tests
 sharing a set are moved next to the first of them.
 
+The demo network (`load_demo`) is shared the same way: the tests of the
+demo in lectures, courses and topics stand on one build of it.
+
+Under pytest-xdist (`--dist loadgroup`, as `make test` runs it) each worker
+would build for itself what the tests it is sent need. So the tests on the
+demo are sent to one worker together, as are the tests of a module that
+builds module-scoped data (`module_db`): each is built once in a run.
+
 `SHARED_TREE=0` builds every fixture for every test, as before: to tell
-whether a failure has to do with sharing.
+whether a failure has to do with sharing (the demo then takes minutes).
 """
 
 import copy
@@ -62,6 +70,12 @@ def _people(tree, district_admin, town_admin, village_admin, lecturer, trainee):
     }
 
 
+def _demo():
+    from lectures.demo.builder import DemoBuilder
+
+    return DemoBuilder(scale=1).build()
+
+
 def _home():
     from training_site.models import HomePage
 
@@ -95,6 +109,8 @@ BUILDERS = {
     ),
     "lecturer": (("town",), _lecturer),
     "trainee": ((), lambda: UserFactory(username="trainee")),
+    # The demo network of `load_demo` (its summary): seconds to build.
+    "demo": ((), _demo),
     "people": (
         (
             "tree",
@@ -220,6 +236,16 @@ def _shared_tree(django_db_setup, django_db_blocker):
     yield shared
     shared.close()  # before the test database goes
     SharedTree.current = None
+
+
+def pytest_itemcollected(item):
+    """Under `--dist loadgroup`, send what builds its data once to one worker:
+    the tests on the demo, and each module's tests on `module_db`."""
+    names = getattr(item, "fixturenames", ())
+    if "demo" in names:
+        item.add_marker(pytest.mark.xdist_group("demo"))
+    elif "module_db" in names:
+        item.add_marker(pytest.mark.xdist_group(item.module.__name__))
 
 
 @pytest.hookimpl(trylast=True)
