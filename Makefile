@@ -80,7 +80,7 @@ COV_APPEND := $(COV) --cov-append
 endif
 test: install $(if $(filter 0,$(LINT)),,lint)
 	rm -f .coverage .coverage.*
-	$(PYTEST) -m "not browser" -n $(TEST_WORKERS) --dist loadgroup --durations=20 $(COV)
+	$(PYTEST) -m "not browser" -n $(TEST_WORKERS) --durations=20 $(COV)
 	$(PYTEST) -m browser --durations=20 $(COV_APPEND)
 ifneq ($(COVERAGE),0)
 	@printf "branch coverage (floor in pyproject.toml): "

@@ -20,7 +20,6 @@ from tests.shared_tree import (  # noqa: F401 - hooks and a fixture for pytest t
     _shared_tree,
     pytest_collection_modifyitems,
     pytest_fixture_setup,
-    pytest_itemcollected,
     pytest_runtest_teardown,
     shared_or_built,
 )

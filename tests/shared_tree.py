@@ -27,10 +27,9 @@ sharing a set are moved next to the first of them.
 The demo network (`load_demo`) is shared the same way: the tests of the
 demo in lectures, courses and topics stand on one build of it.
 
-Under pytest-xdist (`--dist loadgroup`, as `make test` runs it) each worker
-would build for itself what the tests it is sent need. So the tests on the
-demo are sent to one worker together, as are the tests of a module that
-builds module-scoped data (`module_db`): each is built once in a run.
+Under pytest-xdist each worker builds a set once for the run of its tests
+it is sent (they are next to each other in the order it is given): the
+demo is built at most once per worker.
 
 `SHARED_TREE=0` builds every fixture for every test, as before: to tell
 whether a failure has to do with sharing (the demo then takes minutes).
@@ -236,16 +235,6 @@ def _shared_tree(django_db_setup, django_db_blocker):
     yield shared
     shared.close()  # before the test database goes
     SharedTree.current = None
-
-
-def pytest_itemcollected(item):
-    """Under `--dist loadgroup`, send what builds its data once to one worker:
-    the tests on the demo, and each module's tests on `module_db`."""
-    names = getattr(item, "fixturenames", ())
-    if "demo" in names:
-        item.add_marker(pytest.mark.xdist_group("demo"))
-    elif "module_db" in names:
-        item.add_marker(pytest.mark.xdist_group(item.module.__name__))
 
 
 @pytest.hookimpl(trylast=True)
