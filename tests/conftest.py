@@ -14,6 +14,7 @@ from django.db import transaction
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 
+from tests import template_db
 from tests.shared_tree import (  # noqa: F401 - hooks and a fixture for pytest to find
     SharedTree,
     _shared_tree,
@@ -22,6 +23,29 @@ from tests.shared_tree import (  # noqa: F401 - hooks and a fixture for pytest t
     pytest_runtest_teardown,
     shared_or_built,
 )
+
+# The test database: a copy of a migrated template (tests/template_db.py).
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(
+    django_db_modify_db_settings_parallel_suffix, django_db_blocker
+):
+    if not template_db.ENABLED:
+        yield
+        return
+    with django_db_blocker.unblock():
+        template_db.copy_into_test_database()
+    yield
+    with django_db_blocker.unblock():
+        template_db.drop_test_database()
+
+
+@pytest.fixture(scope="session")
+def django_db_keepdb(request):
+    """Keep (use) the copy: it is dropped above."""
+    return template_db.ENABLED or request.config.getvalue("reuse_db")
+
 
 # Each of these is built once for a run of tests that ask for the same ones
 # (tests/shared_tree.py says how and when not); a test gets its own copy.
@@ -100,6 +124,12 @@ def people(tree, district_admin, town_admin, village_admin, lecturer, trainee, r
         lecturer,
         trainee,
     )
+
+
+@pytest.fixture
+def demo(db, request):
+    """The demo network of `load_demo` (scale 1); its summary."""
+    return shared_or_built(request, "demo")
 
 
 @pytest.fixture(scope="module")

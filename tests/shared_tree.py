@@ -24,8 +24,15 @@ The order of tests is otherwise pytest-django's (plain database tests,
 then transactional ones, then the rest); within the plain ones, the tests
 sharing a set are moved next to the first of them.
 
+The demo network (`load_demo`) is shared the same way: the tests of the
+demo in lectures, courses and topics stand on one build of it.
+
+Under pytest-xdist each worker builds a set once for the run of its tests
+it is sent (they are next to each other in the order it is given): the
+demo is built at most once per worker.
+
 `SHARED_TREE=0` builds every fixture for every test, as before: to tell
-whether a failure has to do with sharing.
+whether a failure has to do with sharing (the demo then takes minutes).
 """
 
 import copy
@@ -62,6 +69,12 @@ def _people(tree, district_admin, town_admin, village_admin, lecturer, trainee):
     }
 
 
+def _demo():
+    from lectures.demo.builder import DemoBuilder
+
+    return DemoBuilder(scale=1).build()
+
+
 def _home():
     from training_site.models import HomePage
 
@@ -95,6 +108,8 @@ BUILDERS = {
     ),
     "lecturer": (("town",), _lecturer),
     "trainee": ((), lambda: UserFactory(username="trainee")),
+    # The demo network of `load_demo` (its summary): seconds to build.
+    "demo": ((), _demo),
     "people": (
         (
             "tree",

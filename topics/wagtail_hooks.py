@@ -13,6 +13,10 @@ from topics.rules import takes_part_in_orders
 from topics.services import figures, menu, notices, orders
 from topics.views import admin as admin_views
 
+# One view each (topics/views/admin.py), named `topic_<action>`, `order_<action>`.
+TOPIC_ACTIONS = ("approve", "return", "offer", "withdraw")
+ORDER_ACTIONS = ("dispatch", "decline", "accept", "refuse", "cancel", "fulfil")
+
 
 @hooks.register("register_admin_urls")
 def topic_admin_urls():
@@ -24,8 +28,13 @@ def topic_admin_urls():
             admin_views.topic_edit,
             name="topics_admin_topic_edit",
         ),
-        path(
-            "topics/<int:pk>/act/", admin_views.topic_act, name="topics_admin_topic_act"
+        *(
+            path(
+                f"topics/<int:pk>/{action}/",
+                getattr(admin_views, f"topic_{action}"),
+                name=f"topics_admin_topic_{action}",
+            )
+            for action in TOPIC_ACTIONS
         ),
         path(
             "topics/<int:topic_pk>/order/",
@@ -37,6 +46,14 @@ def topic_admin_urls():
             "topics/orders/<int:pk>/",
             admin_views.order_detail,
             name="topics_admin_order",
+        ),
+        *(
+            path(
+                f"topics/orders/<int:pk>/{action}/",
+                getattr(admin_views, f"order_{action}"),
+                name=f"topics_admin_order_{action}",
+            )
+            for action in ORDER_ACTIONS
         ),
         path("reports/orders/", OrderReportView.as_view(), name="topics_report_orders"),
     ]

@@ -18,16 +18,10 @@ from courses.models import (
     TrainingIndexPage,
 )
 from courses.services.completion import progress
-from lectures.demo.builder import DemoBuilder, reset_demo
+from lectures.demo.builder import reset_demo
 from lectures.models import Attendance, SessionPage
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(scope="module")
-def demo(module_db):
-    """Built once for the module, rolled back after it."""
-    return DemoBuilder(scale=1).build()
 
 
 def user(username):

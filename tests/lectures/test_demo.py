@@ -10,7 +10,6 @@ from django.test import Client
 from django.utils import timezone
 
 from lectures.counting import person_times
-from lectures.demo.builder import DemoBuilder
 from lectures.models import (
     Attendance,
     ForumPage,
@@ -21,13 +20,6 @@ from lectures.models import (
     TraineeProfile,
 )
 from tests import privacy_scan
-
-
-@pytest.fixture(scope="module")
-def demo(module_db):
-    """Built once for the module (it is the slowest fixture), inside a
-    transaction rolled back after the module: nothing to delete afterwards."""
-    return DemoBuilder(scale=1).build()
 
 
 def stats_json(*args) -> dict:

@@ -472,15 +472,16 @@ def order_topic(client, forum, world):
     ).exists()
 
 
-def _order_action(client, order, **data) -> TopicOrder:
-    no_crash(client.post(reverse("topics_admin_order", args=[order.pk]), data))
+def _order_action(client, order, action: str, **data) -> TopicOrder:
+    url = reverse(f"topics_admin_order_{action}", args=[order.pk])
+    no_crash(client.post(url, data))
     return TopicOrder.objects.get(pk=order.pk)
 
 
 def dispatch_order(client, forum, world):
     objects = world["objects"][forum]
     order = _order_action(
-        client, objects["ordered"], action="dispatch", lecturer=objects["offering"].pk
+        client, objects["ordered"], "dispatch", lecturer=objects["offering"].pk
     )
     return order.status == OrderStatus.DISPATCHED
 
@@ -490,7 +491,7 @@ def accept_order(client, forum, world):
     order = _order_action(
         client,
         world["objects"][forum]["dispatched"],
-        action="accept",
+        "accept",
         start=start,
         venue="会议室",
     )

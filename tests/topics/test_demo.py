@@ -7,16 +7,10 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import reverse
 
-from lectures.demo.builder import DemoBuilder, reset_demo
+from lectures.demo.builder import reset_demo
 from topics.models import OrderStatus, Topic, TopicOrder, TopicStatus, TopicSupport
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(scope="module")
-def demo(module_db):
-    """Built once for the module, rolled back after it."""
-    return DemoBuilder(scale=1).build()
 
 
 def user(username):

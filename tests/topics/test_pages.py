@@ -158,16 +158,18 @@ def test_the_whole_chain_through_the_admin(
     client.force_login(town_admin)
     url = reverse("topics_admin_order", args=[order.pk])
     assert "派单" in client.get(url).content.decode()
-    client.post(url, {"action": "dispatch", "lecturer": topic.lecturers.get().pk})
+    client.post(
+        reverse("topics_admin_order_dispatch", args=[order.pk]),
+        {"lecturer": topic.lecturers.get().pk},
+    )
     order.refresh_from_db()
     assert order.status == OrderStatus.DISPATCHED
 
     client.force_login(lecturer)
     start = next_week()
     client.post(
-        url,
+        reverse("topics_admin_order_accept", args=[order.pk]),
         {
-            "action": "accept",
             "start": timezone.localtime(start).strftime("%Y-%m-%dT%H:%M"),
             "venue": "东风村党群服务中心",
         },
@@ -186,7 +188,7 @@ def test_the_whole_chain_through_the_admin(
     session.end = timezone.now() - timedelta(hours=1)
     session.status = "held"
     session.save_revision().publish()
-    client.post(url, {"action": "fulfil"})
+    client.post(reverse("topics_admin_order_fulfil", args=[order.pk]))
     order.refresh_from_db()
     assert order.status == OrderStatus.FULFILLED
 
@@ -201,10 +203,22 @@ def test_refusals_come_back_as_messages(client, topic, tree, village_admin):
         ordered_at=timezone.now(),
     )
     client.force_login(village_admin)
-    url = reverse("topics_admin_order", args=[order.pk])
-    response = client.post(url, {"action": "fulfil"}, follow=True)
+    url = reverse("topics_admin_order_fulfil", args=[order.pk])
+    response = client.post(url, follow=True)
     assert response.status_code == 200
+    assert "不能进行此操作" in told(response)
     assert TopicOrder.objects.get().status == OrderStatus.ORDERED
+
+    # A reason is needed to cancel: the service's word, nothing changed.
+    url = reverse("topics_admin_order_cancel", args=[order.pk])
+    assert "请填写理由" in told(client.post(url, {"reason": " "}, follow=True))
+    assert TopicOrder.objects.get().status == OrderStatus.ORDERED
+    # Each action is a POST of its own.
+    assert client.get(url).status_code == 405
+
+
+def told(response) -> str:
+    return " ".join(str(message) for message in response.context["messages"])
 
 
 def test_the_admin_lists_only_ones_own_orders(client, topic, tree, sibling_admin):
@@ -237,9 +251,7 @@ def test_a_lecturer_proposes_and_his_forum_approves_in_the_admin(
     )
     topic = topic_model().objects.get(slug="fangxun")
     client.force_login(town_admin)
-    client.post(
-        reverse("topics_admin_topic_act", args=[topic.pk]), {"action": "approve"}
-    )
+    client.post(reverse("topics_admin_topic_approve", args=[topic.pk]))
     assert topic_model().objects.on_menu().filter(pk=topic.pk).exists()
 
 

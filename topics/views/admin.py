@@ -1,15 +1,18 @@
 """The admin pages of lectures on demand: the menu and the orders.
 
-Thin views: a form parses, a service decides, a message says what happened.
+Thin views: a form parses, a service decides, a message says what happened;
+each action on a topic or an order is a view of its own (`form_action`).
 What each person may do is read from `topics.rules` and handed to the
 templates as flags.
 """
 
+from django import forms
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from wagtail.admin import messages
 
@@ -32,7 +35,15 @@ from topics.rules import (
 )
 from topics.services import menu, orders, support
 from topics.services.errors import ServiceError
-from topics.views.forms import AcceptForm, OrderForm, ReasonForm, TopicForm
+from topics.views.forms import (
+    AcceptForm,
+    DispatchForm,
+    NoteForm,
+    OrderForm,
+    ReasonForm,
+    TopicForm,
+)
+from training_site.actions import form_action
 
 PER_PAGE = 50
 
@@ -102,30 +113,43 @@ def topic_edit(request, pk: int | None = None):
     )
 
 
-def topic_act(request, pk: int):
-    if request.method != "POST":
-        return redirect("topics_admin_topics")
-    action = request.POST.get("action")
-    user = request.user
-    try:
-        if action in ("approve", "return"):
-            menu.review(
-                pk,
-                user,
-                approve=action == "approve",
-                note=request.POST.get("note", ""),
-            )
-            messages.success(request, _("Topic reviewed."))
-        elif action in ("offer", "withdraw"):
-            menu.set_offered(pk, user, action == "offer")
-            messages.success(request, _("Topic updated."))
-        else:
-            messages.error(request, _("Unknown action."))
-    except Topic.DoesNotExist:
-        messages.error(request, _("There is no such topic."))
-    except ServiceError as error:
-        messages.error(request, error.message)
-    return redirect("topics_admin_topics")
+def _topic_for(request, pk: int) -> Topic:
+    # Who may review or offer it is the service's to decide (`topics.rules`).
+    return get_object_or_404(Topic, pk=pk)
+
+
+def _topic_action(form_class):
+    """An action on a topic in the admin's menu (`form_action`); back to it."""
+    return form_action(
+        form_class,
+        load=_topic_for,
+        back=lambda topic: reverse("topics_admin_topics"),
+        refusals=(ServiceError,),
+    )
+
+
+@_topic_action(NoteForm)
+def topic_approve(request, topic, data):
+    menu.review(topic.pk, request.user, approve=True, note=data["note"])
+    messages.success(request, _("Topic reviewed."))
+
+
+@_topic_action(NoteForm)
+def topic_return(request, topic, data):
+    menu.review(topic.pk, request.user, approve=False, note=data["note"])
+    messages.success(request, _("Topic reviewed."))
+
+
+@_topic_action(forms.Form)
+def topic_offer(request, topic, data):
+    menu.set_offered(topic.pk, request.user, True)
+    messages.success(request, _("Topic updated."))
+
+
+@_topic_action(forms.Form)
+def topic_withdraw(request, topic, data):
+    menu.set_offered(topic.pk, request.user, False)
+    messages.success(request, _("Topic updated."))
 
 
 # Orders ------------------------------------------------------------------------
@@ -169,8 +193,6 @@ def _order_for(request, pk: int) -> TopicOrder:
 def order_detail(request, pk: int):
     user = request.user
     order = _order_for(request, pk)
-    if request.method == "POST":
-        return _order_act(request, order)
     status = order.status
     lecturers = (
         dispatchable_lecturers(user, order) if status == OrderStatus.ORDERED else []
@@ -183,70 +205,66 @@ def order_detail(request, pk: int):
         "may_cancel": status in OPEN and may_close(user, order),
         "may_fulfil": status == OrderStatus.ACCEPTED and may_close(user, order),
         "accept_form": AcceptForm(initial={"venue": order.forum.address}),
-        "reason_form": ReasonForm(),
     }
     return TemplateResponse(request, "topics/admin/order_detail.html", context)
 
 
-def _order_act(request, order: TopicOrder):
-    user = request.user
-    action = request.POST.get("action", "")
-    reason = request.POST.get("reason", "")
-    try:
-        if action == "dispatch":
-            lecturer = next(
-                (
-                    lecturer
-                    for lecturer in order.topic.lecturers.all()
-                    if str(lecturer.pk) == request.POST.get("lecturer")
-                ),
-                None,
-            )
-            if lecturer is None:
-                raise ValueError
-            orders.dispatch(order.pk, user, lecturer)
-            messages.success(
-                request, _("Order dispatched to %(name)s.") % {"name": lecturer.name}
-            )
-        elif action == "decline":
-            orders.decline(order.pk, user, reason)
-            messages.success(request, _("Order declined; the ordering forum is told."))
-        elif action == "accept":
-            form = AcceptForm(request.POST)
-            if not form.is_valid():
-                raise ValueError
-            done = orders.accept(
-                order.pk,
-                user,
-                start=form.cleaned_data["start"],
-                venue=form.cleaned_data["venue"],
-            )
-            messages.success(
-                request,
-                _(
-                    "Accepted: the session “%(title)s” is drafted in %(forum)s "
-                    "and waits for approval."
-                )
-                % {"title": done.session.title, "forum": order.forum.title},
-            )
-        elif action == "refuse":
-            orders.refuse(order.pk, user, reason)
-            messages.success(
-                request, _("You declined the order; it goes back to dispatch.")
-            )
-        elif action == "cancel":
-            orders.cancel(order.pk, user, reason)
-            messages.success(request, _("Order cancelled."))
-        elif action == "fulfil":
-            orders.fulfil(order.pk, user)
-            messages.success(request, _("Order marked fulfilled."))
-        else:
-            messages.error(request, _("Unknown action."))
-    except ServiceError as error:
-        messages.error(request, error.message)
-    except ValueError:
-        messages.error(request, _("The form was incomplete; nothing was changed."))
-    return redirect("topics_admin_order", pk=order.pk)
+def _order_action(form_class):
+    """An action on an order (`form_action`); back to the order's page."""
+    return form_action(
+        form_class,
+        load=_order_for,
+        back=lambda order: reverse("topics_admin_order", args=[order.pk]),
+        refusals=(ServiceError,),
+    )
+
+
+@_order_action(DispatchForm)
+def order_dispatch(request, order, data):
+    lecturer = data["lecturer"]
+    orders.dispatch(order.pk, request.user, lecturer)
+    messages.success(
+        request, _("Order dispatched to %(name)s.") % {"name": lecturer.name}
+    )
+
+
+@_order_action(ReasonForm)
+def order_decline(request, order, data):
+    orders.decline(order.pk, request.user, data["reason"])
+    messages.success(request, _("Order declined; the ordering forum is told."))
+
+
+@_order_action(AcceptForm)
+def order_accept(request, order, data):
+    done = orders.accept(
+        order.pk, request.user, start=data["start"], venue=data["venue"]
+    )
+    messages.success(
+        request,
+        _(
+            "Accepted: the session “%(title)s” is drafted in %(forum)s "
+            "and waits for approval."
+        )
+        % {"title": done.session.title, "forum": order.forum.title},
+    )
+
+
+@_order_action(ReasonForm)
+def order_refuse(request, order, data):
+    orders.refuse(order.pk, request.user, data["reason"])
+    messages.success(request, _("You declined the order; it goes back to dispatch."))
+
+
+@_order_action(ReasonForm)
+def order_cancel(request, order, data):
+    orders.cancel(order.pk, request.user, data["reason"])
+    messages.success(request, _("Order cancelled."))
+
+
+@_order_action(forms.Form)
+def order_fulfil(request, order, data):
+    orders.fulfil(order.pk, request.user)
+    messages.success(request, _("Order marked fulfilled."))
 
 
 def order_place(request, topic_pk: int):

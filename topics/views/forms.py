@@ -6,7 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from lectures.models import ForumPage
+from lectures.models import ForumPage, Lecturer
 from topics.filters import IdChoiceField
 from topics.models import Topic
 
@@ -75,4 +75,16 @@ class AcceptForm(forms.Form):
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(label=_("Reason"), max_length=500)
+    # Declining or cancelling needs one: the service says so, and keeps 500
+    # characters of it.
+    reason = forms.CharField(required=False)
+
+
+class DispatchForm(forms.Form):
+    # Whether he offers the topic and may be sent is the service's to say.
+    lecturer = IdChoiceField(queryset=Lecturer.objects.all())
+
+
+class NoteForm(forms.Form):
+    # Returning a topic needs one, approving it not: the service says so.
+    note = forms.CharField(required=False)
