@@ -11,3 +11,8 @@ class RecordsConfig(AppConfig):
     name = "records"
     verbose_name = _("Training records")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from records import notices
+
+        notices.register()

@@ -37,6 +37,7 @@ urlpatterns = [
     path("me/messages/", include("training_site.notify.urls")),
     path("", include("courses.urls")),
     path("", include("topics.urls")),
+    path("", include("records.urls")),
     path("", include("lectures.urls")),
 ]
 

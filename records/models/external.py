@@ -5,6 +5,9 @@ Rules (who may record, approve, adjust, refuse) are in `records.rules`, the
 steps in `records.services.external`; these rows keep what the database can.
 """
 
+import uuid
+from pathlib import Path
+
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -50,7 +53,9 @@ class ExternalTrainingQuerySet(models.QuerySet):
 
 
 def evidence_path(instance, filename: str) -> str:
-    return f"records/evidence/{instance.user_id}/{filename}"
+    """A random name: the file is served only through the admin's view, and
+    its name must not lead to it (or to whose it is) anyway."""
+    return f"records/evidence/{uuid.uuid4().hex}{Path(filename).suffix.lower()}"
 
 
 class ExternalTraining(TraineeFacts, models.Model):
@@ -123,10 +128,14 @@ class ExternalTraining(TraineeFacts, models.Model):
             models.CheckConstraint(
                 condition=Q(end_date__gte=F("start_date")),
                 name="external_training_ends_after_it_starts",
+                violation_error_message=_("The course ends before it starts."),
             ),
             models.CheckConstraint(
                 condition=Q(hours_claimed__gt=0),
                 name="external_training_claims_hours",
+                violation_error_message=_(
+                    "The hours must be more than 0 and at most 999.9."
+                ),
             ),
             models.CheckConstraint(
                 condition=~Q(status=ExternalStatus.APPROVED) | Q(hours__isnull=False),

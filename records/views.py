@@ -1,0 +1,105 @@
+"""The records' views: a cadre records training elsewhere from /me/; his
+administrators decide on it in the admin. Thin: a form, a service call."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from records import rules
+from records.forms import DecisionForm, ExternalTrainingForm
+from records.models import ExternalStatus
+from records.services import external
+from records.services.external import RecordsError
+
+LISTED = 200
+
+
+@login_required
+def record_training(request):
+    """/me/training/: a course elsewhere, with its evidence."""
+    if not rules.can_record_own(request.user):
+        raise PermissionDenied
+    form = ExternalTrainingForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            external.record_external(
+                request.user,
+                evidence=form.cleaned_data["evidence"],
+                **form.facts(),
+            )
+        except RecordsError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(
+                request,
+                _("Recorded; it counts once your unit's administrators approve it."),
+            )
+            return redirect("lectures:me")
+    return render(request, "records/record_training.html", {"form": form})
+
+
+def _require_reviewer(request):
+    if not rules.may_review_any(request.user):
+        raise PermissionDenied
+
+
+def external_list(request):
+    """Admin: the training elsewhere of the cadres the viewer manages."""
+    _require_reviewer(request)
+    status = request.GET.get("status", ExternalStatus.PENDING)
+    if status not in ExternalStatus.values:
+        status = ExternalStatus.PENDING
+    rows = (
+        rules.reviewable(request.user)
+        .filter(status=status)
+        .select_related("user__trainee__unit_forum", "decided_by")
+        .order_by("-recorded_at", "-pk")[:LISTED]
+    )
+    return TemplateResponse(
+        request,
+        "records/admin/external_list.html",
+        {
+            "rows": rows,
+            "status": status,
+            "statuses": ExternalStatus.choices,
+            "form": DecisionForm(),
+        },
+    )
+
+
+def _reviewable_or_404(request, pk: int):
+    _require_reviewer(request)
+    return get_object_or_404(rules.reviewable(request.user), pk=pk)
+
+
+@require_POST
+def external_decide(request, pk: int):
+    training = _reviewable_or_404(request, pk)
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("The form was incomplete; nothing was changed."))
+        return redirect("records_external")
+    data = form.cleaned_data
+    try:
+        if data["decision"] == "approve":
+            external.approve(request.user, training, hours=data["hours"])
+            messages.success(request, _("Approved."))
+        else:
+            external.refuse(request.user, training, reason=data["reason"])
+            messages.success(request, _("Refused."))
+    except RecordsError as error:
+        messages.error(request, error.message)
+    return redirect("records_external")
+
+
+def external_evidence(request, pk: int):
+    """The evidence, to those who may decide (never a public URL)."""
+    training = _reviewable_or_404(request, pk)
+    if not training.evidence:
+        raise Http404
+    return FileResponse(training.evidence.open("rb"), as_attachment=False)
