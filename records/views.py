@@ -4,17 +4,19 @@ administrators decide on it in the admin. Thin: a form, a service call."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.response import TemplateResponse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from records import rules
 from records.forms import DecisionForm, ExternalTrainingForm
 from records.models import ExternalStatus
-from records.services import external
+from records.services import external, transcripts
 from records.services.external import RecordsError
+from records.services.ledger import LedgerRules, ledger
 
 LISTED = 200
 
@@ -103,3 +105,35 @@ def external_evidence(request, pk: int):
     if not training.evidence:
         raise Http404
     return FileResponse(training.evidence.open("rb"), as_attachment=False)
+
+
+@login_required
+def transcript_pdf(request, year: int):
+    """His 学时证明 for a year (this year or one before), as PDF."""
+    today = timezone.localdate()
+    if not rules.can_record_own(request.user) or not 2000 <= year <= today.year:
+        raise Http404
+    year_ledger = ledger(request.user, year, rules=LedgerRules.for_request(request))
+    transcript = transcripts.issue(request.user, year_ledger)
+    verify_url = request.build_absolute_uri(transcripts.verification_path(transcript))
+    response = HttpResponse(
+        transcripts.render_pdf(transcript, year_ledger, verify_url),
+        content_type="application/pdf",
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="{transcripts.filename(transcript)}"'
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def verify_transcript(request, number: str, code: str):
+    """Public: what the printed transcript says, or that it is not genuine."""
+    transcript = transcripts.find(number[:20], code[:24])
+    response = TemplateResponse(
+        request, "records/verify_transcript.html", {"transcript": transcript}
+    )
+    if transcript is None:
+        response.status_code = 404
+    response["X-Robots-Tag"] = "noindex"
+    return response

@@ -23,6 +23,7 @@ def my_hours_panel(request):
         {
             "ledger": ledger(request.user, year, rules=rules_in_force),
             "can_record": rules.can_record_own(request.user),
+            "last_year": year - 1,
             "elsewhere": ExternalTraining.objects.filter(user=request.user)[:20],
         },
         request=request,

@@ -1,6 +1,7 @@
 from .external import ExternalKind, ExternalStatus, ExternalTraining
 from .settings import LedgerSettings
 from .sources import Source
+from .transcripts import Transcript
 
 __all__ = [
     "ExternalKind",
@@ -8,4 +9,5 @@ __all__ = [
     "ExternalTraining",
     "LedgerSettings",
     "Source",
+    "Transcript",
 ]
