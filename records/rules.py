@@ -34,3 +34,11 @@ def can_review(user, training: ExternalTraining) -> bool:
 def can_record_own(user) -> bool:
     """A cadre (an account with a trainee profile) records his own."""
     return user.is_authenticated and hasattr(user, "trainee")
+
+
+def files_visible(user) -> QuerySet:
+    """The cadres (profiles) whose training file the user may open: those
+    whose account he manages."""
+    if not may_review_any(user):
+        return managed_accounts(user).none()
+    return managed_accounts(user)

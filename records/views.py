@@ -15,8 +15,10 @@ from records import rules
 from records.forms import DecisionForm, ExternalTrainingForm
 from records.models import ExternalStatus
 from records.services import external, transcripts
+from records.services import training_file as files
 from records.services.external import RecordsError
 from records.services.ledger import LedgerRules, ledger
+from training_site.spreadsheets import file_response, ledger_book
 
 LISTED = 200
 
@@ -137,3 +139,36 @@ def verify_transcript(request, number: str, code: str):
         response.status_code = 404
     response["X-Robots-Tag"] = "noindex"
     return response
+
+
+def training_file(request, pk: int):
+    """Admin: a cadre's training file (一人一档), for those who manage his
+    account; `?year=`, `?format=xlsx`, and a print view (the page's own
+    print CSS)."""
+    _require_reviewer(request)
+    profile = get_object_or_404(
+        rules.files_visible(request.user).select_related("user", "unit_forum", "rank"),
+        pk=pk,
+    )
+    year = _year(request.GET.get("year"))
+    file = files.training_file(profile, year, LedgerRules.for_request(request))
+    if request.GET.get("format") == "xlsx":
+        return file_response(
+            ledger_book(files.sheets(file)),
+            f"training-file-{profile.pk}-{year}",
+            "xlsx",
+        )
+    return TemplateResponse(
+        request,
+        "records/admin/training_file.html",
+        {"file": file, "years": range(timezone.localdate().year, year - 1, -1)},
+    )
+
+
+def _year(value) -> int:
+    this_year = timezone.localdate().year
+    try:
+        year = int(value)
+    except (TypeError, ValueError):
+        return this_year
+    return year if 2000 <= year <= this_year else this_year

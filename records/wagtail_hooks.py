@@ -40,6 +40,9 @@ def records_admin_urls():
             name="records_external_decide",
         ),
         path(
+            "records/files/<int:pk>/", views.training_file, name="records_training_file"
+        ),
+        path(
             "records/external/<int:pk>/evidence/",
             views.external_evidence,
             name="records_external_evidence",
