@@ -60,3 +60,18 @@ class DecisionForm(forms.Form):
         help_text=_("Leave empty to approve the hours claimed"),
     )
     reason = forms.CharField(label=_("Reason"), max_length=200, required=False)
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Spreadsheet (xlsx or csv)"),
+        help_text=_(
+            "One row per cadre and course: mobile, kind, course, organiser, "
+            "start and end dates, hours."
+        ),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        check_upload(upload, extensions=("xlsx", "csv"), max_bytes=5 * 1024 * 1024)
+        return upload

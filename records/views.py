@@ -12,13 +12,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from records import rules
-from records.forms import DecisionForm, ExternalTrainingForm
+from records.forms import DecisionForm, ExternalTrainingForm, ImportForm
 from records.models import ExternalStatus
 from records.services import external, transcripts
+from records.services import external_import as external_import_service
 from records.services import training_file as files
 from records.services.external import RecordsError
 from records.services.ledger import LedgerRules, ledger
 from training_site.spreadsheets import file_response, ledger_book
+from training_site.tabular import ImportFileError
 
 LISTED = 200
 
@@ -172,3 +174,37 @@ def _year(value) -> int:
     except (TypeError, ValueError):
         return this_year
     return year if 2000 <= year <= this_year else this_year
+
+
+def external_import(request):
+    """Admin: hours elsewhere for many cadres from a spreadsheet."""
+    _require_reviewer(request)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    report = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            report = external_import_service.import_external(
+                request.user, upload.name, upload.read()
+            )
+        except ImportFileError as error:
+            form.add_error("file", str(error))
+        else:
+            if report.ok:
+                messages.success(
+                    request,
+                    _("%(n)d course(s) recorded and approved.") % {"n": report.created},
+                )
+                return redirect("records_external")
+    return TemplateResponse(
+        request,
+        "records/admin/external_import.html",
+        {"form": form, "report": report},
+    )
+
+
+def external_import_template(request):
+    _require_reviewer(request)
+    return file_response(
+        external_import_service.template_workbook(), "external-training", "xlsx"
+    )

@@ -40,6 +40,16 @@ def records_admin_urls():
             name="records_external_decide",
         ),
         path(
+            "records/external/import/",
+            views.external_import,
+            name="records_external_import",
+        ),
+        path(
+            "records/external/import/template.xlsx",
+            views.external_import_template,
+            name="records_external_import_template",
+        ),
+        path(
             "records/files/<int:pk>/", views.training_file, name="records_training_file"
         ),
         path(
