@@ -42,6 +42,9 @@ SIGNATURES = {
     "docx": (ZIP,),
     "xlsx": (ZIP,),
     "pptx": (ZIP,),
+    "jpg": (b"\xff\xd8\xff",),
+    "jpeg": (b"\xff\xd8\xff",),
+    "png": (b"\x89PNG\r\n\x1a\n",),
 }
 
 
@@ -58,6 +61,34 @@ def looks_like(extension: str, head: bytes) -> bool:
                     return False
         return b"\x00" not in head
     return head.startswith(SIGNATURES.get(extension, (head[:1] or b"-",)))
+
+
+def check_upload(upload, *, extensions: tuple[str, ...], max_bytes: int) -> None:
+    """Refuse a file of another type, one whose content is not what its
+    name says (`looks_like`), or one larger than `max_bytes`."""
+    extension = Path(upload.name).suffix.lower().lstrip(".")
+    if extension not in extensions:
+        raise forms.ValidationError(
+            _("Upload a file of one of these types: %(types)s."),
+            code="file_type",
+            params={"types": ", ".join(extensions)},
+        )
+    if upload.size > max_bytes:
+        raise forms.ValidationError(
+            _("The file is larger than %(mb)d MB."),
+            code="file_size",
+            params={"mb": max_bytes // (1024 * 1024)},
+        )
+    position = upload.tell()
+    upload.seek(0)
+    head = upload.read(2048)
+    upload.seek(position)
+    if not looks_like(extension, head):
+        raise forms.ValidationError(
+            _("This file is not a real .%(extension)s document."),
+            code="file_content",
+            params={"extension": extension},
+        )
 
 
 class DocumentForm(BaseDocumentForm):

@@ -61,6 +61,12 @@ HEADERS = {
     "on_leave": ("请假", "on leave"),
     "absent": ("缺席", "absent"),
     "number": ("期数", "第N期", "number"),
+    "training_kind": ("培训类型", "类型", "kind"),
+    "course": ("培训项目", "培训名称", "课程", "course"),
+    "organiser": ("主办单位", "举办单位", "organiser", "organizer"),
+    "start_date": ("开始日期", "start date", "from"),
+    "end_date": ("结束日期", "end date", "to"),
+    "hours": ("学时", "hours"),
 }
 
 

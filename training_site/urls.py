@@ -39,6 +39,7 @@ urlpatterns = [
     path("me/messages/", include("training_site.notify.urls")),
     path("", include("courses.urls")),
     path("", include("topics.urls")),
+    path("", include("records.urls")),
     path("", include("lectures.urls")),
 ]
 

@@ -8,18 +8,14 @@ and nothing else.
 
 import io
 
-import segno
 from django.urls import reverse
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
-from reportlab.lib.utils import ImageReader
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
 
 from courses.models import Certificate
-
-FONT = "STSong-Light"
+from training_site.pdf import chinese_date as _date
+from training_site.pdf import chinese_font, draw_qr
 
 
 def verification_path(certificate: Certificate) -> str:
@@ -37,14 +33,9 @@ def find(number: str, code: str) -> Certificate | None:
     )
 
 
-def _date(day) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
-
-
 def render_pdf(certificate: Certificate, verify_url: str) -> bytes:
     """A one-page A4 landscape certificate in Chinese, with its QR code."""
-    if FONT not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(UnicodeCIDFont(FONT))
+    font = chinese_font()
     class_page = certificate.class_page
     buffer = io.BytesIO()
     width, height = landscape(A4)
@@ -57,11 +48,11 @@ def render_pdf(certificate: Certificate, verify_url: str) -> bytes:
     pdf.rect(12 * mm, 12 * mm, width - 24 * mm, height - 24 * mm)
 
     pdf.setFillColorRGB(0.7, 0.1, 0.1)
-    pdf.setFont(FONT, 36)
+    pdf.setFont(font, 36)
     pdf.drawCentredString(width / 2, height - 50 * mm, "结业证书")
 
     pdf.setFillColorRGB(0, 0, 0)
-    pdf.setFont(FONT, 18)
+    pdf.setFont(font, 18)
     lines = [
         f"{certificate.holder_name} 同志：",
         f"于{_date(class_page.start_date)}至{_date(class_page.end_date)}参加",
@@ -73,17 +64,14 @@ def render_pdf(certificate: Certificate, verify_url: str) -> bytes:
         pdf.drawString(40 * mm, y, line)
         y -= 14 * mm
 
-    pdf.setFont(FONT, 14)
+    pdf.setFont(font, 14)
     pdf.drawRightString(width - 40 * mm, 45 * mm, class_page.organiser)
     pdf.drawRightString(width - 40 * mm, 36 * mm, _date(certificate.issued_on))
-    pdf.setFont(FONT, 11)
+    pdf.setFont(font, 11)
     pdf.drawString(40 * mm, 30 * mm, f"证书编号：{certificate.number}")
     pdf.drawString(40 * mm, 24 * mm, "扫描二维码核验证书")
 
-    qr = io.BytesIO()
-    segno.make(verify_url, error="m").save(qr, kind="png", scale=6, border=1)
-    qr.seek(0)
-    pdf.drawImage(ImageReader(qr), 40 * mm, 36 * mm, 28 * mm, 28 * mm)
+    draw_qr(pdf, verify_url, 40 * mm, 36 * mm, 28 * mm)
 
     pdf.showPage()
     pdf.save()

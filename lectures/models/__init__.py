@@ -32,6 +32,7 @@ from .participation import (
     RosterCount,
     TraineeProfile,
 )
+from .ranks import Rank
 from .sessions import SessionMaterial, SessionPage, SessionPhoto, SessionStatus
 from .settings import ParticipationSettings
 from .taxonomy import Category, Field
@@ -59,6 +60,7 @@ __all__ = [
     "Lecturer",
     "ParticipationSettings",
     "PersonalCalendar",
+    "Rank",
     "RatingCount",
     "RatingTally",
     "Registration",

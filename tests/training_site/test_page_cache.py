@@ -425,15 +425,17 @@ def test_a_page_made_private_leaves_the_cache_and_asks_for_a_login(
 def test_site_settings_come_with_the_site_until_one_is_saved(
     client, tree, trainee, commit
 ):
-    """/me/ reads the quota from the cache, in the site's round trip; a
-    change saved in the admin shows on the next request."""
+    """/me/ reads the quota (a trainee without a rank has the site's) and
+    the ledger's caps from the cache, in the site's round trip; a change
+    saved in the admin shows on the next request."""
     site = Site.objects.get(is_default_site=True)
     client.force_login(trainee)
-    assert client.get("/me/").context["quota"] == 50
+    assert client.get("/me/").context["ledger"].quota == 50
     with CaptureQueriesContext(connection) as queries:
-        assert client.get("/me/").context["quota"] == 50
+        assert client.get("/me/").context["ledger"].quota == 50
     sqls = " ".join(query["sql"] for query in queries.captured_queries)
     assert '"lectures_participationsettings"' not in sqls
+    assert '"records_ledgersettings"' not in sqls
 
     boss = UserFactory(username="boss", is_superuser=True, is_staff=True)
     editor = client.__class__()
@@ -448,5 +450,5 @@ def test_site_settings_come_with_the_site_until_one_is_saved(
     )
     assert response.status_code == 302
     response = client.get("/me/")
-    assert response.context["quota"] == 64
+    assert response.context["ledger"].quota == 64
     assert "64" in response.content.decode()

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "people",
     "topics",
     "onboarding",
+    "records",
     "wagtail.api.v2",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",

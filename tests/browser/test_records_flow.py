@@ -1,0 +1,63 @@
+"""A cadre records a 党校 course with its certificate; his town's
+administrator approves it; the hours on his page rise by it."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from records.models import ExternalStatus, ExternalTraining
+from tests.factories import TraineeProfileFactory
+
+from .conftest import PASSWORD, login
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+PDF = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
+
+
+def test_a_party_school_course_is_recorded_approved_and_counted(
+    chromium, live_server, network, shot, tmp_path
+):
+    cadre = TraineeProfileFactory(real_name="李学员", unit_forum=network["village"])
+    certificate = tmp_path / "结业证书.pdf"
+    certificate.write_bytes(PDF)
+    day = timezone.localdate() - timedelta(days=1)
+
+    trainee = chromium.new_context(base_url=live_server.url, locale="zh-CN")
+    page = trainee.new_page()
+    login(page, cadre.user.username, PASSWORD, "/me/")
+    hours = page.locator(".my-hours .figures li strong").first
+    expect(hours).to_have_text("0")
+    page.get_by_role("link", name="登记外部培训").click()
+    page.select_option("select[name=kind]", "party_school")
+    page.fill("input[name=title]", "中青年干部培训班")
+    page.fill("input[name=organiser]", "区委党校")
+    page.fill("input[name=start_date]", (day - timedelta(days=4)).isoformat())
+    page.fill("input[name=end_date]", day.isoformat())
+    page.fill("input[name=hours_claimed]", "24")
+    page.set_input_files("input[name=evidence]", str(certificate))
+    page.get_by_role("button", name="提交审核").click()
+    expect(page.locator(".my-hours")).to_contain_text("待审核")
+    shot(page, "recorded")
+
+    admin = chromium.new_context(base_url=live_server.url, locale="zh-CN")
+    admin_page = admin.new_page()
+    login(
+        admin_page, network["town_admin"].username, PASSWORD, "/admin/records/external/"
+    )
+    row = admin_page.locator("tr", has_text="中青年干部培训班")
+    row.get_by_role("button", name="批准", exact=True).click()
+    expect(admin_page.locator("body")).to_contain_text("已认定")
+    shot(admin_page, "approved")
+    assert ExternalTraining.objects.get().status == ExternalStatus.APPROVED
+
+    page.goto("/me/")
+    expect(page.locator(".my-hours .figures li strong").first).to_have_text("24")
+    expect(page.locator(".my-hours")).to_contain_text("党校（行政学院）")
+    trainee.close()
+    admin.close()
