@@ -27,6 +27,7 @@ from lectures.models import (
     EvaluationForm,
     Field,
     Lecturer,
+    Rank,
     Registration,
     SessionEvaluation,
 )
@@ -195,8 +196,18 @@ class CategoryViewSet(SnippetViewSet):
     list_display = ["name", "slug", "sort_order"]
 
 
+class RankViewSet(SnippetViewSet):
+    """The district keeps the list of ranks and each one's yearly quota."""
+
+    model = Rank
+    icon = "list-ol"
+    menu_label = _("Ranks")
+    list_display = ["name", "yearly_hours", "sort_order"]
+    ordering = ["sort_order", "pk"]
+
+
 class LectureNetworkGroup(SnippetViewSetGroup):
-    items = (LecturerViewSet, FieldViewSet, CategoryViewSet)
+    items = (LecturerViewSet, FieldViewSet, CategoryViewSet, RankViewSet)
     menu_icon = "group"
     menu_label = _("Lecture network")
     menu_name = "lecture-network"

@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
-from lectures.models import ForumPage, Lecturer
+from lectures.models import ForumPage, Lecturer, Rank
 from people.rules import appointable_accounts, assignable_units
 from people.services.appointments import Role
 
@@ -34,7 +34,12 @@ class AccountForm(forms.Form):
         help_text=_("Only for a unit without a forum of its own"),
     )
     position = forms.CharField(label=_("Position"), max_length=100, required=False)
-    rank = forms.CharField(label=_("Rank"), max_length=50, required=False)
+    rank = forms.ModelChoiceField(
+        label=_("Rank"),
+        queryset=Rank.objects.all(),
+        required=False,
+        help_text=_("From the district's list of ranks; it sets his yearly quota"),
+    )
     email = forms.EmailField(label=_("Email"), required=False)
 
     def __init__(self, *args, actor, **kwargs):
@@ -149,5 +154,6 @@ def profile_values(cleaned: dict) -> dict:
         "email",
     )
     return {name: cleaned.get(name, "") for name in names} | {
-        "unit_forum": cleaned.get("unit_forum")
+        "unit_forum": cleaned.get("unit_forum"),
+        "rank": cleaned.get("rank"),
     }

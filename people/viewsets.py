@@ -14,7 +14,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
-from lectures.models import ForumLevel, ForumPage, TraineeProfile
+from lectures.models import ForumLevel, ForumPage, Rank, TraineeProfile
 from people import rules
 
 
@@ -34,16 +34,6 @@ class AccountPolicy(ModelPermissionPolicy):
 register_permission_policy(TraineeProfile, AccountPolicy(TraineeProfile))
 
 
-def _rank_choices():
-    ranks = (
-        TraineeProfile.objects.exclude(rank="")
-        .values_list("rank", flat=True)
-        .distinct()
-        .order_by("rank")
-    )
-    return [(rank, rank) for rank in ranks[:200]]
-
-
 class AccountFilterSet(WagtailFilterSet):
     unit_forum = django_filters.ModelChoiceFilter(
         label=_("Unit (forum)"),
@@ -55,7 +45,9 @@ class AccountFilterSet(WagtailFilterSet):
         choices=ForumLevel.choices,
         field_name="unit_forum__level",
     )
-    rank = django_filters.ChoiceFilter(label=_("Rank"), choices=_rank_choices)
+    rank = django_filters.ModelChoiceFilter(
+        label=_("Rank"), queryset=Rank.objects.all()
+    )
     active = django_filters.BooleanFilter(
         label=_("Active"), field_name="user__is_active"
     )
@@ -79,7 +71,7 @@ class AccountFilterSet(WagtailFilterSet):
 class AccountIndexView(IndexView):
     def get_base_queryset(self):
         return rules.managed_accounts(self.request.user).select_related(
-            "user", "unit_forum"
+            "user", "unit_forum", "rank"
         )
 
     def get_add_url(self):

@@ -33,6 +33,7 @@ from lectures.models import (
     ForumPage,
     Lecturer,
     OtherAttendees,
+    Rank,
     Registration,
     RegistrationStatus,
     SessionPage,
@@ -63,7 +64,10 @@ TRAINEES_PER_SCALE = 3000
 # declare a head-count.
 ROSTER_LEVELS = {"district", "unit"}
 POSITIONS = ("科员", "副科长", "科长", "副主任", "主任", "村（社区）干部", "办事员")
-RANKS = ("一级科员", "二级科员", "四级主任科员", "三级主任科员", "二级主任科员", "")
+# Ranks of the cadres of towns and district units, as often as they come
+# (a village's cadres are 村（社区）干部); six, as the draws were before.
+RANKS = ("一般干部", "一般干部", "乡科级副职", "乡科级正职", "一般干部", "县处级")
+VILLAGE_RANK = "村（社区）干部"
 SESSION_TIMES = (time(9, 0), time(14, 30), time(19, 0))
 # Pages and participation rows are written every this many sessions, so a
 # build at 100× never holds two million rows in memory.
@@ -298,6 +302,12 @@ class DemoBuilder:
             ],
         )
         users = list(User.objects.filter(username__startswith="t139").order_by("pk"))
+        ranks = demo_ranks()
+        villages = {village.pk for village in self.villages}
+
+        def rank_at(unit, drawn: str) -> int:
+            return ranks[VILLAGE_RANK if unit.pk in villages else drawn].pk
+
         insert_rows(
             TraineeProfile,
             [
@@ -307,19 +317,26 @@ class DemoBuilder:
                 "unit_forum_id",
                 "unit_name",
                 "position",
-                "rank",
+                "rank_id",
             ],
             [
                 (
                     user.pk,
                     user.last_name + user.first_name,
                     user.username[1:],
-                    self.rng.choice(units).pk,
+                    unit.pk,
                     "",
-                    self.rng.choice(POSITIONS),
-                    self.rng.choice(RANKS),
+                    position,
+                    rank_at(unit, drawn),
                 )
                 for user in users
+                for unit, position, drawn in [
+                    (
+                        self.rng.choice(units),
+                        self.rng.choice(POSITIONS),
+                        self.rng.choice(RANKS),
+                    )
+                ]
             ],
         )
         self.summary.trainees = len(users)
@@ -484,8 +501,8 @@ class DemoBuilder:
             real_name="李学员",
             mobile="13700000000",
             unit_forum=town,
-            position="科员",
-            rank="一级科员",
+            position="党政办副主任",
+            rank=demo_ranks()["乡科级副职"],
         )
         self._demo_trainee_history(trainee, town)
 
@@ -534,6 +551,16 @@ class DemoBuilder:
 
 
 @transaction.atomic
+def demo_ranks() -> dict[str, Rank]:
+    """The default ranks by name (made by the migration; again if the
+    district has since removed one)."""
+    names = {*RANKS, VILLAGE_RANK}
+    ranks = {rank.name: rank for rank in Rank.objects.filter(name__in=names)}
+    for name in names - set(ranks):
+        ranks[name] = Rank.objects.create(name=name)
+    return ranks
+
+
 def reset_demo() -> None:
     """Remove the network, its people and groups, leaving the home page."""
     district = DistrictForumPage.objects.first()

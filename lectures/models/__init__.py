@@ -33,6 +33,7 @@ from .participation import (
     RosterCount,
     TraineeProfile,
 )
+from .ranks import Rank
 from .sessions import SessionMaterial, SessionPage, SessionPhoto, SessionStatus
 from .settings import ParticipationSettings
 from .taxonomy import Category, Field
@@ -61,6 +62,7 @@ __all__ = [
     "OtherAttendees",
     "ParticipationSettings",
     "PersonalCalendar",
+    "Rank",
     "RatingCount",
     "RatingTally",
     "Registration",

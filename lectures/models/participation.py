@@ -33,7 +33,14 @@ class TraineeProfile(models.Model):
     )
     unit_name = models.CharField(_("unit"), max_length=100, blank=True)
     position = models.CharField(_("position"), max_length=100, blank=True)
-    rank = models.CharField(_("rank"), max_length=50, blank=True)
+    rank = models.ForeignKey(
+        "lectures.Rank",
+        verbose_name=_("rank"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="trainees",
+    )
     mobile = models.CharField(_("mobile phone"), max_length=20, unique=True)
     # db_default: the demo builder and imports write profiles as plain rows.
     must_change_password = models.BooleanField(

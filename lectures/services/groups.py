@@ -45,6 +45,10 @@ DISTRICT_MODEL_PERMISSIONS = (
     ("lectures", "change_field"),
     ("lectures", "add_category"),
     ("lectures", "change_category"),
+    ("lectures", "add_rank"),
+    ("lectures", "change_rank"),
+    # The ledger's caps (records.LedgerSettings): named, not imported.
+    ("records", "change_ledgersettings"),
     ("lectures", "add_traineeprofile"),
     ("lectures", "change_traineeprofile"),
     ("lectures", "add_evaluationform"),

@@ -17,7 +17,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
-from lectures.models import ForumPage, TraineeProfile
+from lectures.models import ForumPage, Rank, TraineeProfile
 from training_site.importing import Column, Importer, ImportReport, Row
 from training_site.tabular import HEADERS
 
@@ -41,7 +41,7 @@ def template_workbook() -> bytes:
     sheet = book.active
     sheet.title = "学员名单"
     sheet.append(TEMPLATE_HEADERS)
-    sheet.append(["张三", "13800000000", "城关镇", "", "科员", "一级科员", ""])
+    sheet.append(["张三", "13800000000", "城关镇", "", "科员", "一般干部", ""])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
@@ -77,6 +77,7 @@ class TraineeImporter(Importer):
         for forum in forums:
             for key in (forum.unit_name, forum.title, forum.slug):
                 self.forums.setdefault(key, forum)
+        self.ranks = {rank.name: rank for rank in Rank.objects.all()}
         mobiles = [row.raw["mobile"] for row in rows]
         self.taken_mobiles = set(
             TraineeProfile.objects.filter(mobile__in=mobiles).values_list(
@@ -127,8 +128,15 @@ class TraineeImporter(Importer):
     def clean_position(self, value: str, row: Row) -> str:
         return _at_most(value, 100, "position")
 
-    def clean_rank(self, value: str, row: Row) -> str:
-        return _at_most(value, 50, "rank")
+    def clean_rank(self, value: str, row: Row) -> Rank | None:
+        """One of the district's ranks (admin → 讲坛网络 → 职级), by its name;
+        empty leaves the rank unset."""
+        if value and value not in self.ranks:
+            raise ValidationError(
+                _("unknown rank “%(rank)s”; the ranks are: %(ranks)s")
+                % {"rank": value[:50], "ranks": "、".join(self.ranks)}
+            )
+        return self.ranks.get(value)
 
     def clean_username(self, value: str, row: Row) -> str:
         """The account name: the one given, else the mobile; valid, free, once.

@@ -7,7 +7,6 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.core import signing
-from django.db.models import Sum
 from django.utils import timezone
 from django.utils.functional import cached_property
 
@@ -120,17 +119,9 @@ def year_attendance(year: int):
     )
 
 
-def year_hours(user, year: int) -> Decimal:
-    """Study hours credited this calendar year: sessions attended (present or late)."""
-    total = (
-        year_attendance(year)
-        .filter(user=user)
-        .aggregate(hours=Sum("session__study_hours"))["hours"]
-    )
-    return total or Decimal("0")
-
-
-def overview(user, quota: Decimal, evaluation_days: int = 7) -> dict:
+def overview(user, evaluation_days: int = 7) -> dict:
+    """His registrations, attendance and evaluations waiting. His study hours
+    are the ledger's (`records.services.ledger`), shown by its own panel."""
     now = timezone.now()
     registrations = (
         Registration.objects.active()
@@ -164,7 +155,6 @@ def overview(user, quota: Decimal, evaluation_days: int = 7) -> dict:
             limit=HISTORY_SHOWN,
         )
     ]
-    hours = year_hours(user, timezone.localdate().year)
     return {
         "upcoming": upcoming,
         "history": history,
@@ -175,9 +165,6 @@ def overview(user, quota: Decimal, evaluation_days: int = 7) -> dict:
                 ("forum__title",),
             )
         ],
-        "hours": hours,
-        "quota": quota,
-        "hours_short": max(quota - hours, Decimal("0")),
     }
 
 
@@ -199,7 +186,7 @@ def heading(user) -> tuple[ProfileHeading | None, str]:
         "unit_name",
         "unit_forum__unit_name",
         "position",
-        "rank",
+        "rank__name",
         "mobile",
         "pk",
     )
@@ -216,7 +203,7 @@ def heading(user) -> tuple[ProfileHeading | None, str]:
     if profile is None:
         return None, token
     profile = ProfileHeading(
-        real_name, unit_name or forum_unit_name or "", position, rank, mobile
+        real_name, unit_name or forum_unit_name or "", position, rank or "", mobile
     )
     return profile, token
 

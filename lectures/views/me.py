@@ -19,16 +19,14 @@ from training_site.ical import calendar_response
 def me(request):
     settings = ParticipationSettings.for_request(request)
     context = trainee_page.overview(
-        request.user,
-        settings.yearly_hours_quota,
-        evaluation_days=settings.evaluation_window_days,
+        request.user, evaluation_days=settings.evaluation_window_days
     )
     context["profile"], token = trainee_page.heading(request.user)
     context["calendar_url"] = request.build_absolute_uri(
         reverse("lectures:my_calendar", args=[token])
     )
     context["webcal_url"] = "webcal://" + context["calendar_url"].split("://", 1)[1]
-    # Other parts (training classes) add their own sections to this page.
+    # Other parts (study hours, training classes) add their own sections to this page.
     context["panels"] = [
         panel(request) for panel in hooks.get_hooks("trainee_page_panels")
     ]

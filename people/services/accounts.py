@@ -13,7 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
-from lectures.models import ForumPage, TraineeProfile
+from lectures.models import ForumPage, Rank, TraineeProfile
 from people.rules import assignable_units, can_manage_user, manages_everyone
 from people.services.errors import PeopleError
 
@@ -78,7 +78,7 @@ def create_account(
     unit_forum: ForumPage | None,
     unit_name: str = "",
     position: str = "",
-    rank: str = "",
+    rank: Rank | None = None,
     email: str = "",
     username: str = "",
     initial_password: str = "",

@@ -176,13 +176,15 @@ def test_the_demo_trainee_has_a_history_and_open_registrations(demo, client):
     assert len(history) >= 10
     # His hours are this year's sessions in it (none on New Year's Day).
     this_year = timezone.localdate().year
-    assert response.context["hours"] == sum(
+    earned = response.context["ledger"].earned
+    assert earned["sessions"] + earned["lessons"] == sum(
         attendance.session.study_hours
         for attendance in history
         if timezone.localtime(attendance.session.start).year == this_year
         and attendance.status in ("present", "late")
     )
     assert len(response.context["upcoming"]) >= 1
+    assert response.context["ledger"].rank_name == "乡科级副职"
 
 
 # Privacy: the demo's public face names no trainee ----------------------------

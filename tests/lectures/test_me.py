@@ -62,9 +62,11 @@ def test_me_shows_registrations_hours_and_quota(client, tree):
     client.force_login(user)
     response = client.get("/me/")
     html = response.content.decode()
-    assert response.context["hours"] == Decimal("6")
-    assert response.context["quota"] == Decimal("50")
-    assert response.context["hours_short"] == Decimal("44")
+    # The study-hours panel (records/) shows the ledger; no rank: the
+    # site's default quota.
+    assert response.context["ledger"].total == Decimal("6")
+    assert response.context["ledger"].quota == Decimal("50")
+    assert response.context["ledger"].remaining == Decimal("44")
     assert "即将开讲的讲座" in html
     assert len(response.context["history"]) == 4
 
@@ -85,7 +87,9 @@ def test_me_costs_the_same_queries_for_one_or_many(client, tree, count, waiting)
         response = client.get("/me/")
     # His places in the waiting lists: one query, only when he waits.
     # +3: the header's unread count, his latest messages, his channels.
-    assert len(queries) == (14 if waiting else 13)
+    # +4: his study hours (records' panel: the ledger's caps — from the
+    # shared cache outside tests —, lectures and lessons, elsewhere, rank).
+    assert len(queries) == (17 if waiting else 16)
     positions = [r.position for r in response.context["upcoming"]]
     assert positions == [1 if waiting else None] * count
     # Attended 1 … count days ago: those within the 7-day window await him.

@@ -27,7 +27,7 @@ def xlsx(rows) -> bytes:
 
 
 GOOD = [
-    ["张三", "13800000001", "城关镇", "", "科员", "一级科员", ""],
+    ["张三", "13800000001", "城关镇", "", "科员", "一般干部", ""],
     ["李四", "13800000002", "", "区委党校", "", "", "lisi"],
     ["王五", "13800000003", "东风村微讲坛", "", "", "", ""],
 ]
@@ -146,3 +146,22 @@ def test_a_csv_with_bare_carriage_returns_is_read_not_a_500():
 
     rows = read_rows("sheet.csv", "姓名\r张三,13800000000\r\n".encode())
     assert rows == [["姓名"], ["张三", "13800000000"]]
+
+
+def test_a_rank_is_one_of_the_districts_list_or_the_row_is_refused(tree):
+    rows = [
+        ["张三", "13800000001", "城关镇", "", "科员", "乡科级副职", ""],
+        ["李四", "13800000002", "城关镇", "", "", "正科", ""],
+        ["王五", "13800000003", "城关镇", "", "", "", ""],
+    ]
+    report = import_trainees("r.xlsx", xlsx(rows))
+    assert not report.ok
+    assert [e.line for e in report.errors] == [3]
+    assert "未知职级“正科”" in report.errors[0].message
+    assert "乡科级副职" in report.errors[0].message
+    assert not TraineeProfile.objects.exists()
+
+    report = import_trainees("r.xlsx", xlsx([rows[0], rows[2]]))
+    assert report.ok
+    assert TraineeProfile.objects.get(real_name="张三").rank.name == "乡科级副职"
+    assert TraineeProfile.objects.get(real_name="王五").rank is None

@@ -10,7 +10,7 @@ from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
-from lectures.models import TraineeProfile
+from lectures.models import Rank, TraineeProfile
 from lectures.services.trainee_import import import_trainees
 from tests.factories import TraineeProfileFactory, UserFactory
 
@@ -35,7 +35,9 @@ def accounts(tree):
     """One account in each forum, named after it."""
     return {
         name: TraineeProfileFactory(
-            real_name=f"{name}人", unit_forum=forum, rank="一级科员"
+            real_name=f"{name}人",
+            unit_forum=forum,
+            rank=Rank.objects.get(name="一般干部"),
         )
         for name, forum in tree.items()
     }
@@ -132,7 +134,7 @@ def test_an_account_is_deactivated_not_deleted(accounts, login, town_admin):
             "real_name": profile.real_name,
             "mobile": profile.mobile,
             "unit_forum": profile.unit_forum_id,
-            "rank": profile.rank,
+            "rank": profile.rank_id,
         },
     )
     assert response.status_code == 302
@@ -201,11 +203,13 @@ def test_imported_accounts_must_set_their_own_password_first(tree):
 
 
 def test_the_trainee_keeps_his_own_mobile_and_email(tree, login):
-    profile = TraineeProfileFactory(unit_forum=tree["town"], rank="二级主任科员")
+    profile = TraineeProfileFactory(
+        unit_forum=tree["town"], rank=Rank.objects.get(name="乡科级正职")
+    )
     TraineeProfileFactory(mobile="13977778888")
     client = login(profile.user)
     page = client.get(reverse("my_account")).content.decode()
-    assert "二级主任科员" in page
+    assert "乡科级正职" in page
     assert "城关镇" in page
     response = client.post(
         reverse("my_account"), {"mobile": "13977778888", "email": "a@b.cn"}

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "stats",
     "people",
     "topics",
+    "records",
     "wagtail.api.v2",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",

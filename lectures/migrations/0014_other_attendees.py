@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('lectures', '0011_founding_and_first_password'),
+        ('lectures', '0013_drop_rank_text'),
     ]
 
     operations = [
