@@ -6,7 +6,9 @@ from wagtail.admin.ui.components import Component
 from wagtail.models import Page, WorkflowState
 
 from lectures.models import SessionPage
+from records.services.ledger import LedgerRules
 from stats.activity import ForumActivity, forum_lines, holding_ids
+from stats.coverage import CoverageQuery, coverage_rate
 from stats.figures import summary
 from stats.query import ReportQuery
 from stats.rules import ScopeError, default_scope
@@ -53,4 +55,9 @@ class StatsPanel(Component):
             "silent": activity.not_reporting(SILENT_SHOWN),
             "silent_count": len(activity.silent()),
             "report_url": reverse("stats_report_network"),
+            "coverage": coverage_rate(
+                CoverageQuery(year=today.year, forum=scope),
+                rules=LedgerRules.for_request(request),
+            ),
+            "coverage_url": reverse("stats_report_coverage"),
         }
