@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import Menu, SubmenuMenuItem
 
+from stats.demo import build_coverage, remove_coverage
 from stats.menu import StatsMenuItem
 from stats.rules import may_see_reports
 from stats.views.coverage import CoverageNamesView, CoverageReportView
@@ -113,3 +114,13 @@ def report_urls():
 def stats_dashboard_panel(request, panels):
     if may_see_reports(request.user):
         panels.append(StatsPanel())
+
+
+@hooks.register("build_demo")
+def coverage_demo(builder):
+    build_coverage(builder)
+
+
+@hooks.register("reset_demo")
+def coverage_demo_reset():
+    remove_coverage()

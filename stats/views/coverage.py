@@ -167,8 +167,10 @@ class CoverageNamesView(CoverageSelectionMixin, StatsReportView):
     def get_context_data(self, *args, **kwargs):
         context = super().get_context_data(*args, **kwargs)
         page = list(context["object_list"])
+        names = names_table(page)
+        names.links = {"xlsx": self.xlsx_export_url, "csv": self.csv_export_url}
         context.update(
-            names=names_table(page),
+            names=names,
             count=len(self.lines),
             report_url=self.url_with("stats_report_coverage", status=None),
             heading=heading(self.query),
