@@ -110,6 +110,9 @@ class CadreLine:
     attended: bool
     ledger: YearLedger
     on: date
+    #: Judged once: every table asks.
+    met: bool = False
+    expected: Decimal = Decimal(0)
 
     @property
     def hours(self) -> Decimal:
@@ -122,16 +125,8 @@ class CadreLine:
         return self.ledger.quota
 
     @property
-    def expected(self) -> Decimal:
-        return self.ledger.expected(self.on)
-
-    @property
     def short_by(self) -> Decimal:
-        return self.ledger.short(self.on)
-
-    @property
-    def met(self) -> bool:
-        return self.ledger.met(self.on)
+        return max(self.expected - self.hours, Decimal(0))
 
     @property
     def status(self) -> str:
@@ -255,6 +250,8 @@ def cadre_lines(
                 attended=attended,
                 ledger=book,
                 on=day,
+                met=book.met(day),
+                expected=book.expected(day),
             )
         )
     return lines

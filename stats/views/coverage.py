@@ -2,6 +2,8 @@
 subtree (or one inside it) and a year, by rank and by unit × rank, each
 count leading to the cadres behind it; every table in the ledger layout."""
 
+from urllib.parse import urlencode
+
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -36,20 +38,31 @@ class CoverageSelectionMixin:
             category=data.get("category"),
         )
 
+    @cached_property
+    def _kept_params(self) -> list[tuple[str, str]]:
+        """This page's filters as (name, value) pairs, without paging or export."""
+        dropped = {"export", "table", "p", "page"}
+        return [
+            (key, value)
+            for key, values in self.request.GET.lists()
+            if key not in dropped
+            for value in values
+        ]
+
     def url_with(self, name: str, **changes) -> str:
         """The URL named `name` with this page's filters, some changed (None
-        drops one; a list repeats the parameter)."""
-        params = self.request.GET.copy()
-        for key in ("export", "table", "p", "page"):
-            params.pop(key, None)
+        drops one; a list repeats the parameter). Built without copying the
+        request's QueryDict: a district's table has hundreds of links."""
+        pairs = [(key, value) for key, value in self._kept_params if key not in changes]
         for key, value in changes.items():
-            params.pop(key, None)
             if isinstance(value, list | tuple):
-                params.setlist(key, [str(item) for item in value])
+                pairs += [(key, str(item)) for item in value]
             elif value is not None:
-                params[key] = value
-        query = params.urlencode()
-        return reverse(name) + (f"?{query}" if query else "")
+                pairs.append((key, str(value)))
+        paths = self.__dict__.setdefault("_paths", {})
+        if name not in paths:
+            paths[name] = reverse(name)
+        return paths[name] + ("?" + urlencode(pairs) if pairs else "")
 
 
 class CoverageReportView(CoverageSelectionMixin, StatsReportView):
