@@ -274,3 +274,13 @@ def test_query_counts_do_not_grow_with_cadres_or_units(
         )
     with django_assert_num_queries(len(few)):
         client.get(url, YEAR)
+
+
+def test_the_dashboard_shows_the_viewers_coverage(world, client, people):
+    from django.core.cache import cache
+
+    cache.clear()  # the panel keeps its figure for ten minutes
+    client.force_login(people["town_admin"])
+    html = client.get("/admin/", YEAR).content.decode()
+    # This year (2026) nobody of the town has attended anything yet.
+    assert "干部 5 名，学时达到进度要求 0 名" in html
