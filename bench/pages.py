@@ -28,13 +28,21 @@ PAGES = [
     ("/me/", "demo_trainee", "'/me/'"),
     ("class page (trainee)", "demo_trainee", "first('courses.ClassPage').url"),
     ("network report", "demo_admin", "url('stats_report_network') + year()"),
+    # 全覆盖 for this year, the whole district (every cadre's ledger), and
+    # the town's cadres behind (the demo's path).
+    ("coverage report", "demo_admin", "url('stats_report_coverage')"),
+    (
+        "coverage names (town)",
+        "demo_town",
+        "url('stats_report_coverage_names') + '?status=behind'",
+    ),
 ]
 
 # Pages one person waits for on his own — a report an administrator asks for —
 # are timed with one client: the wait is what the target is about, and two
 # reports at once on two cores each get half the machine. They are timed with
 # two clients at once as well (`two_clients_median_ms`), for comparison.
-ALONE = {"network report"}
+ALONE = {"network report", "coverage report", "coverage names (town)"}
 
 RESOLVE = """
 import json

@@ -14,7 +14,7 @@ from courses.rules import may_organise, may_run_classes
 from courses.services import assessment, completion, enrolment, leave
 from courses.services.trainee import my_classes
 from courses.views import admin as admin_views
-from stats.wagtail_hooks import StatsMenuItem
+from stats.menu import StatsMenuItem
 
 
 @hooks.register("register_admin_urls")

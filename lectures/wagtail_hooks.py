@@ -86,6 +86,7 @@ def participation_log_actions(actions):
     for action, label in (
         ("lectures.attendance.marked", _("Attendance marked")),
         ("lectures.attendance.walk_in", _("Walk-in added")),
+        ("lectures.attendance.others", _("Other attendees recorded")),
         ("lectures.roster.closed", _("Roster closed")),
         ("lectures.evaluation.submitted", _("Evaluated a session")),
     ):
@@ -111,6 +112,11 @@ def trainee_import_urls():
         ),
         path(
             "lectures/roster/<int:pk>/bulk/", roster.bulk, name="lectures_roster_bulk"
+        ),
+        path(
+            "lectures/roster/<int:pk>/others/",
+            roster.others,
+            name="lectures_roster_others",
         ),
         path(
             "lectures/roster/<int:pk>/close/",

@@ -39,6 +39,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Substr
 from wagtail.models import Page
 
+from lectures.counting import cadre_times, other_times
 from lectures.models import SessionStatus
 from lectures.services.evaluation_results import MIN_RESPONSES
 from training_site.dates import day_start
@@ -55,8 +56,9 @@ CONTRIBUTION = (
     "study_hours_credited",
     "satisfied",
     "rated",
+    "other_participants",
 )
-_ZERO = (0,) * 6 + (Decimal(0), Decimal(0), 0, 0)
+_ZERO = (0,) * 6 + (Decimal(0), Decimal(0), 0, 0, 0)
 _HOURS = {
     CONTRIBUTION.index("study_hours_offered"),
     CONTRIBUTION.index("study_hours_credited"),
@@ -175,11 +177,10 @@ def _sums() -> dict:
     held = Q(status=SessionStatus.HELD)
     on_roster = Coalesce("roster_count__on_roster", 0)
     attended = Coalesce("roster_count__attended", 0)
-    # Person-times: the roster's attendees if it kept one, else the head-count.
-    people = Case(
-        When(roster_count__on_roster__gt=0, then=F("roster_count__attended")),
-        default=Coalesce("headcount", 0),
-        output_field=IntegerField(),
+    # Person-times: the cadres (the roster's attendees if it kept one, else
+    # the head-count) and the others (`lectures.counting`).
+    people = ExpressionWrapper(
+        cadre_times() + other_times(), output_field=IntegerField()
     )
     credited = ExpressionWrapper(attended * F("study_hours"), output_field=HOURS)
     return {
@@ -193,6 +194,7 @@ def _sums() -> dict:
         "study_hours_credited": Sum(credited, filter=held, output_field=HOURS),
         "satisfied": Sum(_ratings("satisfied")),
         "rated": Sum(_ratings("rated")),
+        "other_participants": Sum(other_times(), filter=held),
     }
 
 

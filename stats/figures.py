@@ -41,6 +41,8 @@ class Figures:
     sessions_cancelled: int = 0
     sessions_postponed: int = 0
     participants: int = 0
+    #: Of the person-times, the attendees who are not registered cadres.
+    other_participants: int = 0
     roster_size: int = 0
     roster_attended: int = 0
     study_hours_offered: Decimal = Decimal(0)
@@ -69,6 +71,11 @@ class Figures:
     def attendance_rate(self) -> float | None:
         return rate(self.roster_attended, self.roster_size)
 
+    @property
+    def cadre_participants(self) -> int:
+        """Of the person-times, the cadres (`lectures.counting`)."""
+        return self.participants - self.other_participants
+
     def __add__(self, other: "Figures") -> "Figures":
         """The figures of both sets together (a rate cannot be added: dropped)."""
         return Figures(
@@ -78,6 +85,7 @@ class Figures:
     def as_dict(self) -> dict:
         data = asdict(self)
         data["attendance_rate"] = self.attendance_rate
+        data["cadre_participants"] = self.cadre_participants
         if self.satisfaction_rate is not None:
             data["satisfaction_rate"] = round(self.satisfaction_rate, 1)
         for name in ("study_hours_offered", "study_hours_credited"):

@@ -12,6 +12,7 @@ from lectures.models import (
     Category,
     Field,
     ForumLevel,
+    Rank,
     SessionPage,
     TraineeProfile,
 )
@@ -93,3 +94,56 @@ class TraineeFilterSet(ScopedFilterSet):
     class Meta:
         model = TraineeProfile
         fields = ["year", "forum", "short"]
+
+
+class CoverageFilterSet(ScopedFilterSet):
+    """全覆盖: a year, a subtree, ranks and a theme (a field or a category:
+    only its sessions count as attended)."""
+
+    year = django_filters.NumberFilter(
+        label=_("Calendar year"), method=_keep, min_value=1900, max_value=2100
+    )
+    forum = ForumFilter(label=_("Forum (and everything below it)"), method=_keep)
+    rank = django_filters.ModelMultipleChoiceFilter(
+        label=_("Rank"),
+        queryset=Rank.objects.all(),
+        method=_keep,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    no_rank = django_filters.BooleanFilter(
+        label=_("Cadres without a rank"), method=_keep, widget=forms.CheckboxInput
+    )
+    field = django_filters.ModelChoiceFilter(
+        label=_("Theme: field"),
+        queryset=Field.objects.all(),
+        to_field_name="slug",
+        empty_label=_("All fields"),
+        method=_keep,
+    )
+    category = django_filters.ModelChoiceFilter(
+        label=_("Theme: category"),
+        queryset=Category.objects.all(),
+        to_field_name="slug",
+        empty_label=_("All categories"),
+        method=_keep,
+    )
+
+    class Meta:
+        model = TraineeProfile
+        fields = ["year", "forum", "rank", "no_rank", "field", "category"]
+
+
+class CoverageNamesFilterSet(CoverageFilterSet):
+    status = django_filters.ChoiceFilter(
+        label=_("Who"),
+        choices=[
+            ("behind", _("Behind the pro-rata quota")),
+            ("nothing", _("Attended nothing")),
+            ("met", _("Met the pro-rata quota")),
+        ],
+        empty_label=_("Every cadre"),
+        method=_keep,
+    )
+
+    class Meta(CoverageFilterSet.Meta):
+        fields = [*CoverageFilterSet.Meta.fields, "status"]

@@ -66,6 +66,17 @@ def work_report_paragraph(stats: NetworkStats, labels: dict | None = None) -> st
         )
     sentences = [text % figures]
     details = []
+    if stats.other_participants:
+        details.append(
+            _(
+                "%(cadres)s person-times were cadres and %(others)s were others "
+                "(the public, other units)"
+            )
+            % {
+                "cadres": number(stats.cadre_participants),
+                "others": number(stats.other_participants),
+            }
+        )
     if stats.unique_participants:
         details.append(
             _("%(n)s cadres signed the rosters")

@@ -37,6 +37,14 @@ FIGURE_COLUMNS = (
     _figures(_SESSIONS, gettext_lazy("Postponed"), lambda f: f.sessions_postponed),
     _figures(_TAKING_PART, gettext_lazy("Person-times"), lambda f: f.participants),
     _figures(
+        _TAKING_PART, gettext_lazy("Of whom cadres"), lambda f: f.cadre_participants
+    ),
+    _figures(
+        _TAKING_PART,
+        gettext_lazy("Others (not registered)"),
+        lambda f: f.other_participants,
+    ),
+    _figures(
         _TAKING_PART,
         gettext_lazy("Attendance rate (%)"),
         lambda f: shown(f.attendance_rate),

@@ -7,19 +7,15 @@ Other apps add their reports with the `register_stats_menu_item` hook
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
+from wagtail.admin.menu import Menu, SubmenuMenuItem
 
+from stats.demo import build_coverage, remove_coverage
+from stats.menu import StatsMenuItem
 from stats.rules import may_see_reports
+from stats.views.coverage import CoverageNamesView, CoverageReportView
 from stats.views.dashboard import StatsPanel
 from stats.views.network import NetworkReportView
 from stats.views.people import LecturerReportView, TraineeReportView
-
-
-class StatsMenuItem(MenuItem):
-    """Shown to superusers and to whoever administers part of the network."""
-
-    def is_shown(self, request):
-        return may_see_reports(request.user)
 
 
 @hooks.register("register_admin_menu_item")
@@ -63,6 +59,26 @@ def trainee_report_item():
     )
 
 
+@hooks.register("register_stats_menu_item")
+def coverage_report_item():
+    return StatsMenuItem(
+        _("Coverage"),
+        reverse("stats_report_coverage"),
+        icon_name="group",
+        order=450,
+    )
+
+
+@hooks.register("register_stats_menu_item")
+def behind_report_item():
+    return StatsMenuItem(
+        _("Cadres behind in study hours"),
+        reverse("stats_report_coverage_names") + "?status=behind",
+        icon_name="warning",
+        order=460,
+    )
+
+
 @hooks.register("register_admin_urls")
 def report_urls():
     return [
@@ -81,6 +97,16 @@ def report_urls():
             TraineeReportView.as_view(),
             name="stats_report_trainees",
         ),
+        path(
+            "reports/coverage/",
+            CoverageReportView.as_view(),
+            name="stats_report_coverage",
+        ),
+        path(
+            "reports/coverage/names/",
+            CoverageNamesView.as_view(),
+            name="stats_report_coverage_names",
+        ),
     ]
 
 
@@ -88,3 +114,13 @@ def report_urls():
 def stats_dashboard_panel(request, panels):
     if may_see_reports(request.user):
         panels.append(StatsPanel())
+
+
+@hooks.register("build_demo")
+def coverage_demo(builder):
+    build_coverage(builder)
+
+
+@hooks.register("reset_demo")
+def coverage_demo_reset():
+    remove_coverage()

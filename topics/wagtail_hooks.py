@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
 
-from stats.wagtail_hooks import StatsMenuItem
+from stats.menu import StatsMenuItem
 from topics.demo import build_topics, remove_topics
 from topics.reports import OrderReportView
 from topics.rules import takes_part_in_orders

@@ -32,6 +32,7 @@ from lectures.models import (
     Field,
     ForumPage,
     Lecturer,
+    OtherAttendees,
     Rank,
     Registration,
     RegistrationStatus,
@@ -71,6 +72,9 @@ SESSION_TIMES = (time(9, 0), time(14, 30), time(19, 0))
 # Pages and participation rows are written every this many sessions, so a
 # build at 100× never holds two million rows in memory.
 FLUSH_EVERY = 2000
+#: Every this many held sessions, a town session also records people who are
+#: not registered cadres.
+OTHERS_EVERY = 6
 
 
 def demo_password() -> str:
@@ -118,6 +122,8 @@ class DemoBuilder:
         # method, checked_in_at, leave_reason), written by _flush().
         self.registrations: list[tuple] = []
         self.attendances: list[tuple] = []
+        # (session, how many came who are not registered cadres).
+        self.others: list[tuple] = []
         self.pages = PageBatch()
         self._numbers: dict[int, int] = {}
 
@@ -172,7 +178,12 @@ class DemoBuilder:
             ],
             [(s.pk, u.pk, *rest, self.now) for s, u, *rest in self.attendances],
         )
-        self.registrations, self.attendances = [], []
+        insert_rows(
+            OtherAttendees,
+            ["session_id", "count", "updated_at"],
+            [(s.pk, count, self.now) for s, count in self.others],
+        )
+        self.registrations, self.attendances, self.others = [], [], []
 
     # Network -----------------------------------------------------------------
 
@@ -419,6 +430,14 @@ class DemoBuilder:
             )
             if roster:
                 self._roster(session, headcount)
+                # Some town sessions are open to the public too: villagers
+                # and people of other units, counted on the roster page.
+                # (Chosen by position, not by the random stream, which the
+                # rest of the demo follows.)
+                if level == "unit" and index % OTHERS_EVERY == 1:
+                    others = max(5, headcount // 2)
+                    self.others.append((session, others))
+                    self.summary.person_times += others
             # The first lecturer in Lecturer's ordering (name, pk).
             lecturer = min(session.lecturers.all(), key=lambda x: (x.name, x.pk))
             summary = self.rng.choice(data.RECORD_SUMMARIES).format(
@@ -554,6 +573,7 @@ def reset_demo() -> None:
     # Participation rows protect their sessions; the demo's go first.
     Attendance.objects.all().delete()
     Registration.objects.all().delete()
+    OtherAttendees.objects.all().delete()
     get_user_model().objects.filter(trainee__isnull=False).delete()
     if district is not None:
         district.delete()

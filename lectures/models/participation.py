@@ -266,6 +266,40 @@ class RosterCount(models.Model):
         return f"{self.session_id}: {self.attended}/{self.on_roster}"
 
 
+class OtherAttendees(models.Model):
+    """How many came to a session who are not registered cadres (群众, people
+    of other units): counted, not named.
+
+    Participation data like the roster, so it is kept beside the page, not
+    in it: a count the organiser enters on the roster page must not be undone
+    when an older revision of the session is published. The counting rule
+    (`lectures.counting`) adds it to the session's person-times."""
+
+    wagtail_reference_index_ignore = True
+
+    session = models.OneToOneField(
+        "lectures.SessionPage",
+        verbose_name=_("session"),
+        on_delete=models.PROTECT,
+        primary_key=True,
+        related_name="other_attendees",
+    )
+    count = models.PositiveIntegerField(_("attendees not on the roster"), default=0)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("other attendees")
+        verbose_name_plural = _("other attendees")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(count__gte=0), name="other_attendees_not_negative"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.session_id}: {self.count}"
+
+
 class AttendeeCount(models.Model):
     """How many sessions one person was present or late at, ever.
 

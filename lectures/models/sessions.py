@@ -230,7 +230,10 @@ class SessionPage(ViewContextMixin, PublicPageMixin, RoutablePageMixin, Page):
         _("declared head-count"),
         null=True,
         blank=True,
-        help_text=_("How many took part, for sessions without a roster"),
+        help_text=_(
+            "How many cadres took part, for sessions without a roster; people "
+            "who are not registered cadres are counted on the roster page"
+        ),
     )
     ical_sequence = models.PositiveIntegerField(default=0, editable=False)
     kind = models.CharField(

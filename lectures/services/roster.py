@@ -17,6 +17,7 @@ from lectures.models import (
     Attendance,
     AttendanceStatus,
     CheckInMethod,
+    OtherAttendees,
     Registration,
     SessionPage,
     TraineeProfile,
@@ -31,6 +32,9 @@ from training_site.tabular import (
 
 MARK_ACTION = "lectures.attendance.marked"
 WALK_IN_ACTION = "lectures.attendance.walk_in"
+OTHERS_ACTION = "lectures.attendance.others"
+#: More than this many attendees not on the roster is a typing mistake.
+MAX_OTHERS = 100_000
 
 
 class RosterError(ServiceError):
@@ -148,6 +152,34 @@ def matching(rows: list[RosterRow], query: str) -> list[RosterRow]:
         for row in rows
         if query in row.name or query in row.unit or row.mobile.startswith(query)
     ]
+
+
+def others_count(session: SessionPage) -> int:
+    """The attendees not on the roster recorded for the session (0: none)."""
+    found = OtherAttendees.objects.filter(session=session).values_list(
+        "count", flat=True
+    )
+    return next(iter(found), 0)
+
+
+@transaction.atomic
+def record_others(session: SessionPage, count: int, *, by) -> OtherAttendees:
+    """Record how many came who are not registered cadres (群众, other units):
+    counted, not named; they add to the session's person-times."""
+    if not 0 <= count <= MAX_OTHERS:
+        raise RosterError(
+            "others",
+            _("The number of other attendees must be from 0 to %(max)s.")
+            % {"max": f"{MAX_OTHERS:,}"},
+        )
+    others, _created = OtherAttendees.objects.select_for_update().get_or_create(
+        session=session, defaults={"count": count}
+    )
+    if others.count != count:
+        others.count = count
+        others.save(update_fields=["count", "updated_at"])
+    log(instance=others, action=OTHERS_ACTION, user=by, data={"count": count})
+    return others
 
 
 def find_trainees(query: str, limit: int = 20):

@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 from wagtail.admin import messages
 
@@ -42,6 +43,8 @@ def roster_view(request, pk: int):
             "statuses": AttendanceStatus.choices,
             "query": query,
             "candidates": service.find_trainees(query),
+            "others": service.others_count(session),
+            "max_others": service.MAX_OTHERS,
             "summary": [
                 (label, sum(1 for row in rows if row.status == value))
                 for value, label in AttendanceStatus.choices
@@ -102,13 +105,18 @@ class BulkForm(forms.Form):
     sheet = forms.FileField(required=False)
 
 
-def _roster_action(form_class):
+class OthersForm(forms.Form):
+    count = forms.IntegerField(min_value=0, max_value=service.MAX_OTHERS)
+
+
+def _roster_action(form_class, incomplete: str | None = None):
     """An organiser's action on the roster; back to the roster."""
     return form_action(
         form_class,
         load=_session_for,
         back=lambda session: reverse("lectures_roster", args=[session.pk]),
         refusals=(service.RosterError, ImportFileError),
+        incomplete=incomplete,
     )
 
 
@@ -152,6 +160,20 @@ def bulk(request, session, data):
         messages.success(
             request, _("%(n)d trainees marked present.") % {"n": report.marked}
         )
+
+
+@_roster_action(
+    OthersForm,
+    incomplete=gettext_lazy(
+        "Enter the number of other attendees as a whole number from 0 to "
+        "100,000; nothing was changed."
+    ),
+)
+def others(request, session, data):
+    service.record_others(session, data["count"], by=request.user)
+    messages.success(
+        request, _("Other attendees recorded: %(n)d.") % {"n": data["count"]}
+    )
 
 
 @_roster_action(forms.Form)

@@ -8,7 +8,15 @@ from django.utils import timezone
 from openpyxl import load_workbook
 from wagtail.models import ModelLogEntry
 
-from lectures.models import Attendance, AttendanceStatus, TraineeProfile
+from lectures.counting import person_times
+from lectures.models import (
+    Attendance,
+    AttendanceStatus,
+    OtherAttendees,
+    SessionPage,
+    SessionStatus,
+    TraineeProfile,
+)
 from lectures.services import roster as service
 from lectures.services.registration import register
 from tests.factories import SessionFactory, UserFactory
@@ -112,7 +120,8 @@ def test_the_roster_costs_the_same_queries_for_one_or_many(
     client.force_login(people["town_admin"])
     url = f"/admin/lectures/roster/{session.pk}/"
     client.get(url)
-    with django_assert_num_queries(18):
+    # 18, and 1 for the count of other attendees.
+    with django_assert_num_queries(19):
         client.get(url)
 
 
@@ -176,3 +185,72 @@ def test_each_roster_action_has_its_own_post_only_url(
         mark, {"user": registered[1].pk, "status": "late"}
     ).status_code in (302, 403)
     assert Attendance.objects.count() == 1
+
+
+# Attendees who are not registered cadres ---------------------------------------
+
+
+@pytest.fixture
+def town_session(tree):
+    start = timezone.now() - timedelta(days=2)
+    return SessionFactory(parent=tree["town"], start=start, status=SessionStatus.HELD)
+
+
+def others_url(session) -> str:
+    return f"/admin/lectures/roster/{session.pk}/others/"
+
+
+def test_the_organiser_records_the_others_on_the_roster_page(
+    client, people, town_session
+):
+    client.force_login(people["town_admin"])
+    page = client.get(f"/admin/lectures/roster/{town_session.pk}/")
+    assert "其他参加人员" in page.content.decode()
+    response = client.post(others_url(town_session), {"count": "40"}, follow=True)
+    assert "已记录其他参加人员：40" in response.content.decode()
+    assert OtherAttendees.objects.get(session=town_session).count == 40
+    client.post(others_url(town_session), {"count": "35"})
+    assert OtherAttendees.objects.get(session=town_session).count == 35
+    assert (
+        ModelLogEntry.objects.filter(action="lectures.attendance.others").count() == 2
+    )
+    one = SessionPage.objects.filter(pk=town_session.pk)
+    assert person_times(one) == 35
+
+
+@pytest.mark.parametrize("value", ["-1", "abc", "", "1.5", "100001", "9" * 30])
+def test_a_bad_count_is_refused_with_a_translated_message(
+    client, people, town_session, value
+):
+    client.force_login(people["town_admin"])
+    service.record_others(town_session, 7, by=people["town_admin"])
+    response = client.post(others_url(town_session), {"count": value}, follow=True)
+    assert response.status_code == 200
+    assert "其他参加人员人数应为 0 至 100,000 的整数" in response.content.decode()
+    assert OtherAttendees.objects.get(session=town_session).count == 7
+
+
+def test_the_service_refuses_a_negative_count(town_session):
+    with pytest.raises(service.RosterError) as refused:
+        service.record_others(town_session, -3, by=None)
+    assert refused.value.code == "others"
+    assert not OtherAttendees.objects.exists()
+
+
+def test_only_the_sessions_organisers_record_others(client, people, tree):
+    start = timezone.now() - timedelta(days=2)
+    sibling = SessionFactory(
+        parent=tree["sibling"], start=start, status=SessionStatus.HELD
+    )
+    client.force_login(people["town_admin"])
+    refused = client.post(others_url(sibling), {"count": "5"})
+    assert refused.status_code in (302, 403)  # Wagtail's admin redirects home
+    assert refused.get("Location", "/admin/") == "/admin/"
+    assert not OtherAttendees.objects.exists()
+
+
+def test_a_session_with_others_is_kept_from_deletion(town_session):
+    from lectures.services.retention import records_in_the_way
+
+    service.record_others(town_session, 3, by=None)
+    assert records_in_the_way([town_session]) == 1

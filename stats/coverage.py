@@ -1,0 +1,340 @@
+"""Coverage (全覆盖): which cadres of a subtree took part in training in a
+year, and which have earned their pro-rata study hours — by unit and rank,
+down to the names.
+
+A cadre is a trainee whose unit is a forum of the subtree (his profile's
+`unit_forum`), with an active account. For a year:
+
+* **met** his quota: the study hours that count (the ledger,
+  `records.services.ledger`: sessions, lessons and approved training
+  elsewhere, capped per source) reach the share of his rank's yearly quota
+  the date calls for (`YearLedger.met(on)`: the whole quota for a past year);
+* **behind**: not met;
+* **attended nothing**: no session or lesson attended (present or late)
+  that year and no approved training elsewhere. With a theme (a field or a
+  category), only sessions of that theme count, so the report answers
+  "which cadres have not attended a session on this theme";
+* **rate** (达标率): met ÷ cadres; **coverage** (覆盖率): cadres who attended
+  something ÷ cadres.
+
+Every figure comes from one pass over the cadres of the selection, in a
+fixed number of queries (the cadres with whether each attended, the
+ledgers of them all, the ranks, the units): `coverage()` folds the lines
+into tables by rank and by unit × rank, and `cadre_lines()` gives the names.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from lectures.counting import rate
+from lectures.models import (
+    Category,
+    DistrictForumPage,
+    Field,
+    ForumPage,
+    Rank,
+    TraineeProfile,
+)
+from lectures.models.tree import below
+from lectures.services.trainee_page import year_attendance
+from records.services.ledger import LedgerRules, YearLedger, ledgers
+
+#: The groups a cadre falls in, for the names' filter.
+STATUSES = ("behind", "nothing", "met")
+TENTH = Decimal("0.1")
+
+
+@dataclass(frozen=True)
+class CoverageQuery:
+    """The cadres of a subtree in a year, optionally of some ranks, and the
+    theme whose sessions count as attended."""
+
+    year: int
+    forum: ForumPage | None = None
+    ranks: tuple[Rank, ...] = ()
+    #: Cadres without a rank (alone, or beside `ranks`).
+    no_rank: bool = False
+    field: Field | None = None
+    category: Category | None = None
+    #: The day the pro-rata quota is judged at (today, Asia/Shanghai).
+    on: date | None = None
+
+    @property
+    def day(self) -> date:
+        return self.on or timezone.localdate()
+
+    @property
+    def themed(self) -> bool:
+        return self.field is not None or self.category is not None
+
+    def cadres(self):
+        """The selection's trainee profiles (active accounts)."""
+        profiles = TraineeProfile.objects.filter(user__is_active=True)
+        if self.forum is not None:
+            profiles = profiles.filter(below(self.forum.path, "unit_forum__path"))
+        if self.ranks or self.no_rank:
+            chosen = Q(rank__in=[rank.pk for rank in self.ranks])
+            if self.no_rank:
+                chosen |= Q(rank__isnull=True)
+            profiles = profiles.filter(chosen)
+        return profiles
+
+    def attended(self):
+        """Attendance that counts as having attended (of the theme, if any)."""
+        rows = year_attendance(self.year)
+        if self.field is not None:
+            rows = rows.filter(session__field=self.field)
+        if self.category is not None:
+            rows = rows.filter(session__category=self.category)
+        return rows
+
+
+@dataclass
+class CadreLine:
+    """One cadre of the selection and where he stands."""
+
+    user_id: int
+    name: str
+    unit: str
+    unit_path: str
+    position: str
+    rank_id: int | None
+    rank_name: str
+    attended: bool
+    ledger: YearLedger
+    on: date
+    #: Judged once: every table asks.
+    met: bool = False
+    expected: Decimal = Decimal(0)
+
+    @property
+    def hours(self) -> Decimal:
+        # To a tenth, as every study-hours figure is shown (SQLite may sum
+        # decimals to a whole number).
+        return Decimal(self.ledger.total).quantize(TENTH)
+
+    @property
+    def quota(self) -> Decimal:
+        return self.ledger.quota
+
+    @property
+    def short_by(self) -> Decimal:
+        return max(self.expected - self.hours, Decimal(0))
+
+    @property
+    def status(self) -> str:
+        if not self.attended:
+            return "nothing"
+        return "met" if self.met else "behind"
+
+    def is_(self, status: str) -> bool:
+        """In the names' group `status` (the nothing-attended are behind too,
+        unless they met the quota some other way)."""
+        if status == "behind":
+            return not self.met
+        if status == "nothing":
+            return not self.attended
+        if status == "met":
+            return self.met
+        return True
+
+
+@dataclass
+class Tally:
+    """How many cadres, how many met the quota, how many attended nothing."""
+
+    cadres: int = 0
+    met: int = 0
+    nothing: int = 0
+
+    def add(self, line: CadreLine) -> None:
+        self.cadres += 1
+        self.met += line.met
+        self.nothing += not line.attended
+
+    def __add__(self, other: "Tally") -> "Tally":
+        return Tally(
+            self.cadres + other.cadres,
+            self.met + other.met,
+            self.nothing + other.nothing,
+        )
+
+    @property
+    def behind(self) -> int:
+        return self.cadres - self.met
+
+    @property
+    def rate(self) -> float | None:
+        """达标率: met ÷ cadres, in percent."""
+        return rate(self.met, self.cadres)
+
+    @property
+    def coverage(self) -> float | None:
+        """覆盖率: attended something ÷ cadres, in percent."""
+        return rate(self.cadres - self.nothing, self.cadres)
+
+
+@dataclass
+class CoverageRow(Tally):
+    """A line of a coverage table: a rank, or a unit's rank."""
+
+    label: str = ""
+    unit: str = ""
+    rank: str = ""
+    #: Where its names are: the unit (a forum's slug, "" for the selection's
+    #: own) and the rank's id (None: every rank; 0: without a rank).
+    slug: str = ""
+    rank_id: int | None = None
+    #: Where the page links its counts (set by the page).
+    links: dict = field(default_factory=dict)
+
+
+@dataclass
+class Coverage:
+    query: CoverageQuery
+    totals: Tally = field(default_factory=Tally)
+    by_rank: list[CoverageRow] = field(default_factory=list)
+    by_unit: list[CoverageRow] = field(default_factory=list)
+
+
+def _cadres_with_attendance(query: CoverageQuery):
+    """(user id, name, unit, unit path, position, rank id, rank, attended)
+    of every cadre of the selection; one query."""
+    attended = query.attended().filter(user=OuterRef("user_id"))
+    return (
+        query.cadres()
+        .annotate(came=Exists(attended))
+        .order_by("unit_forum__path", "real_name", "pk")
+        .values_list(
+            "user_id",
+            "real_name",
+            "unit_forum__unit_name",
+            "unit_forum__path",
+            "position",
+            "rank_id",
+            "rank__name",
+            "came",
+        )
+    )
+
+
+def cadre_lines(
+    query: CoverageQuery, *, rules: LedgerRules | None = None
+) -> list[CadreLine]:
+    """Every cadre of the selection with his ledger; four queries."""
+    rows = list(_cadres_with_attendance(query))
+    users = get_user_model().objects.filter(pk__in=query.cadres().values("user_id"))
+    books = ledgers(users, query.year, rules=rules) if rows else {}
+    day = query.day
+    lines = []
+    for user_id, name, unit, path, position, rank_id, rank_name, came in rows:
+        book = books[user_id]
+        # Without a theme, approved training elsewhere is taking part too.
+        attended = bool(came) or (not query.themed and book.earned_total > 0)
+        lines.append(
+            CadreLine(
+                user_id=user_id,
+                name=name,
+                unit=unit or "",
+                unit_path=path or "",
+                position=position,
+                rank_id=rank_id,
+                rank_name=rank_name or "",
+                attended=attended,
+                ledger=book,
+                on=day,
+                met=book.met(day),
+                expected=book.expected(day),
+            )
+        )
+    return lines
+
+
+def _rank_order(lines: Iterable[CadreLine]) -> list[tuple[int, str]]:
+    """(rank id, name) of the ranks in the list's order, then "no rank" (0)
+    if some cadre has none; one query."""
+    ranks = list(Rank.objects.order_by("sort_order", "pk").values_list("pk", "name"))
+    if any(line.rank_id is None for line in lines):
+        ranks.append((0, _("No rank")))
+    return ranks
+
+
+def _units(query: CoverageQuery) -> tuple[list[tuple[str, str, str]], int]:
+    """(path, slug, title) of the units a breakdown lists — the selected
+    forum's children, each with everything below it — and the length of
+    their paths; one query."""
+    root = query.forum
+    if root is None:
+        root = DistrictForumPage.objects.live().order_by("path").first()
+        if root is None:
+            return [], 0
+    length = len(root.path) + ForumPage.steplen
+    children = list(
+        ForumPage.objects.live()
+        .filter(below(root.path), depth=root.depth + 1)
+        .order_by("path")
+        .values_list("path", "slug", "title")
+    )
+    own = (root.path, "", _("%(forum)s (its own cadres)") % {"forum": root.title})
+    return [*children, own], length
+
+
+def coverage(query: CoverageQuery, *, rules: LedgerRules | None = None) -> Coverage:
+    """The selection's coverage: totals, by rank, by unit × rank."""
+    lines = cadre_lines(query, rules=rules)
+    ranks = _rank_order(lines)
+    units, length = _units(query)
+    by_rank = {rank_id: Tally() for rank_id, _name in ranks}
+    cells: dict[tuple[str, int], Tally] = {}
+    known = {path for path, _slug, _title in units}
+    own_path = units[-1][0] if units else ""
+    for line in lines:
+        rank_id = line.rank_id or 0
+        by_rank[rank_id].add(line)
+        unit = line.unit_path[:length]
+        # A cadre of the forum itself, or of a forum no longer published.
+        unit = unit if unit in known and len(line.unit_path) >= length else own_path
+        cells.setdefault((unit, rank_id), Tally()).add(line)
+    totals = sum(by_rank.values(), Tally())
+    rank_rows = [
+        _row(by_rank[rank_id], label=name, rank=name, rank_id=rank_id)
+        for rank_id, name in ranks
+        if by_rank[rank_id].cadres
+    ]
+    unit_rows = []
+    for path, slug, title in units:
+        for rank_id, name in ranks:
+            tally = cells.get((path, rank_id))
+            if tally is not None:
+                unit_rows.append(
+                    _row(
+                        tally,
+                        label=title,
+                        unit=title,
+                        rank=name,
+                        slug=slug,
+                        rank_id=rank_id,
+                    )
+                )
+    return Coverage(query=query, totals=totals, by_rank=rank_rows, by_unit=unit_rows)
+
+
+def _row(tally: Tally, **labels) -> CoverageRow:
+    return CoverageRow(
+        cadres=tally.cadres, met=tally.met, nothing=tally.nothing, **labels
+    )
+
+
+def coverage_rate(query: CoverageQuery, *, rules: LedgerRules | None = None) -> Tally:
+    """The selection's totals only (the dashboard's figure)."""
+    totals = Tally()
+    for line in cadre_lines(query, rules=rules):
+        totals.add(line)
+    return totals
