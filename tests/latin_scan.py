@@ -37,6 +37,7 @@ PROPER_NOUNS = frozenset(
         "Google",
         "Apple",
         "JavaScript",
+        "UTF",  # UTF-8, the encoding
         # A language is named in its own language in the language switch.
         "English",
     }

@@ -6,11 +6,14 @@ come, and three kinds of input made a 500: an operator other than "and" or
 builds no query at all), and a double quote (SQLite's full-text syntax
 error). Here a wrong operator is a 400 saying what is allowed, like the
 API's other refusals, and the search text loses its double quotes and is
-trimmed — nothing left finds nothing, as an empty search does.
+trimmed — nothing left finds nothing, as an empty search does. An offset
+past what SQLite's 64-bit integers hold (a 500 there) is a 400 like any other
+offset Wagtail refuses.
 """
 
 from django.utils.translation import gettext as _
 from wagtail.api.v2.filters import SearchFilter
+from wagtail.api.v2.pagination import WagtailPagination
 from wagtail.api.v2.router import WagtailAPIRouter
 from wagtail.api.v2.utils import BadRequestError
 from wagtail.api.v2.views import PagesAPIViewSet
@@ -18,6 +21,17 @@ from wagtail.documents.api.v2.views import DocumentsAPIViewSet
 from wagtail.images.api.v2.views import ImagesAPIViewSet
 
 OPERATORS = ("and", "or")
+# Far beyond any count of pages, and offset + limit stays inside the signed
+# 64-bit integers a database takes.
+MAX_OFFSET = 10**15
+
+
+class CheckedPagination(WagtailPagination):
+    def paginate_queryset(self, queryset, request, view=None):
+        offset = request.GET.get("offset", "0").strip()
+        if offset.isdigit() and int(offset) > MAX_OFFSET:
+            raise BadRequestError(_("offset is too large."))
+        return super().paginate_queryset(queryset, request, view)
 
 
 class CheckedSearchFilter(SearchFilter):
@@ -42,7 +56,11 @@ def checked(viewset):
         CheckedSearchFilter if backend is SearchFilter else backend
         for backend in viewset.filter_backends
     ]
-    return type(viewset.__name__, (viewset,), {"filter_backends": backends})
+    return type(
+        viewset.__name__,
+        (viewset,),
+        {"filter_backends": backends, "pagination_class": CheckedPagination},
+    )
 
 
 api_router = WagtailAPIRouter("wagtailapi")

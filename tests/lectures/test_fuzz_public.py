@@ -190,3 +190,11 @@ def test_an_uploaded_sign_in_sheet_of_junk_is_answered(roster, lines):
     assert answered(response) == 302
     known = {user.pk for user in roster["people"]}
     assert set(Attendance.objects.values_list("user_id", flat=True)) <= known
+
+
+@pytest.mark.parametrize(
+    "offset", ["99999999999999999999999999", "9223372036854775807"]
+)
+def test_an_offset_past_the_databases_integers_is_refused(client, site, offset):
+    response = client.get("/api/v2/pages/", {"offset": offset})
+    assert response.status_code == 400
