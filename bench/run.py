@@ -129,6 +129,7 @@ def measure(scale: int, vendor: str, key: str) -> dict:
                     if "skip" not in figures[name] and not page["user"]:
                         cold = latency(PORT, page["path"], COLD_REQUESTS)
                         figures[name]["uncached_median_ms"] = cold["median_ms"]
+                        figures[name]["uncached_statuses"] = cold["statuses"]
     for values in figures.values():
         if "median_ms" in values:
             ratio = values["median_ms"] / values["healthz_median_ms"]
