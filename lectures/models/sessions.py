@@ -108,6 +108,10 @@ class LecturersField(serializers.Field):
 class SessionPage(ViewContextMixin, PublicPageMixin, RoutablePageMixin, Page):
     """One session; under a forum now, under a training class later."""
 
+    # A session shows on its own page, its ancestors' pages and feeds and the
+    # network-wide lists: publishing one forgets only those (page_cache.py).
+    page_cache_scoped_to_ancestors = True
+
     number = models.PositiveIntegerField(
         _("number"),
         null=True,

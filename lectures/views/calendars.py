@@ -10,6 +10,7 @@ from wagtail.models import Page, Site
 from lectures.events import session_calendar
 from lectures.filters import ScheduleFilter
 from lectures.models import SessionPage
+from training_site import page_cache
 from training_site.ical import calendar_response
 from training_site.page_cache import public_page
 
@@ -38,6 +39,7 @@ def schedule_ics(request):
     filterset = ScheduleFilter(
         request.GET, queryset=SessionPage.objects.live().for_listing()
     )
+    filterset.keep_cached_with(request)
     sessions = filterset.qs
     if not filterset.has_dates:
         sessions = _recent_and_ahead(sessions)
@@ -83,4 +85,6 @@ def page_calendar(request, page_path: str, kind: str):
     handler = getattr(page, f"serve_{kind}_ics", None)
     if handler is None:
         raise Http404
+    if page_cache.storing(request):  # a feed shows its page's subtree
+        page_cache.depends_on(request, page_cache.page_path(page, request))
     return handler(request)
