@@ -32,7 +32,13 @@ from .participation import (
     RosterCount,
     TraineeProfile,
 )
-from .sessions import SessionMaterial, SessionPage, SessionPhoto, SessionStatus
+from .sessions import (
+    SessionEvent,
+    SessionMaterial,
+    SessionPage,
+    SessionPhoto,
+    SessionStatus,
+)
 from .settings import ParticipationSettings
 from .taxonomy import Category, Field
 from .workflow import ForumApprovalTask
@@ -65,6 +71,7 @@ __all__ = [
     "RegistrationStatus",
     "RosterCount",
     "SessionEvaluation",
+    "SessionEvent",
     "SessionHost",
     "SessionKind",
     "SessionMaterial",

@@ -98,9 +98,7 @@ def test_publishing_a_session_forgets_what_shows_it_and_nothing_else(
     assert set(how_served(client, elsewhere(tree, other)).values()) == {"hit"}
 
 
-def test_unpublishing_forgets_the_same_and_keeps_the_rest(
-    client, tree, placed, commit
-):
+def test_unpublishing_forgets_the_same_and_keeps_the_rest(client, tree, placed, commit):
     session, other = placed
     warm(client, showing(tree, session) + elsewhere(tree, other))
     commit(session.unpublish)
@@ -113,7 +111,7 @@ def test_unpublishing_forgets_the_same_and_keeps_the_rest(
 
 
 def test_moving_forgets_both_places_and_keeps_a_third(client, tree, placed, commit):
-    session, other = placed
+    session, _other = placed
     old = showing(tree, session)
     new_place = [tree["sibling_village"].url, tree["sibling"].url + "feed.ics"]
     third = [tree["village2"].url, tree["village2"].url + "feed.ics"]
@@ -134,9 +132,7 @@ def test_a_new_session_shows_in_its_forum_and_not_in_the_next(client, tree, comm
     assert client.get(sibling_feed).headers["X-Page-Cache"] == "hit"
 
 
-def test_a_forum_or_a_lecturer_changed_forgets_everything(
-    client, tree, placed, commit
-):
+def test_a_forum_or_a_lecturer_changed_forgets_everything(client, tree, placed, commit):
     session, other = placed
     urls = showing(tree, session) + elsewhere(tree, other)
     warm(client, urls)
