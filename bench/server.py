@@ -58,6 +58,24 @@ def django_shell(env, script: str):
     return json.loads(out.strip().splitlines()[-1])
 
 
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU time of a process and its children still running
+    (gunicorn's master and workers), from /proc."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        # after the name: state, ppid, ... utime (14th field), stime (15th)
+        if int(entry.name) == pid or int(fields[1]) == pid:
+            total += (int(fields[11]) + int(fields[12])) / ticks
+    return total
+
+
 class PortTaken(SystemExit):
     pass
 
@@ -114,7 +132,7 @@ def gunicorn(env, port: int, log=subprocess.DEVNULL):
             raise SystemExit(f"gunicorn on port {port} never answered /healthz")
         if server.poll() is not None:  # it failed to bind: another answered
             raise SystemExit(f"gunicorn on port {port} exited: {server.returncode}")
-        yield
+        yield server
     finally:
         server.terminate()
         server.wait()
