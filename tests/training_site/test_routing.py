@@ -87,7 +87,9 @@ def page_queries(client, url, method="get", **data):
     return response, [sql for sql in sqls if '"wagtailcore_page"' in sql]
 
 
-def test_a_routed_path_is_kept_until_its_page_or_a_forum_changes(client, tree, trainee, kept_routes):
+def test_a_routed_path_is_kept_until_its_page_or_a_forum_changes(
+    client, tree, trainee, kept_routes
+):
     session = SessionFactory(parent=tree["village"])
     client.force_login(trainee)
     url = session.url + "checkin/"
