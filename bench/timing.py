@@ -43,9 +43,9 @@ def _samples(args) -> tuple[list[float], Counter]:
     return out, statuses
 
 
-#: What the logged-in header holds (base.html's log-out form) and the
-#: anonymous one never does.
-LOGGED_IN_MARK = b'action="/accounts/logout/"'
+#: What a logged-in page holds and an anonymous one never does: the site's
+#: log-out form (base.html) or the Wagtail admin's log-out.
+LOGGED_IN_MARKS = (b'action="/accounts/logout/"', b'"/admin/logout/"')
 
 
 def check_page(port: int, path: str, cookie: str = "") -> int:
@@ -62,7 +62,7 @@ def check_page(port: int, path: str, cookie: str = "") -> int:
         body = gzip.decompress(body)
     if response.status != 200:
         raise SystemExit(f"{path}: status {response.status}, not 200: not timed")
-    if cookie and LOGGED_IN_MARK not in body:
+    if cookie and not any(mark in body for mark in LOGGED_IN_MARKS):
         raise SystemExit(f"{path}: not logged in with {cookie[:20]}…: not timed")
     return response.status
 
