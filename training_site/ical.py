@@ -7,6 +7,7 @@ text (`BEGIN:VEVENT` … `END:VEVENT`, lines folded and ended by CRLF), so an
 app may keep them built and a feed of thousands is a join.
 """
 
+import functools
 from collections.abc import Iterable
 
 from django.conf import settings
@@ -28,10 +29,17 @@ def calendar(name: str, events: Iterable[str]) -> bytes:
     cal.add("calscale", "GREGORIAN")
     cal.add("x-wr-calname", name)
     cal.add("x-wr-timezone", settings.TIME_ZONE)
-    cal.add_component(Timezone.from_tzid(settings.TIME_ZONE))
     head = cal.to_ical().decode()
     assert head.endswith(END)
-    return "".join((head[: -len(END)], *events, END)).encode()
+    zone = time_zone(settings.TIME_ZONE)
+    return "".join((head[: -len(END)], zone, *events, END)).encode()
+
+
+@functools.cache
+def time_zone(tzid: str) -> str:
+    """The VTIMEZONE of `tzid` as text: icalendar works out its transitions
+    in 0.1–0.3 s, more than joining two thousand kept events."""
+    return Timezone.from_tzid(tzid).to_ical().decode()
 
 
 def event_text(event) -> str:
