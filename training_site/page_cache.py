@@ -64,6 +64,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from hashlib import md5
+from urllib.parse import unquote
 
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
@@ -184,9 +185,11 @@ def path_prefixes(path: str) -> list[str]:
 
 
 def page_path(page, request=None) -> str:
-    """A Wagtail page's URL path relative to its site's root."""
+    """A Wagtail page's URL path relative to its site's root, decoded as
+    `request.path_info` and `url_path` are (a Chinese slug is
+    percent-encoded in its URL)."""
     parts = page.get_url_parts(request)
-    return parts[2] if parts else "/"
+    return unquote(parts[2]) if parts else "/"
 
 
 def depends_on(request, *paths: str) -> None:

@@ -78,7 +78,10 @@ def how_served(client, urls) -> dict:
 
 @pytest.fixture
 def placed(tree):
-    session = SessionFactory(parent=tree["village"], title="乡村振兴专题")
+    # A Chinese slug: its URL is percent-encoded, its scope is not.
+    session = SessionFactory(
+        parent=tree["village"], title="乡村振兴专题", slug="乡村振兴专题"
+    )
     other = SessionFactory(parent=tree["sibling_village"], title="山前村讲座")
     return session, other
 
