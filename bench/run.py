@@ -21,6 +21,7 @@ two figures taken under the same load of a shared host.
 import json
 import os
 import platform
+import shutil
 import statistics
 import subprocess
 import sys
@@ -31,6 +32,7 @@ import databases
 import notices
 import pages as page_list
 import rush
+import scale_out
 from server import LOGIN, PYTHON, ROOT, THREADS, WORKERS, django_shell, gunicorn
 from timing import CLIENTS, latency
 
@@ -129,6 +131,7 @@ def measure(scale: int, vendor: str, key: str) -> dict:
                     if "skip" not in figures[name] and not page["user"]:
                         cold = latency(PORT, page["path"], COLD_REQUESTS)
                         figures[name]["uncached_median_ms"] = cold["median_ms"]
+                        figures[name]["uncached_statuses"] = cold["statuses"]
     for values in figures.values():
         if "median_ms" in values:
             ratio = values["median_ms"] / values["healthz_median_ms"]
@@ -136,6 +139,7 @@ def measure(scale: int, vendor: str, key: str) -> dict:
     stats = {"median_ms": None} if ONLY else django_shell(env, STATS)
     result = {
         "scale": scale,
+        "load_average": os.getloadavg(),
         "cpu_loop_ms": speed,
         "database": vendor,
         "load_demo_seconds": load_seconds,
@@ -172,6 +176,10 @@ def machine(vendors: list[str]) -> dict:
     info = {
         "cores": os.cpu_count(),
         "load_average": os.getloadavg(),
+        "redis": shutil.which("redis-server")
+        and subprocess.run(
+            ["redis-server", "--version"], capture_output=True, text=True
+        ).stdout.strip(),
         "python": platform.python_version(),
         "platform": platform.platform(),
         "sqlite": sqlite3.sqlite_version,
@@ -216,10 +224,11 @@ def table(runs: list[dict]) -> str:
     lines.append("* for pages timed with one client (pages.ALONE): two clients at once")
     for r in runs:
         cached = " (when built)" if r["load_demo_cached"] else ""
+        load = ", ".join(f"{n:.1f}" for n in r.get("load_average", ()))
         lines.append(
             f"×{r['scale']} {r['database']}: load_demo {r['load_demo_seconds']} s"
             f"{cached}; lecture_stats, last year: "
-            f"{r['lecture_stats_year']['median_ms']} ms"
+            f"{r['lecture_stats_year']['median_ms']} ms; load average after: {load}"
         )
     return "\n".join(lines)
 
@@ -235,7 +244,10 @@ def main():
     key = databases.data_key()
     started = datetime.now()
     runs = [measure(scale, vendor, key) for vendor in vendors for scale in SCALES]
+    # Two instances on one PostgreSQL and Redis (both needed; see scale_out.py).
+    out_figures = scale_out.scale_out(PORT) if scale_out.available() else None
     report = {
+        "scale_out": out_figures,
         "when": started.isoformat(timespec="seconds"),
         "data_key": key,
         "machine": machine(vendors),
@@ -259,6 +271,8 @@ def main():
         if "notices" in r:
             print(f"notices at ×{r['scale']} {r['database']}:")
             notices.print_notices(r["notices"])
+    if out_figures:
+        scale_out.print_scale_out(out_figures)
     print(f"written to {out.relative_to(ROOT)}")
 
 

@@ -7,6 +7,9 @@ login writes (hashing thousands of passwords is not what is measured),
 then RUSH_CLIENTS client processes, released together, post as fast as
 they can over kept-alive connections: registrations for a session with
 100 seats, then check-ins by code to another session, every trainee once.
+Right before the check-ins the same clients ask `/healthz` as many times:
+the check-in rush is quoted as a ratio to that floor (≥ 0.5 is the target),
+beside both rates and the server's CPU time per check-in.
 Afterwards the rows are counted: nobody lost or counted twice, nobody past
 the capacity.
 """
@@ -19,7 +22,7 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from urllib.parse import urlencode
 
-from server import LOGIN, ROOT, django_shell, gunicorn
+from server import LOGIN, ROOT, cpu_seconds, django_shell, gunicorn
 
 CLIENTS = int(os.environ.get("RUSH_CLIENTS", "8"))
 TRAINEES = int(os.environ.get("RUSH_TRAINEES", "1600"))
@@ -96,6 +99,20 @@ def _post_all(args) -> tuple[float, int]:
     return time.time(), errors
 
 
+def _get_all(args) -> tuple[float, int]:
+    """One client: GET `path` as many times as it has keys; (finish, errors)."""
+    port, path, keys, _body, start_at = args
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+    errors = 0
+    time.sleep(max(0.0, start_at - time.time()))
+    for _key in keys:
+        connection.request("GET", path, headers={"Accept-Encoding": "gzip"})
+        response = connection.getresponse()
+        response.read()
+        errors += response.status != 200
+    return time.time(), errors
+
+
 class NoBody:
     def __call__(self):
         return {}
@@ -130,7 +147,7 @@ def _client_init(env):
     django.setup()
 
 
-def _rush(env, port, path, keys, body) -> dict:
+def _rush(env, port, path, keys, body, send=_post_all) -> dict:
     shares = [keys[i::CLIENTS] for i in range(CLIENTS)]
     with ProcessPoolExecutor(
         CLIENTS, initializer=_client_init, initargs=(env,)
@@ -138,9 +155,7 @@ def _rush(env, port, path, keys, body) -> dict:
         list(pool.map(time.sleep, [0] * CLIENTS))  # every client ready
         start_at = time.time() + 0.5
         results = list(
-            pool.map(
-                _post_all, [(port, path, share, body, start_at) for share in shares]
-            )
+            pool.map(send, [(port, path, share, body, start_at) for share in shares])
         )
     seconds = max(finish for finish, _ in results) - start_at
     return {
@@ -157,9 +172,18 @@ def rushes(env, port: int) -> dict:
     keys = sessions["keys"]
     full_pk, full_url = sessions["full"]
     rush_pk, rush_url = sessions["rush"]
-    with gunicorn(env, port):
+    with gunicorn(env, port) as server:
         registration = _rush(env, port, full_url + "register/", keys, NoBody())
+        # The floor: /healthz as fast as the same clients can ask, as many
+        # times, on the same server, right before the check-ins. The ratio
+        # of the two is what a change to the check-in moves; the host's
+        # mood moves both.
+        floor = _rush(env, port, "/healthz", keys, NoBody(), send=_get_all)
+        cpu_before = cpu_seconds(server.pid)
         checkin = _rush(env, port, rush_url + "checkin/", keys, CodeBody(rush_pk))
+        cpu = cpu_seconds(server.pid) - cpu_before
+    checkin["server_cpu_ms_each"] = round(cpu * 1000 / len(keys), 2)
+    checkin["x_healthz_rate"] = round(checkin["per_second"] / floor["per_second"], 2)
     rows = django_shell(env, COUNT % {"full": full_pk, "rush": rush_pk})
     people = len(keys)
     return {
@@ -167,6 +191,7 @@ def rushes(env, port: int) -> dict:
         "trainees": people,
         "capacity": CAPACITY,
         "registration": registration,
+        "healthz": floor,
         "checkin": checkin,
         "rows": rows,
         "correct": rows["confirmed"] == min(CAPACITY, people)
@@ -187,11 +212,20 @@ def main():
 
 
 def print_rush(result: dict) -> None:
-    for name in ("registration", "checkin"):
-        figures = result[name]
+    for name in ("registration", "healthz", "checkin"):
+        figures = result.get(name)
+        if figures is None:
+            continue
         print(
             f"{name:13} {figures['requests']} in {figures['seconds']} s: "
             f"{figures['per_second']}/s, errors {figures['errors']}"
+        )
+    checkin = result["checkin"]
+    if "x_healthz_rate" in checkin:
+        print(
+            f"check-ins per second ÷ /healthz per second: "
+            f"{checkin['x_healthz_rate']}; server CPU per check-in: "
+            f"{checkin['server_cpu_ms_each']} ms"
         )
     print(f"rows: {result['rows']}  correct: {result['correct']}")
 

@@ -1,9 +1,11 @@
 """Timing requests from client processes over kept-alive connections."""
 
+import gzip
 import http.client
 import os
 import statistics
 import time
+from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
 
 CLIENTS = 2
@@ -18,12 +20,13 @@ RECONNECT_EVERY = 10
 WARM_UP = 2 * (os.cpu_count() or 2)
 
 
-def _samples(args) -> list[float]:
+def _samples(args) -> tuple[list[float], Counter]:
     port, path, cookie, count = args
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
     # As browsers and calendar clients send: pages may come compressed.
     headers = {"Accept-Encoding": "gzip", **({"Cookie": cookie} if cookie else {})}
     out = []
+    statuses = Counter()
     for n in range(count):
         if n and n % RECONNECT_EVERY == 0:
             connection.close()
@@ -33,10 +36,35 @@ def _samples(args) -> list[float]:
         response = connection.getresponse()
         response.read()
         out.append(time.perf_counter() - started)
+        statuses[response.status] += 1
         if response.status >= 500:
             raise RuntimeError(f"{path}: {response.status}")
     connection.close()
-    return out
+    return out, statuses
+
+
+#: What a logged-in page holds and an anonymous one never does: the site's
+#: log-out form (base.html) or the Wagtail admin's log-out.
+LOGGED_IN_MARKS = (b'action="/accounts/logout/"', b'"/admin/logout/"')
+
+
+def check_page(port: int, path: str, cookie: str = "") -> int:
+    """The status of one GET, refusing to time a page that is not the one
+    meant: anything but 200, or a logged-in page served as to a stranger
+    (a session the server does not know redirects or shows the public page)."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    headers = {"Cookie": cookie} if cookie else {}
+    connection.request("GET", path, headers=headers)
+    response = connection.getresponse()
+    body = response.read()
+    connection.close()
+    if response.getheader("Content-Encoding") == "gzip":
+        body = gzip.decompress(body)
+    if response.status != 200:
+        raise SystemExit(f"{path}: status {response.status}, not 200: not timed")
+    if cookie and not any(mark in body for mark in LOGGED_IN_MARKS):
+        raise SystemExit(f"{path}: not logged in with {cookie[:20]}…: not timed")
+    return response.status
 
 
 def latency(
@@ -46,14 +74,17 @@ def latency(
     after warm-up requests on fresh connections, so that each worker has
     served the page once (the first fills the page cache; a worker's first
     request of a kind loads templates and catalogues)."""
+    check_page(port, path, cookie)
     for _ in range(WARM_UP):
         _samples((port, path, cookie, 1))
     per_client = max(1, requests // clients)
     with ProcessPoolExecutor(clients) as pool:
-        runs = pool.map(_samples, [(port, path, cookie, per_client)] * clients)
-        samples = sorted(s for run in runs for s in run)
+        runs = list(pool.map(_samples, [(port, path, cookie, per_client)] * clients))
+    samples = sorted(s for run, _ in runs for s in run)
+    statuses = sum((counted for _, counted in runs), Counter())
     return {
         "median_ms": round(statistics.median(samples) * 1000, 2),
         "p95_ms": round(samples[max(0, int(len(samples) * 0.95) - 1)] * 1000, 2),
         "clients": clients,
+        "statuses": {str(status): n for status, n in sorted(statuses.items())},
     }

@@ -17,6 +17,7 @@ from lectures.models import (
 )
 from training_site.dates import day_after, day_start
 from training_site.forms import DATE_INPUT, CalendarDateFilter
+from training_site.page_cache import depends_on, page_path, storing
 
 # Above this many district and town forums the picker becomes a text box:
 # a select of thousands of options helps nobody and weighs down the page.
@@ -160,6 +161,20 @@ class ScheduleFilter(django_filters.FilterSet):
         return queryset.filter(
             Q(title__icontains=value) | Q(venue__icontains=value) | Exists(by_lecturer)
         )
+
+    @property
+    def selected_forum(self):
+        """The valid forum asked for, or None."""
+        self.form.is_valid()
+        return self.form.cleaned_data.get("forum")
+
+    def keep_cached_with(self, request) -> None:
+        """A selection of one forum shows only sessions below it: the page
+        cache keeps it until that forum's scope changes, not every session's
+        (without one it shows the whole network: the root scope)."""
+        forum = self.selected_forum
+        if forum is not None and storing(request):
+            depends_on(request, page_path(forum, request))
 
     @property
     def has_dates(self) -> bool:

@@ -1,11 +1,19 @@
 """Keep derived permission state in step with the tree and the lecturers."""
 
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from django.dispatch import receiver
 from wagtail.signals import post_page_move
 
 from lectures import notifications
-from lectures.models import Category, Field, ForumPage, Lecturer, SessionPage
+from lectures.events import keep_events_after_commit
+from lectures.models import (
+    Category,
+    Field,
+    ForumPage,
+    Lecturer,
+    SessionEvent,
+    SessionPage,
+)
 from lectures.models.numbering import assign_number, nearest_forum
 from lectures.services import session_notices
 from lectures.services.groups import provision_forum_groups, sync_lecturer_groups
@@ -55,6 +63,32 @@ def page_moved(sender, instance, url_path_before, url_path_after, **kwargs):
             SessionPage.objects.filter(pk=session.pk).update(
                 forum=forum, number=session.number
             )
+
+
+@receiver(post_save, sender=SessionPage)
+def session_event_changed(sender, instance, raw=False, **kwargs):
+    """Its calendar event is built again from what the save committed (a
+    draft saved on a live page leaves the live row as it was)."""
+    if not raw:
+        SessionEvent.objects.filter(session=instance.pk).delete()
+        keep_events_after_commit([instance.pk])
+
+
+@receiver(post_save, sender=Lecturer)
+@receiver(pre_delete, sender=Lecturer)
+def lecturer_events_changed(sender, instance, raw=False, **kwargs):
+    """Events name their lecturers: his sessions' events are built again
+    when a feed next needs them (there may be hundreds)."""
+    if not raw and instance.pk:
+        SessionEvent.objects.filter(session__lecturers=instance).delete()
+
+
+@receiver(post_save, sender=Field)
+@receiver(pre_delete, sender=Field)
+def field_events_changed(sender, instance, raw=False, **kwargs):
+    """Events carry their field's name (thousands of sessions at 100×)."""
+    if not raw and instance.pk:
+        SessionEvent.objects.filter(session__field=instance).delete()
 
 
 @receiver(post_save, sender=SessionPage)

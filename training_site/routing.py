@@ -11,13 +11,15 @@ page's specific object, which routes what is left of the path (a session's
 themselves are handed the rest of the path, so nothing is skipped.
 
 The page found is then kept in the pages cache under the page cache's
-generation (`page_cache.lookup`/`keep`), keyed by host, port and path, and
-read in the same round trip as the request's site (`site_cache.py`): the
-generation changes whenever a live page is saved, published, unpublished,
-moved or deleted, or a site changes (`signals.py`), so a kept page is never
-older than the tree. What is kept is only where the path leads; the page
-still routes the rest (and refuses a page that is not live) on every
-request. Only paths that routed are kept, so junk paths fill no cache.
+generation and the scope of the page's URL (`page_cache.lookup`/`keep`),
+keyed by host, port and path, and read in the same round trip as the
+request's site (`site_cache.py`): the global generation changes whenever a
+forum or another page is saved, published, unpublished, moved or deleted,
+or a site changes, and the scope of a session's URL whenever the session is
+(`signals.py`), so a kept page is never older than the tree. What is kept
+is only where the path leads; the page still routes the rest (and refuses
+a page that is not live) on every request. Only paths that routed are
+kept, so junk paths fill no cache.
 """
 
 from django.contrib.contenttypes.models import ContentType
@@ -32,6 +34,11 @@ def route_key(request, path_components) -> str:
     """The cache key of where a path leads on the request's host."""
     hostname = split_domain_port(request.get_host())[0]
     return f"route:{hostname}:{request.get_port()}:{'/'.join(path_components)}"
+
+
+def request_path(path_components) -> str:
+    """The site-relative URL path of these components: `/a/b/`."""
+    return "/" + "".join(f"{component}/" for component in path_components)
 
 
 def path_components(path: str) -> list[str]:
@@ -50,13 +57,20 @@ class OneQueryRoutingMixin:
             if kept is not page_cache.MISSING:
                 page, used = kept
                 return page.route(request, path_components[used:])
+            # Read before the tree: the page found is kept under the scope of
+            # its URL, which publishing or moving it (or a session below)
+            # replaces.
+            scopes = page_cache.scopes_of(
+                *page_cache.path_prefixes(request_path(path_components))
+            )
         deepest, used = self._deepest(path_components)
         if deepest is None:
             return super().route(request, path_components)
         page = deepest.specific
         result = page.route(request, path_components[used:])  # 404 keeps nothing
         if key is not None:
-            page_cache.keep(key, generation, (page, used))
+            scope = page_cache.scope_key(request_path(path_components[:used]))
+            page_cache.keep(key, generation, (page, used), {scope: scopes[scope]})
         return result
 
     def _deepest(self, path_components) -> tuple[Page | None, int]:

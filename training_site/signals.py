@@ -10,16 +10,53 @@ from wagtail.signals import (
     post_page_move,
 )
 
-from training_site.page_cache import invalidate_public_pages
+from training_site.page_cache import (
+    SCOPED_ATTR,
+    invalidate_page_scopes,
+    invalidate_public_pages,
+)
 from training_site.site_cache import CachedSiteSetting
+
+
+def page_changed_at(page: Page, *url_paths: str) -> None:
+    """A page at these tree URL paths (Wagtail's `url_path`, from the tree's
+    root) changed. A session shows only on its own page, its ancestors'
+    pages and feeds and the network-wide lists: only those scopes go. Any
+    other page (a forum's title is on every page below it and in the
+    schedule's picker) forgets everything."""
+    if not getattr(page.specific_class, SCOPED_ATTR, False):
+        invalidate_public_pages()
+        return
+    relative = [path for url_path in url_paths for path in _on_sites(url_path)]
+    if relative:
+        invalidate_page_scopes(*relative)
+    else:  # under no site's root: nothing public can show it, but be safe
+        invalidate_public_pages()
+
+
+def _on_sites(url_path: str) -> list[str]:
+    # Relative to the root of every site it is under (as its URLs are).
+    return [
+        "/" + url_path[len(root.root_path) :]
+        for root in Site.get_site_root_paths()
+        if url_path.startswith(root.root_path)
+    ]
 
 
 @receiver(page_published)
 @receiver(page_unpublished)
+def page_changed(sender, instance, **kwargs):
+    page_changed_at(instance, instance.url_path)
+
+
 @receiver(post_page_move)
+def page_moved(sender, instance, url_path_before, url_path_after, **kwargs):
+    page_changed_at(instance, url_path_before, url_path_after)
+
+
 @receiver(page_slug_changed)
-def page_changed(sender, instance=None, **kwargs):
-    invalidate_public_pages()
+def page_renamed(sender, instance, instance_before, **kwargs):
+    page_changed_at(instance, instance_before.url_path, instance.url_path)
 
 
 @receiver(post_save)
@@ -27,12 +64,14 @@ def live_page_saved(sender, instance, raw=False, **kwargs):
     # Also pages changed in code without a revision (a status set by a
     # service, a copy published at once); drafts change nothing public.
     if not raw and isinstance(instance, Page) and instance.live:
-        invalidate_public_pages()
+        page_changed_at(instance, instance.url_path)
 
 
 @receiver(post_delete)
 def page_deleted(sender, instance, **kwargs):
-    if isinstance(instance, Page | Site):
+    if isinstance(instance, Page):
+        page_changed_at(instance, instance.url_path)
+    elif isinstance(instance, Site):
         invalidate_public_pages()
 
 

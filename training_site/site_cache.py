@@ -19,10 +19,12 @@ from wagtail.models.sites import get_site_for_hostname
 from training_site.page_cache import (
     ANY_RESTRICTION_KEY,
     enabled,
+    path_prefixes,
     prefetched,
+    scope_key,
     under_generation,
 )
-from training_site.routing import path_components, route_key
+from training_site.routing import path_components, request_path, route_key
 
 ROOT_PATHS_KEY = "wagtail-site-root-paths"
 
@@ -98,9 +100,14 @@ class CachedSiteMiddleware:
         # where the path leads (routing.py), whether any page is restricted,
         # the sites' root paths that every `pageurl` reads (from Wagtail's
         # own cache, another trip), and the cached site settings.
-        route = route_key(request, path_components(request.path_info))
+        components = path_components(request.path_info)
+        route = route_key(request, components)
+        # The scopes a route is kept under (routing.py): its path's prefixes.
+        scopes = [scope_key(path) for path in path_prefixes(request_path(components))]
         settings = [setting_key(model, request) for model in CACHED_SETTINGS]
-        with prefetched(key, route, ANY_RESTRICTION_KEY, ROOT_PATHS_KEY, *settings):
+        with prefetched(
+            key, route, ANY_RESTRICTION_KEY, ROOT_PATHS_KEY, *settings, *scopes
+        ):
             request._wagtail_site = under_generation(
                 key, lambda: site_for(hostname, port)
             )

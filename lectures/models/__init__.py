@@ -34,7 +34,13 @@ from .participation import (
     TraineeProfile,
 )
 from .ranks import Rank
-from .sessions import SessionMaterial, SessionPage, SessionPhoto, SessionStatus
+from .sessions import (
+    SessionEvent,
+    SessionMaterial,
+    SessionPage,
+    SessionPhoto,
+    SessionStatus,
+)
 from .settings import ParticipationSettings
 from .taxonomy import Category, Field
 from .workflow import ForumApprovalTask
@@ -69,6 +75,7 @@ __all__ = [
     "RegistrationStatus",
     "RosterCount",
     "SessionEvaluation",
+    "SessionEvent",
     "SessionHost",
     "SessionKind",
     "SessionMaterial",

@@ -148,6 +148,10 @@ class SessionPageForm(WagtailAdminPageForm):
 class SessionPage(ViewContextMixin, PublicPageMixin, RoutablePageMixin, Page):
     """One session; under a forum now, under a training class later."""
 
+    # A session shows on its own page, its ancestors' pages and feeds and the
+    # network-wide lists: publishing one forgets only those (page_cache.py).
+    page_cache_scoped_to_ancestors = True
+
     number = models.PositiveIntegerField(
         _("number"),
         null=True,
@@ -522,3 +526,29 @@ class SessionPhoto(Orderable):
     class Meta(Orderable.Meta):
         verbose_name = _("photo")
         verbose_name_plural = _("photos")
+
+
+class SessionEvent(models.Model):
+    """A session's VEVENT as the feeds print it, built once when the session
+    (or a lecturer's name, or its field) changes and kept here, so a feed of
+    2,000 sessions is joined from text rather than built event by event
+    (`lectures.events`). Its URL is not in it: that follows the tree and the
+    request's host, and is added as the feed is joined. Not content: no
+    revision, copy or export holds it; a missing one is built when a feed
+    first needs it."""
+
+    session = models.OneToOneField(
+        SessionPage,
+        verbose_name=_("session"),
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="kept_event",
+    )
+    text = models.TextField(_("iCalendar event"))
+
+    class Meta:
+        verbose_name = _("kept calendar event")
+        verbose_name_plural = _("kept calendar events")
+
+    def __str__(self) -> str:
+        return f"{self.session_id}: {len(self.text)} characters"

@@ -19,6 +19,7 @@ def schedule(request):
     filterset = ScheduleFilter(
         request.GET, queryset=SessionPage.objects.live().for_listing()
     )
+    filterset.keep_cached_with(request)
     sessions = filterset.qs
     if filterset.has_dates:
         sessions = sessions.order_by("start", "pk")

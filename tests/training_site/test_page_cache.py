@@ -177,8 +177,8 @@ def expire(path: str) -> str:
     returns its key."""
     key = page_key(anonymous_get(path))
     pages = caches["pages"]
-    generation, _fresh_until, *rest = pages.get(key)
-    pages.set(key, (generation, 0.0, *rest), 600)
+    generation, scopes, _fresh_until, *rest = pages.get(key)
+    pages.set(key, (generation, scopes, 0.0, *rest), 600)
     return key
 
 

@@ -1,5 +1,6 @@
 """Two real server processes on one database share the page cache: a page
-unpublished through one is gone from the other at once."""
+unpublished through one is gone from the other at once, and what cannot
+show it stays cached in both."""
 
 import os
 import re
@@ -104,11 +105,14 @@ def test_unpublished_in_one_process_gone_from_the_other(tree):
     UserFactory(username="boss", is_superuser=True, is_staff=True)
     try:
         with server() as one, server() as other:
+            sibling = tree["sibling"].url
             for _ in range(2):
                 page = requests.get(other + session.url)
                 schedule = requests.get(other + "/schedule/")
+                elsewhere = requests.get(other + sibling + "feed.ics")
             assert page.headers["X-Page-Cache"] == "hit"
             assert schedule.headers["X-Page-Cache"] == "hit"
+            assert elsewhere.headers["X-Page-Cache"] == "hit"
             assert "两进程缓存测试" in schedule.text
 
             editor = log_in(one, "boss")
@@ -124,6 +128,9 @@ def test_unpublished_in_one_process_gone_from_the_other(tree):
             schedule = requests.get(other + "/schedule/")
             assert schedule.headers["X-Page-Cache"] == "miss"
             assert "两进程缓存测试" not in schedule.text
+            # Another town's feed cannot show it: still kept.
+            elsewhere = requests.get(other + sibling + "feed.ics")
+            assert elsewhere.headers["X-Page-Cache"] == "hit"
     finally:
         # Cache tables are not flushed between tests like the models' tables.
         caches["pages"].clear()

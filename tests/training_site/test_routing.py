@@ -87,7 +87,9 @@ def page_queries(client, url, method="get", **data):
     return response, [sql for sql in sqls if '"wagtailcore_page"' in sql]
 
 
-def test_a_routed_path_is_kept_until_a_page_changes(client, tree, trainee, kept_routes):
+def test_a_routed_path_is_kept_until_its_page_or_a_forum_changes(
+    client, tree, trainee, kept_routes
+):
     session = SessionFactory(parent=tree["village"])
     client.force_login(trainee)
     url = session.url + "checkin/"
@@ -98,7 +100,14 @@ def test_a_routed_path_is_kept_until_a_page_changes(client, tree, trainee, kept_
     assert response.status_code == 200
     assert asked == []
     assert response.context["page"].pk == session.pk
-    kept_routes(lambda: SessionFactory(parent=tree["town"]))  # any live page
+    # A session elsewhere leaves it; the session itself, or a forum (whose
+    # title is on every page below it), routes afresh.
+    kept_routes(lambda: SessionFactory(parent=tree["sibling"]))
+    assert page_queries(client, url)[1] == []
+    kept_routes(lambda: session.save_revision().publish())
+    assert page_queries(client, url)[1]
+    assert page_queries(client, url)[1] == []
+    kept_routes(lambda: tree["sibling"].save_revision().publish())
     assert page_queries(client, url)[1]
 
 
