@@ -247,7 +247,7 @@ def template_workbook() -> bytes:
             _sheet(
                 "trainees",
                 TraineeSheet,
-                [["张三", "13800000000", "chengguan", "", "科员", "一级科员", ""]],
+                [["张三", "13800000000", "chengguan", "", "科员", "一般干部", ""]],
             ),
             _sheet(
                 "lecturers",
