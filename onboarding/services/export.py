@@ -10,6 +10,9 @@ from lectures.models import (
     Attendance,
     ForumPage,
     Lecturer,
+    OtherAttendees,
+    RatingTally,
+    SessionEvaluation,
     SessionPage,
     TraineeProfile,
 )
@@ -100,9 +103,44 @@ def lecturer_rows() -> list[list]:
     return rows
 
 
+def evaluation_cells(session_ids: list[int]) -> dict[int, list]:
+    """{session id: [table, responses, ratings]}, from the anonymous side
+    alone (envelopes and tallies; never a receipt)."""
+    envelopes = {
+        e.session_id: e
+        for e in SessionEvaluation.objects.filter(
+            session_id__in=session_ids
+        ).select_related("form")
+    }
+    counts: dict[int, dict[tuple[int, int], int]] = defaultdict(dict)
+    tallies = RatingTally.objects.filter(session_id__in=session_ids).values_list(
+        "session_id", "indicator_id", "level", "count"
+    )
+    for session_id, indicator_id, level, count in tallies:
+        counts[session_id][(indicator_id, level)] = count
+    indicators = {}
+    for envelope in envelopes.values():
+        if envelope.form_id not in indicators:
+            indicators[envelope.form_id] = list(envelope.form.indicators.all())
+    cells = {}
+    for session_id, envelope in envelopes.items():
+        scale, kept = envelope.form.scale, counts.get(session_id, {})
+        ratings = [
+            f"{indicator.name}:"
+            + "/".join(
+                str(kept.get((indicator.pk, level), 0)) for level in range(scale, 0, -1)
+            )
+            for indicator in indicators[envelope.form_id]
+            if any((indicator.pk, level) in kept for level in range(1, scale + 1))
+        ]
+        cells[session_id] = [envelope.form.name, envelope.responses, "；".join(ratings)]
+    return cells
+
+
 def session_rows() -> list[list]:
     """The network's own sessions that have started (lessons of classes are
-    not the network's), each with its roster by mobile or its head-count."""
+    not the network's), each with its roster by mobile or its head-count,
+    and its evaluation results if it has any."""
     sessions = list(
         SessionPage.objects.live()
         .lectures()
@@ -118,6 +156,12 @@ def session_rows() -> list[list]:
     ).values_list("session_id", "status", "user__trainee__mobile")
     for session_id, status, mobile in attendance.order_by("session_id", "pk"):
         rosters[session_id][status].append(mobile)
+    evaluations = evaluation_cells([s.pk for s in sessions])
+    others = dict(
+        OtherAttendees.objects.filter(
+            session_id__in=[s.pk for s in sessions]
+        ).values_list("session_id", "count")
+    )
 
     def lecturer_name(lecturer) -> str:
         if names[lecturer.name] > 1:
@@ -147,6 +191,8 @@ def session_rows() -> list[list]:
                     for status in ROSTER_COLUMNS.values()
                 ),
                 session.number or "",
+                others.get(session.pk, ""),
+                *evaluations.get(session.pk, ["", "", ""]),
             ]
         )
     return rows
@@ -201,7 +247,7 @@ def template_workbook() -> bytes:
             _sheet(
                 "trainees",
                 TraineeSheet,
-                [["张三", "13800000000", "chengguan", "", "科员", "一级科员", ""]],
+                [["张三", "13800000000", "chengguan", "", "科员", "一般干部", ""]],
             ),
             _sheet(
                 "lecturers",
@@ -228,6 +274,12 @@ def template_workbook() -> bytes:
                         "",
                         "",
                         "",
+                        "",
+                        "",
+                        "干部讲坛教学质量评估表",
+                        1,
+                        "内容针对性:1/0/0/0；讲授水平:1/0/0/0；组织管理:0/1/0/0；"
+                        "学习收获:1/0/0/0；总体评价:1/0/0/0",
                     ],
                 ],
             ),

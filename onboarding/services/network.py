@@ -17,10 +17,18 @@ sessions take their forum's next 第N期 numbers in date order.
 
 Nothing of participation is ever deleted here: a roster row missing from the
 workbook stays; a row whose status differs is updated.
+
+A past session may carry its evaluation results as the anonymous side keeps
+them (`lectures.models.evaluations`): the table, the number of responses and,
+per indicator, how many rated it at each level. They become the session's
+envelope and rating tallies (whose triggers keep its `RatingCount`), never
+receipts: nobody can be said to have evaluated. Given, they replace the
+session's tallies; left empty, the session's evaluation stays as it is.
 """
 
 import re
-from collections import defaultdict
+import uuid
+from collections import Counter, defaultdict
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
@@ -44,10 +52,15 @@ from lectures.models import (
     Category,
     CheckInMethod,
     DistrictForumPage,
+    EvaluationForm,
+    EvaluationReceipt,
     Field,
     ForumLevel,
     ForumPage,
     Lecturer,
+    OtherAttendees,
+    RatingTally,
+    SessionEvaluation,
     SessionPage,
     SessionStatus,
     TraineeProfile,
@@ -55,6 +68,7 @@ from lectures.models import (
     UnitKind,
     VillageForumPage,
 )
+from lectures.models.evaluations import is_satisfied, level_points
 from lectures.models.hosts import SessionKind
 from lectures.services.groups import sync_lecturer_groups
 from lectures.services.trainee_import import TraineeImporter
@@ -114,6 +128,19 @@ LIST_SEPARATORS = re.compile(r"[、,，;；\s]+")
 LECTURER_WITH_UNIT = re.compile(r"^(?P<name>[^（(]+)[（(](?P<unit>.*)[）)]$")
 DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日")
 TIME_FORMATS = ("%H:%M:%S", "%H:%M")
+#: 评价结果: "讲授水平:30/5/1/0；内容质量:28/6/2/0", each indicator's counts
+#: by level, best first (满意/较满意/一般/不满意, or 5/4/3/2/1 points).
+RATING_SEPARATORS = re.compile(r"[；;\n]+")
+RATING_NAME = re.compile(r"^(?P<name>.+?)\s*[:：]\s*(?P<counts>[^:：]*)$")
+MAX_COUNT = 1_000_000
+WHOLE = re.compile(r"[0-9]{1,7}")
+
+
+def count_in(text: str) -> int | None:
+    """A whole number from 0 to `MAX_COUNT` in ASCII digits, else None."""
+    if not WHOLE.fullmatch(text) or int(text) > MAX_COUNT:
+        return None
+    return int(text)
 
 
 def words(mapping: dict) -> dict[str, str]:
@@ -590,6 +617,13 @@ class SessionSheet(NetworkSheet):
         # apart two sessions of one forum with the same start and title);
         # without it a new session takes the forum's next number by date.
         Column("number", "number"),
+        # Optional: how many came who are not registered cadres (counted
+        # beside the roster, `OtherAttendees`); empty leaves it as it is.
+        Column("others", "others"),
+        # Optional: the evaluation results (the module's docstring).
+        Column("evaluation_form", "evaluation_form"),
+        Column("responses", "responses"),
+        Column("ratings", "ratings"),
     )
 
     def prepare(self, rows: list[Row]) -> None:
@@ -630,6 +664,46 @@ class SessionSheet(NetworkSheet):
             [s.pk for s in sessions],
         ):
             self.rosters[session_id][user_id] = status
+        self.others = dict(
+            filter_in(
+                OtherAttendees.objects.values_list("session_id", "count"),
+                "session_id",
+                [s.pk for s in sessions],
+            )
+        )
+        self.prepare_evaluations([s.pk for s in sessions])
+
+    def prepare_evaluations(self, session_ids: list[int]) -> None:
+        """The tables, and what the matched sessions keep of their evaluations."""
+        self.forms = {
+            form.name: form
+            for form in EvaluationForm.objects.prefetch_related("indicators")
+        }
+        self.default_form = next(
+            (form for form in self.forms.values() if form.is_default), None
+        )
+        self.envelopes = {
+            e.session_id: (e.form_id, e.responses)
+            for e in filter_in(
+                SessionEvaluation.objects.all(), "session_id", session_ids
+            )
+        }
+        self.tallies: dict[int, dict[tuple[int, int], int]] = defaultdict(dict)
+        for session_id, indicator_id, level, count in filter_in(
+            RatingTally.objects.values_list(
+                "session_id", "indicator_id", "level", "count"
+            ),
+            "session_id",
+            session_ids,
+        ):
+            self.tallies[session_id][(indicator_id, level)] = count
+        self.receipts = Counter(
+            filter_in(
+                EvaluationReceipt.objects.values_list("session_id", flat=True),
+                "session_id",
+                session_ids,
+            )
+        )
 
     def clean_forum(self, value: str, row: Row) -> ForumPage | None:
         forum = self.forum_named(value)
@@ -758,6 +832,133 @@ class SessionSheet(NetworkSheet):
             )
         return int(value)
 
+    def clean_others(self, value: str, row: Row) -> int | None:
+        if not value:
+            return None
+        if count_in(value) is None:
+            raise ValidationError(
+                _("others “%(value)s” is not a whole number") % {"value": value[:20]}
+            )
+        return int(value)
+
+    def others_changed(self, row: Row, session_id: int | None) -> bool:
+        others = row.cleaned["others"]
+        return others is not None and self.others.get(session_id, 0) != others
+
+    def clean_evaluation_form(self, value: str, row: Row) -> EvaluationForm | None:
+        if not value:
+            return None
+        if value not in self.forms:
+            raise ValidationError(
+                _("unknown evaluation form “%(name)s”") % {"name": value[:50]}
+            )
+        return self.forms[value]
+
+    def clean_responses(self, value: str, row: Row) -> int | None:
+        if not value:
+            return None
+        if count_in(value) is None:
+            raise ValidationError(
+                _("responses “%(value)s” is not a whole number") % {"value": value[:20]}
+            )
+        return int(value)
+
+    def clean_ratings(self, value: str, row: Row) -> list[tuple[str, list[int]]]:
+        """[(indicator, counts by level, best first)]; the table checks them."""
+        found, problems = [], []
+        for item in RATING_SEPARATORS.split(value):
+            item = item.strip()
+            if not item:
+                continue
+            match = RATING_NAME.match(item)
+            counts = match["counts"].replace(" ", "").split("/") if match else []
+            if not match or any(count_in(c) is None for c in counts):
+                problems.append(
+                    _(
+                        "ratings “%(value)s”: write each indicator as "
+                        "indicator:count/count/… (best level first)"
+                    )
+                    % {"value": item[:30]}
+                )
+                continue
+            found.append((match["name"], [int(c) for c in counts]))
+        if problems:
+            raise ValidationError(problems)
+        return found
+
+    def clean_evaluation(self, row: Row) -> list[str]:
+        """The row's evaluation as `write_evaluations` wants it, in
+        row.cleaned["evaluation"] (None: leave the session's as it is); the
+        problems found."""
+        data = row.cleaned
+        data["evaluation"] = None
+        responses, ratings = data["responses"], data["ratings"]
+        if responses is None:
+            if ratings or data["evaluation_form"]:
+                return [_("give the number of responses with the ratings")]
+            return []
+        if data["status"] != SessionStatus.HELD:
+            return [_("only a held session has evaluation results")]
+        form = data["evaluation_form"] or self.default_form
+        if form is None:
+            return [_("no default evaluation form: name the form")]
+        indicators = {i.name: i for i in form.indicators.all()}
+        problems = []
+        tallies = {
+            (indicator.pk, level): 0
+            for indicator in indicators.values()
+            for level in range(1, form.scale + 1)
+        }
+        seen = set()
+        for name, counts in ratings:
+            indicator = indicators.get(name)
+            if indicator is None:
+                problems.append(
+                    _("the form “%(form)s” has no indicator “%(name)s”")
+                    % {"form": form.name, "name": name[:50]}
+                )
+            elif name in seen:
+                problems.append(
+                    _("the indicator “%(name)s” is given twice") % {"name": name[:50]}
+                )
+            elif len(counts) != form.scale:
+                problems.append(
+                    _("“%(name)s”: give %(n)d counts, one a level, best first")
+                    % {"name": name[:50], "n": form.scale}
+                )
+            elif sum(counts) > responses:
+                problems.append(
+                    _("“%(name)s” is rated more often than there are responses")
+                    % {"name": name[:50]}
+                )
+            else:
+                for level, count in zip(range(form.scale, 0, -1), counts, strict=True):
+                    tallies[(indicator.pk, level)] = count
+            seen.add(name)
+        session = self.existing(row)
+        kept = self.receipts.get(session.pk, 0) if session else 0
+        if responses < kept:
+            problems.append(
+                _(
+                    "%(n)d trainees have evaluated this session here already: "
+                    "responses cannot be fewer"
+                )
+                % {"n": kept}
+            )
+        if not problems:
+            data["evaluation"] = (form, responses, tallies)
+        return problems
+
+    def evaluation_changed(self, row: Row, session_id: int | None) -> bool:
+        evaluation = row.cleaned["evaluation"]
+        if evaluation is None:
+            return False
+        form, responses, tallies = evaluation
+        return (
+            self.envelopes.get(session_id) != (form.pk, responses)
+            or self.tallies.get(session_id, {}) != tallies
+        )
+
     def clean_row(self, row: Row) -> None:
         data = row.cleaned
         problems = []
@@ -777,6 +978,7 @@ class SessionSheet(NetworkSheet):
             )
         if data["end"] <= data["start"]:
             problems.append(_("the session must end after it starts"))
+        problems += self.clean_evaluation(row)
         if problems:
             raise ValidationError(list(dict.fromkeys(problems)))
 
@@ -823,6 +1025,8 @@ class SessionSheet(NetworkSheet):
             differs(instance, self.values(row))
             or pks(instance.lecturers.all()) != pks(row.cleaned["lecturers"])
             or bool(self.roster_changes(row, instance.pk))
+            or self.others_changed(row, instance.pk)
+            or self.evaluation_changed(row, instance.pk)
         )
 
     def write(self, rows: list[Row]) -> None:
@@ -835,10 +1039,11 @@ class SessionSheet(NetworkSheet):
                 setattr(session, name, value)
             session.lecturers.set(row.cleaned["lecturers"])
             session.save()
-        additions, updates = [], defaultdict(list)
-        for row, session in [*zip(new, sessions, strict=True)] + [
+        pairs = [*zip(new, sessions, strict=True)] + [
             (row, row.instance) for row in changed
-        ]:
+        ]
+        additions, updates = [], defaultdict(list)
+        for row, session in pairs:
             kept = self.rosters.get(session.pk, {})
             for user_id, status in self.roster_changes(row, session.pk).items():
                 if user_id in kept:
@@ -866,6 +1071,91 @@ class SessionSheet(NetworkSheet):
             Attendance.objects.filter(
                 session_id=session_id, user_id__in=user_ids
             ).update(status=status, updated_at=now)
+        self.write_others(pairs)
+        self.write_evaluations(pairs)
+
+    def write_others(self, pairs: list[tuple[Row, SessionPage]]) -> None:
+        """The sessions' counts of other attendees, where the workbook gives one."""
+        others = {
+            session.pk: row.cleaned["others"]
+            for row, session in pairs
+            if self.others_changed(row, session.pk)
+        }
+        kept = set(
+            filter_in(
+                OtherAttendees.objects.values_list("session_id", flat=True),
+                "session_id",
+                list(others),
+            )
+        )
+        OtherAttendees.objects.bulk_create(
+            [
+                OtherAttendees(session_id=pk, count=count)
+                for pk, count in others.items()
+                if pk not in kept
+            ],
+            batch_size=2000,
+        )
+        for pk in kept:
+            OtherAttendees.objects.filter(session_id=pk).update(
+                count=others[pk], updated_at=timezone.now()
+            )
+
+    def write_evaluations(self, pairs: list[tuple[Row, SessionPage]]) -> None:
+        """Each given evaluation replaces its session's envelope and tallies
+        (the triggers take the old tallies off its `RatingCount` and add the
+        new); receipts are the sessions' own and stay."""
+        wanted = {
+            session.pk: row.cleaned["evaluation"]
+            for row, session in pairs
+            if self.evaluation_changed(row, session.pk)
+        }
+        if not wanted:
+            return
+        ids = list(wanted)
+        for start in range(0, len(ids), 2000):
+            chunk = ids[start : start + 2000]
+            RatingTally.objects.filter(session_id__in=chunk).delete()
+            SessionEvaluation.objects.filter(session_id__in=chunk).delete()
+        SessionEvaluation.objects.bulk_create(
+            [
+                SessionEvaluation(session_id=pk, form=form, responses=responses)
+                for pk, (form, responses, _tallies) in wanted.items()
+            ],
+            batch_size=2000,
+        )
+        weights = {
+            i.pk: i.weight
+            for form, _responses, _tallies in wanted.values()
+            for i in form.indicators.all()
+        }
+        insert_rows(
+            RatingTally,
+            [
+                "id",
+                "session_id",
+                "indicator_id",
+                "level",
+                "points",
+                "weight",
+                "satisfied",
+                "count",
+            ],
+            [
+                (
+                    uuid.uuid4(),
+                    session_id,
+                    indicator_id,
+                    level,
+                    level_points(form.scale, level),
+                    weights[indicator_id],
+                    is_satisfied(form.scale, level),
+                    count,
+                )
+                for session_id, (form, _responses, tallies) in wanted.items()
+                for (indicator_id, level), count in sorted(tallies.items())
+            ],
+        )
 
     def _add(self, rows: list[Row]) -> list[SessionPage]:
         """New session pages, numbered per forum in date order after the last."""
