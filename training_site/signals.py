@@ -86,7 +86,10 @@ def site_or_privacy_changed(sender, instance, **kwargs):
 
 @receiver(post_save)
 @receiver(post_delete)
-def cached_setting_changed(sender, instance, raw=False, **kwargs):
-    # Site settings are kept under the generation too (site_cache.py).
-    if not raw and isinstance(instance, CachedSiteSetting):
+def cached_setting_changed(sender, instance, raw=False, created=False, **kwargs):
+    # Site settings are kept under the generation too (site_cache.py). A row
+    # created holds the defaults every page was rendered with when it was
+    # missing (Wagtail creates it on first reading, and its settings form
+    # saves over it afterwards): nothing shown changes until then.
+    if not raw and not created and isinstance(instance, CachedSiteSetting):
         invalidate_public_pages()

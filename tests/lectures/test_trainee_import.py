@@ -78,15 +78,15 @@ def test_a_known_mobile_updates_its_trainee_and_a_rerun_changes_nothing(tree):
     users = get_user_model().objects.count()
     again = import_trainees("r.xlsx", xlsx(GOOD))
     assert (again.created, again.updated, again.unchanged) == (0, 0, 3)
-    moved = [["张三丰", "13800000001", "", "区委党校", "副科长", "二级主任科员", "x"]]
+    moved = [["张三丰", "13800000001", "", "区委党校", "副科长", "乡科级副职", "x"]]
     report = import_trainees("r.xlsx", xlsx(moved))
     assert (report.created, report.updated, report.unchanged) == (0, 1, 0)
     zhang = TraineeProfile.objects.get(mobile="13800000001")
-    assert (zhang.real_name, zhang.unit_forum, zhang.unit_name, zhang.rank) == (
+    assert (zhang.real_name, zhang.unit_forum, zhang.unit_name, zhang.rank.name) == (
         "张三丰",
         None,
         "区委党校",
-        "二级主任科员",
+        "乡科级副职",
     )
     # The account keeps its name; nobody is duplicated.
     assert zhang.user.username == "13800000001"
