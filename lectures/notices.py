@@ -119,17 +119,6 @@ KINDS = [
         _("%(by)s asked for changes to %(title)s: %(comment)s"),
         channels=IN_APP_AND_EMAIL,
     ),
-    Kind(
-        "lectures.hours.behind",
-        _("Study hours behind the quota"),
-        _("Study hours: %(hours)s of %(quota)s"),
-        _(
-            "You have %(hours)s study hours this year against a quota of "
-            "%(quota)s; by now %(expected)s would be on track. See the "
-            "schedule for sessions to attend."
-        ),
-        _("Study hours: %(hours)s of %(quota)s this year. See the schedule."),
-    ),
 ]
 
 

@@ -5,31 +5,27 @@ network report counts.
 * **Lecturers**: held sessions of the selection he gave (a session with two
   lecturers counts for both) and the person-times they reached, by the one
   counting rule; evaluation scores come from `quality`.
-* **Trainees**: study hours credited in a calendar year (as on /me/) against
-  the yearly quota; who is short, and by how much.
+* **Trainees** (学时台账): each trainee's study hours in a calendar year as
+  the study-hours record counts them (`records.services.ledger`: sessions,
+  lessons and approved training elsewhere, capped per source) against his
+  rank's yearly quota; who is short, and by how much. The ledger is folded
+  in Python, so the rows are a list (of the whole selection, in four
+  queries), not a queryset.
 """
 
 from decimal import Decimal
 
-from django.db.models import (
-    Count,
-    DecimalField,
-    Exists,
-    OuterRef,
-    Q,
-    Subquery,
-    Sum,
-    Value,
-)
+from django.contrib.auth import get_user_model
+from django.db.models import Count, Exists, OuterRef, Subquery, Sum
 from django.db.models.functions import Coalesce
 
 from lectures.counting import with_person_times
 from lectures.models import ForumPage, Lecturer, TraineeProfile
 from lectures.models.tree import below
-from lectures.services.trainee_page import year_attendance
+from records.services.ledger import LedgerRules, ledgers
 from stats.query import ReportQuery
 
-HOURS = DecimalField(max_digits=8, decimal_places=1)
+TENTH = Decimal("0.1")
 
 
 def lecturer_rows(query: ReportQuery):
@@ -52,29 +48,40 @@ def lecturer_rows(query: ReportQuery):
     )
 
 
-def trainee_rows(year: int, forum: ForumPage | None, quota: Decimal, *, short=False):
-    """Trainees of the units below `forum` (all when None) with their hours."""
-    hours = (
-        year_attendance(year)
-        .filter(user=OuterRef("user"))
-        .order_by()
-        .values("user")
-        .annotate(total=Sum("session__study_hours"))
-        .values("total")
-    )
+def trainee_rows(
+    year: int,
+    forum: ForumPage | None,
+    *,
+    rules: LedgerRules | None = None,
+    short: bool = False,
+) -> list[TraineeProfile]:
+    """Trainees of the units below `forum` (all when None), fewest hours
+    first, each with his ledger's `hours`, `rank_name`, `quota` and
+    `short_by` (of the whole year's quota); only those short if `short`.
+    Four queries, however many trainees."""
     profiles = TraineeProfile.objects.select_related("unit_forum")
     if forum is not None:
         profiles = profiles.filter(below(forum.path, "unit_forum__path"))
-    profiles = profiles.annotate(
-        hours=Coalesce(Subquery(hours, output_field=HOURS), Value(Decimal(0)))
-    )
+    rows = list(profiles)
+    users = get_user_model().objects.filter(pk__in=profiles.values("user_id"))
+    books = ledgers(users, year, rules=rules) if rows else {}
+    for row in rows:
+        book = books[row.user_id]
+        row.ledger = book
+        # To a tenth, as every study-hours figure is shown.
+        row.hours = Decimal(book.total).quantize(TENTH)
+        row.rank_name = book.rank_name
+        row.quota = book.quota
+        row.short_by = max(book.quota - row.hours, Decimal(0))
     if short:
-        profiles = profiles.filter(hours__lt=quota)
-    return profiles.order_by("hours", "real_name", "pk")
+        rows = [row for row in rows if row.short_by]
+    rows.sort(key=lambda row: (row.hours, row.real_name, row.pk))
+    return rows
 
 
-def trainee_totals(rows, quota: Decimal) -> dict:
-    """How many trainees, how many short of the quota, in one query."""
-    return rows.order_by().aggregate(
-        trainees=Count("pk"), short=Count("pk", filter=Q(hours__lt=quota))
-    )
+def trainee_totals(rows: list[TraineeProfile]) -> dict:
+    """How many trainees, how many short of their quota."""
+    return {
+        "trainees": len(rows),
+        "short": sum(1 for row in rows if row.short_by),
+    }

@@ -16,12 +16,16 @@ class ParticipationSettings(CachedSiteSetting, BaseSiteSetting):
     """Read on every /me/: from the shared cache (training_site/site_cache.py)."""
 
     yearly_hours_quota = models.DecimalField(
-        _("yearly study-hours quota"),
+        _("yearly study-hours quota without a rank"),
         max_digits=5,
         decimal_places=1,
         default=Decimal("50"),
         validators=[MinValueValidator(0)],
-        help_text=_("How many study hours (学时) each cadre should earn a year"),
+        help_text=_(
+            "Only for cadres without a rank: each rank has its own yearly "
+            "quota (Lecture network → Ranks), which the study-hours record, its "
+            "reports and the warnings use"
+        ),
     )
 
     evaluation_window_days = models.PositiveSmallIntegerField(

@@ -1,12 +1,11 @@
-"""Periodic notices: the day-before reminder, evaluations waiting, study
-hours behind the quota. Each is told once, however often cron runs."""
+"""Periodic notices: the day-before reminder and evaluations waiting. Each
+is told once, however often cron runs. (Study hours behind the quota are
+`stats.warnings`, the monthly `hours_warnings`.)"""
 
 from collections import defaultdict
 from datetime import date, datetime, timedelta
-from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Q, Sum
 from django.utils import timezone
 
 from lectures.counting import ATTENDED
@@ -16,10 +15,8 @@ from lectures.models import (
     Registration,
     SessionPage,
     SessionStatus,
-    TraineeProfile,
 )
 from lectures.notices import session_context
-from lectures.services.trainee_page import year_attendance
 from training_site.dates import day_after, day_start
 from training_site.notify.service import notify
 
@@ -91,43 +88,5 @@ def tell_evaluations_waiting(*, days: int, now: datetime | None = None) -> int:
                 link=(session.url or "") + "evaluate/",
                 once_key=f"evaluate:{session.pk}",
                 now=now,
-            )
-    return told
-
-
-def tell_hours_behind(quota: Decimal, *, today: date | None = None) -> int:
-    """Tell trainees whose study hours this year are behind the share of the
-    quota the year so far calls for; once a month each."""
-    today = today or timezone.localdate()
-    if not quota:
-        return 0
-    start = date(today.year, 1, 1)
-    days_in_year = (date(today.year + 1, 1, 1) - start).days
-    expected = (quota * Decimal((today - start).days + 1) / days_in_year).quantize(
-        Decimal("0.1")
-    )
-    earned = dict(
-        year_attendance(today.year)
-        .order_by()
-        .values("user_id")
-        .annotate(hours=Sum("session__study_hours"))
-        .values_list("user_id", "hours")
-    )
-    behind = defaultdict(list)
-    for user_id in TraineeProfile.objects.filter(Q(user__is_active=True)).values_list(
-        "user_id", flat=True
-    ):
-        hours = earned.get(user_id) or Decimal(0)
-        if hours < expected:
-            behind[hours].append(user_id)
-    told = 0
-    with transaction.atomic():
-        for hours, users in behind.items():
-            told += notify(
-                users,
-                "lectures.hours.behind",
-                {"hours": hours, "quota": quota, "expected": expected},
-                link="/me/",
-                once_key=f"hours:{today:%Y-%m}",
             )
     return told

@@ -16,7 +16,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.views.mixins import SpreadsheetExportMixin
@@ -255,7 +255,7 @@ class IndicatorsReport(ResultsMixin, TemplateView):
 
 
 RANKING_COLUMNS = _columns(
-    ("rank", gettext_lazy("Rank")),
+    ("rank", pgettext_lazy("a place in a ranking", "Rank")),
     ("name", gettext_lazy("Lecturer")),
     ("sessions", gettext_lazy("Sessions")),
     ("responses", gettext_lazy("Responses")),

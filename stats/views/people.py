@@ -1,15 +1,13 @@
 """The lecturers' and the trainees' reports: Wagtail listings, paginated,
 exported whole in the ledger layout."""
 
-from decimal import Decimal
-
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.admin.ui.tables import Column
 
-from lectures.models import ParticipationSettings
+from records.services.ledger import LedgerRules
 from stats import quality
 from stats.filters import TraineeFilterSet
 from stats.people import (
@@ -81,6 +79,7 @@ class TraineeReportView(StatsReportView):
         Column("real_name", label=gettext_lazy("Name")),
         Column("unit_display", label=gettext_lazy("Unit")),
         Column("position", label=gettext_lazy("Position")),
+        Column("rank_name", label=gettext_lazy("Rank")),
         Column("hours", label=gettext_lazy("Study hours")),
         Column("quota", label=gettext_lazy("Quota")),
         Column("short_by", label=gettext_lazy("Short by")),
@@ -93,39 +92,36 @@ class TraineeReportView(StatsReportView):
     def year(self) -> int:
         return int(self.cleaned.get("year") or timezone.localdate().year)
 
-    @cached_property
-    def quota(self) -> Decimal:
-        return ParticipationSettings.for_request(self.request).yearly_hours_quota
-
     def get_queryset(self):
         return trainee_rows(
-            self.year, self.scope, self.quota, short=bool(self.cleaned.get("short"))
+            self.year,
+            self.scope,
+            rules=LedgerRules.for_request(self.request),
+            short=bool(self.cleaned.get("short")),
         )
-
-    def decorate_paginated_queryset(self, object_list):
-        rows = list(object_list)
-        for row in rows:
-            row.quota = self.quota
-            row.short_by = max(self.quota - row.hours, Decimal(0))
-        return rows
 
     def get_context_data(self, *args, **kwargs):
         context = super().get_context_data(*args, **kwargs)
-        context["totals"] = trainee_totals(self.object_list, self.quota)
+        context["totals"] = trainee_totals(self.object_list)
         return context
 
     def ledger(self, object_list) -> Sheet:
-        rows = self.decorate_paginated_queryset(object_list)
-        short = sum(1 for row in rows if row.short_by)
+        rows = list(object_list)
+        totals = trainee_totals(rows)
         return self.ledger_sheet(
             rows,
             title=_("Study hours of %(year)s: %(unit)s")
             % {"year": self.year, "unit": self.scope_title()},
-            subtitle=_("Quota: %(quota)s study hours a year") % {"quota": self.quota},
+            subtitle=_(
+                "Study hours as the study-hours record counts them (sessions, "
+                "lessons, approved training elsewhere, capped per source), "
+                "against each trainee's rank's yearly quota"
+            ),
             totals=[
                 _("Total"),
-                _("%(n)s trainees") % {"n": len(rows)},
-                _("%(n)s short") % {"n": short},
+                _("%(n)s trainees") % {"n": totals["trainees"]},
+                _("%(n)s short") % {"n": totals["short"]},
+                "",
                 "",
                 "",
                 "",

@@ -12,9 +12,10 @@ from datetime import date
 from io import StringIO
 
 import pytest
-from django.core.management import CommandError, call_command
+from django.core.management import CommandError, call_command, get_commands
 
 from stats.warnings import send_warnings
+from tests.factories import TraineeProfileFactory
 from tests.stats.test_coverage import world  # noqa: F401 - the fixture
 from training_site.notify.models import Notice
 
@@ -76,3 +77,30 @@ def test_the_command_runs_and_refuses_a_bad_date(world):  # noqa: F811
     assert "3" in out.getvalue()
     with pytest.raises(CommandError):
         call_command("hours_warnings", "--date", "2025-13-01")
+
+
+def test_remind_study_hours_is_the_old_name_of_the_same_warnings(world, people):  # noqa: F811
+    # Django runs the first installed app's command of a name: it is stats'.
+    assert get_commands()["remind_study_hours"] == "stats"
+    call_command("remind_study_hours", "--date", "2025-06-30", stdout=StringIO())
+    people = world["people"]
+    assert set(told("stats.hours.behind")) == {
+        people[name].pk for name in ("乙", "丙", "戊")
+    }
+    assert len(told("stats.hours.behind_list")) == 2
+    # The same notices as hours_warnings': whichever name cron runs, the
+    # other tells nobody twice that month.
+    again = send_warnings(today=JUNE)
+    assert (again.cadres, again.administrators) == (0, 0)
+    call_command("remind_study_hours", "--date", "2025-06-30", stdout=StringIO())
+    assert Notice.objects.count() == 5
+    assert not Notice.objects.exclude(kind__startswith="stats.hours.").exists()
+    with pytest.raises(CommandError):
+        call_command("remind_study_hours", "--date", "2025-13-01")
+
+
+def test_remind_study_hours_tells_a_trainee_behind_once_this_month():
+    behind = TraineeProfileFactory(rank=None).user
+    call_command("remind_study_hours", stdout=StringIO())
+    call_command("remind_study_hours", stdout=StringIO())
+    assert Notice.objects.get(kind="stats.hours.behind").recipient == behind

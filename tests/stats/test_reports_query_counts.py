@@ -5,12 +5,16 @@ forums (every tier), sessions of every status over two years with rosters,
 lecturers and trainees: both must cost the literal number below.
 """
 
+from datetime import date
+from decimal import Decimal
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from courses.models import ClassPage
-from lectures.models import SessionStatus
+from lectures.models import Rank, SessionStatus
+from records.models import ExternalStatus, ExternalTraining, Source
 from tests.factories import (
     ClassFactory,
     FieldFactory,
@@ -34,7 +38,10 @@ QUERIES = {
     f"/admin/reports/network/?{PERIOD}&export=xlsx": 12,
     f"/admin/reports/network/?{PERIOD}&forum=chengguan&field=f1": 23,
     f"/admin/reports/lecturers/?{PERIOD}": 14,
-    "/admin/reports/trainees/?year=2025": 13,
+    # The trainees with their ledgers (records.services.ledger: three
+    # queries, whatever the number of trainees and their sources).
+    "/admin/reports/trainees/?year=2025": 15,
+    "/admin/reports/trainees/?year=2025&export=xlsx": 10,
     "/admin/reports/classes/?start=2025-01-01": 9,
     # the admin home with the 统计 panel and the founding applications' (one
     # query when none is in progress); the panel's sessions awaiting approval
@@ -55,8 +62,23 @@ def build(tree, *, many: bool):
         for index, session in enumerate(sessions):
             session.lecturers.add(lecturers[index % 4], lecturers[(index + 1) % 4])
             session.save()
-        for _ in range(5):
-            TraineeProfileFactory(unit_forum=tree["village"])
+        ranks = list(Rank.objects.order_by("pk")[:2])
+        for index in range(5):
+            profile = TraineeProfileFactory(
+                unit_forum=tree["village"], rank=ranks[index % 2]
+            )
+            for kind in (Source.ONLINE, Source.PARTY_SCHOOL):
+                ExternalTraining.objects.create(
+                    user=profile.user,
+                    kind=kind,
+                    title="专题培训",
+                    organiser="区委党校",
+                    start_date=date(2025, 6, 1),
+                    end_date=date(2025, 6, 30),
+                    hours_claimed=Decimal("8"),
+                    hours=Decimal("8"),
+                    status=ExternalStatus.APPROVED,
+                )
         for _ in range(3):
             ClassFactory(parent=tree["town"])
     else:

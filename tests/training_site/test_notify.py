@@ -6,7 +6,6 @@ import json
 import threading
 import time
 from datetime import datetime, timedelta
-from decimal import Decimal
 
 import pytest
 from django.core import mail
@@ -18,11 +17,7 @@ from django.utils import timezone
 
 from lectures.models import Attendance, SessionStatus
 from lectures.services.registration import cancel, register
-from lectures.services.reminders import (
-    send_reminders,
-    tell_evaluations_waiting,
-    tell_hours_behind,
-)
+from lectures.services.reminders import send_reminders, tell_evaluations_waiting
 from tests.factories import SessionFactory, TraineeProfileFactory, UserFactory
 from training_site.notify import sending, sms
 from training_site.notify.models import Delivery, DeliveryStatus, Notice
@@ -431,13 +426,6 @@ def test_attendees_are_asked_to_evaluate_once(town):
     notice = Notice.objects.get(kind="lectures.evaluation.waiting")
     assert notice.recipient == came
     assert notice.link.endswith("/evaluate/")
-
-
-def test_trainees_behind_the_quota_are_told_once_a_month(town):
-    behind = trainees(1)[0]
-    assert tell_hours_behind(Decimal("50"), today=timezone.localdate()) >= 1
-    assert tell_hours_behind(Decimal("50"), today=timezone.localdate()) == 0
-    assert Notice.objects.get(kind="lectures.hours.behind").recipient == behind
 
 
 # The inbox ----------------------------------------------------------------------------
