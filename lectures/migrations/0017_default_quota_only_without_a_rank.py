@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('lectures', '0015_merge_ranks_and_workflow'),
+        ('lectures', '0016_kept_calendar_events'),
     ]
 
     operations = [
