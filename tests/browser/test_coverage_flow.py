@@ -12,7 +12,10 @@ from lectures.demo.builder import DemoBuilder, demo_password
 from lectures.models import ForumPage
 from tests.browser.conftest import login
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 @pytest.fixture

@@ -32,7 +32,7 @@ def test_a_party_school_course_is_recorded_approved_and_counted(
     page = trainee.new_page()
     login(page, cadre.user.username, PASSWORD, "/me/")
     hours = page.locator(".my-hours .figures li strong").first
-    expect(hours).to_have_text("0")
+    expect(hours).to_have_text("0.0")
     page.get_by_role("link", name="登记外部培训").click()
     page.select_option("select[name=kind]", "party_school")
     page.fill("input[name=title]", "中青年干部培训班")
@@ -41,8 +41,8 @@ def test_a_party_school_course_is_recorded_approved_and_counted(
     page.fill("input[name=end_date]", day.isoformat())
     page.fill("input[name=hours_claimed]", "24")
     page.set_input_files("input[name=evidence]", str(certificate))
-    page.get_by_role("button", name="提交审核").click()
-    expect(page.locator(".my-hours")).to_contain_text("待审核")
+    page.get_by_role("button", name="提交审批").click()
+    expect(page.locator(".my-hours")).to_contain_text("等待审批")
     shot(page, "recorded")
 
     admin = chromium.new_context(base_url=live_server.url, locale="zh-CN")
@@ -57,7 +57,7 @@ def test_a_party_school_course_is_recorded_approved_and_counted(
     assert ExternalTraining.objects.get().status == ExternalStatus.APPROVED
 
     page.goto("/me/")
-    expect(page.locator(".my-hours .figures li strong").first).to_have_text("24")
+    expect(page.locator(".my-hours .figures li strong").first).to_have_text("24.0")
     expect(page.locator(".my-hours")).to_contain_text("党校（行政学院）")
     trainee.close()
     admin.close()
