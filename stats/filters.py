@@ -46,6 +46,28 @@ class ScopedFilterSet(WagtailFilterSet):
             )
 
 
+def field_filter(label) -> django_filters.ModelChoiceFilter:
+    """A session field (领域) chosen by its slug, any by default."""
+    return django_filters.ModelChoiceFilter(
+        label=label,
+        queryset=Field.objects.all(),
+        to_field_name="slug",
+        empty_label=_("All fields"),
+        method=_keep,
+    )
+
+
+def category_filter(label) -> django_filters.ModelChoiceFilter:
+    """A session category (类别) chosen by its slug, any by default."""
+    return django_filters.ModelChoiceFilter(
+        label=label,
+        queryset=Category.objects.all(),
+        to_field_name="slug",
+        empty_label=_("All categories"),
+        method=_keep,
+    )
+
+
 class NetworkFilterSet(ScopedFilterSet):
     start = CalendarDateFilter(label=_("From"), method=_keep, widget=DATE_INPUT)
     end = CalendarDateFilter(label=_("To"), method=_keep, widget=DATE_INPUT)
@@ -56,20 +78,8 @@ class NetworkFilterSet(ScopedFilterSet):
         empty_label=_("All levels"),
         method=_keep,
     )
-    field = django_filters.ModelChoiceFilter(
-        label=_("Field"),
-        queryset=Field.objects.all(),
-        to_field_name="slug",
-        empty_label=_("All fields"),
-        method=_keep,
-    )
-    category = django_filters.ModelChoiceFilter(
-        label=_("Category"),
-        queryset=Category.objects.all(),
-        to_field_name="slug",
-        empty_label=_("All categories"),
-        method=_keep,
-    )
+    field = field_filter(_("Field"))
+    category = category_filter(_("Category"))
 
     class Meta:
         model = SessionPage
@@ -113,20 +123,8 @@ class CoverageFilterSet(ScopedFilterSet):
     no_rank = django_filters.BooleanFilter(
         label=_("Cadres without a rank"), method=_keep, widget=forms.CheckboxInput
     )
-    field = django_filters.ModelChoiceFilter(
-        label=_("Theme: field"),
-        queryset=Field.objects.all(),
-        to_field_name="slug",
-        empty_label=_("All fields"),
-        method=_keep,
-    )
-    category = django_filters.ModelChoiceFilter(
-        label=_("Theme: category"),
-        queryset=Category.objects.all(),
-        to_field_name="slug",
-        empty_label=_("All categories"),
-        method=_keep,
-    )
+    field = field_filter(_("Theme: field"))
+    category = category_filter(_("Theme: category"))
 
     class Meta:
         model = TraineeProfile
