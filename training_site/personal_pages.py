@@ -32,7 +32,6 @@ never fails the page: it is rendered as if nothing were kept.
 """
 
 import logging
-import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from hashlib import md5
@@ -109,7 +108,11 @@ def personal_fragment(
     except Exception:
         logger.exception("personal page %s: rendered without the cache", name)
         return render()
-    if kept is not page_cache.MISSING and kept[0] == stamp and time.time() < kept[1]:
+    if (
+        kept is not page_cache.MISSING
+        and kept[0] == stamp
+        and timezone.now().timestamp() < kept[1]
+    ):
         return _served(kept[2], request)
     html, until = _rendered_to_keep(request, render)
     try:
