@@ -18,7 +18,11 @@ on the next request:
   and the generations of the scopes the page shows (`scopes`, by default
   the root: a session published, edited or moved anywhere), as the public
   pages are kept (page_cache.py). In the same round trip as the copy.
-- **What the caller reads live** and passes as `parts` (a class's seats).
+- **Rows of everyone that the page shows**: the version of each of its
+  `pages` (a class's enrolments, for its seats), kept the same way under
+  minus the page's id, read in the same query as his.
+- **What the caller reads live** and passes as `parts` (whether he
+  organises the class).
 - **The clock**: whatever depends on the time (a session's start ends its
   cancel button, an evaluation window closes) says when with
   `changes_at(request, moment)` while it renders; the copy is used until the
@@ -91,17 +95,20 @@ def personal_fragment(
     render: Callable[[], str],
     *,
     scopes: tuple[str, ...] = ("/",),
+    pages: tuple[int, ...] = (),
     parts: tuple = (),
 ) -> SafeString:
     """`render()` for the logged-in user of `request`, or his kept copy of it
     (see the module doc). `scopes`: the site-relative paths whose pages'
-    changes it shows; `parts`: values read live that it shows."""
+    changes it shows; `pages`: the ids of pages whose rows of everyone it
+    shows (`personal_versions.page_rows`); `parts`: values read live that
+    it shows."""
     user = getattr(request, "user", None)
     if not (page_cache.enabled() and user is not None and user.is_authenticated):
         return render()
     key = _key(request, name, user.pk)
     try:
-        stamp = (*_versions(user.pk), *parts)
+        stamp = (*_versions(user.pk, *(-pk for pk in pages)), *parts)
         with page_cache.prefetched(key, *map(page_cache.scope_key, scopes)):
             generation, kept = page_cache.lookup(key)
             shown = page_cache.scopes_of(*scopes)
@@ -137,15 +144,18 @@ def _key(request, name: str, user_pk: int) -> str:
     return f"personal-page:{name}:{user_pk}:{address}"
 
 
-def _versions(user_pk: int) -> tuple[int, int]:
-    """(everyone's version, his), in one query of two rows."""
+def _versions(*keys: int) -> tuple[int, ...]:
+    """Everyone's version and those of `keys` (him, minus a page's id), in
+    one query."""
+    keys = (EVERYONE, *keys)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT user_id, version FROM {TABLE} WHERE user_id IN (%s, %s)",
-            [EVERYONE, user_pk],
+            f"SELECT user_id, version FROM {TABLE} WHERE user_id IN "
+            f"({', '.join(['%s'] * len(keys))})",
+            keys,
         )
         found = dict(cursor.fetchall())
-    return found.get(EVERYONE, 0), found.get(user_pk, 0)
+    return tuple(found.get(key, 0) for key in keys)
 
 
 def _rendered_to_keep(request, render) -> tuple[str, float]:

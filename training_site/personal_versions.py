@@ -2,9 +2,11 @@
 goes up, in the same transaction, whenever a row of his changes.
 
 Each app's migration names the tables that hold a person's rows (his
-registrations, attendance, enrolments, notices, …) with `person_rows`, and
-the tables every person's page reads (ranks and their quotas) with
-`everyone_rows`; `run` executes the statements for the database in use.
+registrations, attendance, enrolments, notices, …) with `person_rows`, the
+tables every person's page reads (ranks and their quotas) with
+`everyone_rows`, and rows a page shows of everyone (a class's enrolments,
+its seats) with `page_rows`, kept under minus the page's id; `run`
+executes the statements for the database in use.
 Written as triggers, not signals, so bulk writes, raw updates and other
 processes are counted alike (as the kept counts are, lectures/triggers.py).
 """
@@ -30,11 +32,12 @@ POSTGRESQL_FUNCTIONS = [
             PERFORM training_site_bump_person(0);
             RETURN NULL;
         END IF;
+        -- TG_ARGV[1]: -1 for a page's rows (kept under minus its id).
         IF TG_OP IN ('UPDATE', 'DELETE') THEN
-            before := (to_jsonb(OLD) ->> TG_ARGV[0])::bigint;
+            before := (to_jsonb(OLD) ->> TG_ARGV[0])::bigint * TG_ARGV[1]::bigint;
         END IF;
         IF TG_OP IN ('UPDATE', 'INSERT') THEN
-            after := (to_jsonb(NEW) ->> TG_ARGV[0])::bigint;
+            after := (to_jsonb(NEW) ->> TG_ARGV[0])::bigint * TG_ARGV[1]::bigint;
         END IF;
         IF after IS NOT NULL THEN
             PERFORM training_site_bump_person(after);
@@ -64,14 +67,19 @@ def sqlite_bump(person: str, condition: str = "") -> str:
 
 
 def person_rows(
-    table: str, column: str = "user_id", *, columns: tuple[str, ...] = ()
+    table: str,
+    column: str = "user_id",
+    *,
+    columns: tuple[str, ...] = (),
+    _sign: int = 1,
 ) -> dict[str, list[str]]:
     """Triggers: a row of `table` added, changed (in `columns`, if given) or
     removed counts as a change for the person in its `column` (both people,
     if a change moves the row from one to another)."""
-    name = f"{table}_personal"
+    name = f"{table}_{'personal' if _sign > 0 else 'page'}"
     of = f" OF {', '.join(columns)}" if columns else ""
-    new, old = f"NEW.{column}", f"OLD.{column}"
+    minus = "-" if _sign < 0 else ""
+    new, old = f"{minus}NEW.{column}", f"{minus}OLD.{column}"
     sqlite = [
         f"CREATE TRIGGER {name}_added AFTER INSERT ON {table} "
         f"BEGIN {sqlite_bump(new)} END",
@@ -82,9 +90,18 @@ def person_rows(
     ]
     postgresql = [
         f"CREATE TRIGGER {name} AFTER INSERT OR DELETE OR UPDATE{of} ON {table} "
-        f"FOR EACH ROW EXECUTE FUNCTION training_site_person_changed('{column}')"
+        "FOR EACH ROW EXECUTE FUNCTION "
+        f"training_site_person_changed('{column}', '{_sign}')"
     ]
     return {"sqlite": sqlite, "postgresql": postgresql}
+
+
+def page_rows(
+    table: str, column: str, *, columns: tuple[str, ...] = ()
+) -> dict[str, list[str]]:
+    """Triggers: a row of `table` added, changed or removed counts as a
+    change to the page in its `column` (a class's enrolments: its seats)."""
+    return person_rows(table, column, columns=columns, _sign=-1)
 
 
 def everyone_rows(table: str) -> dict[str, list[str]]:
@@ -99,7 +116,8 @@ def everyone_rows(table: str) -> dict[str, list[str]]:
         ],
         "postgresql": [
             f"CREATE TRIGGER {name} AFTER INSERT OR DELETE OR UPDATE ON {table} "
-            "FOR EACH STATEMENT EXECUTE FUNCTION training_site_person_changed('')"
+            "FOR EACH STATEMENT EXECUTE FUNCTION "
+            "training_site_person_changed('', '1')"
         ],
     }
 

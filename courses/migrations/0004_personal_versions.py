@@ -1,5 +1,6 @@
 """A trainee's own pages are kept until his rows change (training_site/
-personal_pages.py): his enrolments, leave, test attempts and certificates."""
+personal_pages.py): his enrolments, leave, test attempts and certificates;
+and a class page as he sees it until its enrolments (its seats) change."""
 
 from django.db import migrations
 
@@ -15,13 +16,15 @@ PEOPLE = [
     )
 ]
 
+PAGES = [versions.page_rows("courses_enrolment", "class_page_id")]
+
 
 def keep_versions(apps, schema_editor):
-    versions.run(schema_editor, *PEOPLE)
+    versions.run(schema_editor, *PEOPLE, *PAGES)
 
 
 def drop_versions(apps, schema_editor):
-    versions.run(schema_editor, *map(versions.dropped, PEOPLE))
+    versions.run(schema_editor, *map(versions.dropped, [*PEOPLE, *PAGES]))
 
 
 class Migration(migrations.Migration):

@@ -57,20 +57,20 @@ def class_page_context(class_page, request) -> dict:
     user = request.user
     if not user.is_authenticated:
         return {"body": _body(class_page, request)}
-    seats = enrolment_service.seats(class_page)
     organiser = may_administer(request) and may_organise(user, class_page)
     body = personal_fragment(
         request,
         f"class:{class_page.pk}",
-        lambda: _body(class_page, request, seats=seats, organiser=organiser),
+        lambda: _body(class_page, request, organiser=organiser),
         scopes=(page_path(class_page, request),),
-        parts=(seats, organiser),
+        pages=(class_page.pk,),  # its enrolments: the seats
+        parts=(organiser,),
     )
     return {"body": body}
 
 
-def _body(class_page, request, *, seats=None, organiser=False) -> str:
-    context = _context(class_page, request, seats=seats, organiser=organiser)
+def _body(class_page, request, *, organiser=False) -> str:
+    context = _context(class_page, request, organiser=organiser)
     changes_at(
         request,
         class_page.begins_at,
@@ -88,7 +88,7 @@ def _body(class_page, request, *, seats=None, organiser=False) -> str:
     )
 
 
-def _context(class_page, request, *, seats, organiser) -> dict:
+def _context(class_page, request, *, organiser) -> dict:
     now = timezone.now()
     url = class_page.get_url(request)
     lessons = list(lessons_of(class_page).only(*LESSON_FIELDS))
@@ -97,7 +97,7 @@ def _context(class_page, request, *, seats, organiser) -> dict:
         "ancestors": class_page.get_ancestors().values(*LINK_FIELDS)[1:],
         "lessons": lessons,
         "total_hours": sum((lesson.study_hours for lesson in lessons), 0),
-        "seats": seats if seats is not None else enrolment_service.seats(class_page),
+        "seats": enrolment_service.seats(class_page),
         "enrolment_open": class_page.enrolment_open(now),
         "test_open": class_page.test_open(now),
         "feed_url": url + "feed.ics",

@@ -344,6 +344,6 @@ def test_a_kept_class_page_costs_the_same_queries_for_one_lesson_or_many(
     warm(me, class_page.url)
     with CaptureQueriesContext(connection) as queries:
         body(me, class_page.url)
-    # Session, user, the site and route, his versions, the kept copy, the
-    # class's seats (shown live), the header's unread count.
-    assert len(queries) == 7, [q["sql"][:80] for q in queries]
+    # Session, user, the site and route, his and the class's versions (its
+    # enrolments: the seats), the kept copy, the header's unread count.
+    assert len(queries) == 6, [q["sql"][:80] for q in queries]
