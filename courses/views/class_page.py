@@ -12,7 +12,6 @@ from courses.services.lessons import lessons_of
 from lectures.models import SessionPage
 from training_site.dates import day_after
 from training_site.navigation import may_administer
-from training_site.page_cache import page_path
 from training_site.personal_pages import changes_at, personal_fragment
 
 # What the timetable shows of a lesson (and `pageurl` reads): not the forum,
@@ -62,7 +61,9 @@ def class_page_context(class_page, request) -> dict:
         request,
         f"class:{class_page.pk}",
         lambda: _body(class_page, request, organiser=organiser),
-        scopes=(page_path(class_page, request),),
+        # Its own URL's scope (a lesson published under it changes it): the
+        # path asked, as `page_path` would work it out from the tree.
+        scopes=(request.path_info,),
         pages=(class_page.pk,),  # its enrolments: the seats
         parts=(organiser,),
     )
