@@ -39,13 +39,17 @@ from django.db import transaction
 from django.utils import timezone
 from lectures.models import DistrictForumPage, SessionPage
 district = DistrictForumPage.objects.get()
-soon = timezone.now() + timedelta(minutes=5)
-def make(title, capacity):
-    s = SessionPage(title=title, start=soon, end=soon + timedelta(hours=2),
+now = timezone.now()
+def make(title, capacity, start):
+    s = SessionPage(title=title, start=start, end=start + timedelta(hours=2),
                     venue='礼堂', capacity=capacity)
     return district.add_child(instance=s)
-full = make('报名冲击测试', %(capacity)d)
-rush = make('签到冲击测试', None)
+# Registration closes at the start: the session registered for starts
+# tomorrow, so a slow host's rush still ends before it (it once started
+# five minutes ahead, and a rush that outlasted them was refused 197 times).
+# Check-in opens 30 minutes before the start: that session starts soon.
+full = make('报名冲击测试', %(capacity)d, now + timedelta(days=1))
+rush = make('签到冲击测试', None, now + timedelta(minutes=5))
 users = get_user_model().objects.filter(username__startswith='t139').order_by('pk')
 with transaction.atomic():
     keys = [logged_in(user) for user in users[:%(trainees)d]]
@@ -72,11 +76,39 @@ print(json.dumps({
 """
 
 
-def _post_all(args) -> tuple[float, int]:
-    """One client: POST to `path` once per session key; (finish time, errors)."""
+def _refusals(response, text: bytes) -> list[str]:
+    """The error messages a response gives its user: on the page (a form
+    answered in place) or in the messages cookie of a redirect, shown on
+    the page it leads to (register/ and cancel/ answer so)."""
+    from http.cookies import SimpleCookie
+
+    from django.contrib.messages import constants
+    from django.contrib.messages.storage.cookie import CookieStorage
+    from django.http import HttpRequest
+
+    said = []
+    for header in response.msg.get_all("Set-Cookie") or ():
+        cookie = SimpleCookie(header).get(CookieStorage.cookie_name)
+        if cookie is not None and cookie.value:
+            request = HttpRequest()
+            request.COOKIES[CookieStorage.cookie_name] = cookie.value
+            said += [
+                str(m.message)
+                for m in CookieStorage(request)
+                if m.level >= constants.ERROR
+            ]
+    if b"message error" in text:
+        said.append(text.split(b"message error", 1)[1][:200].decode(errors="replace"))
+    return said
+
+
+def _post_all(args) -> tuple[float, int, dict]:
+    """One client: POST to `path` once per session key; (finish time,
+    errors, {refusal shown: how many times})."""
     port, path, keys, body, start_at = args
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
     errors = 0
+    refusals = {}
     time.sleep(max(0.0, start_at - time.time()))
     for key in keys:
         connection.request(
@@ -94,9 +126,13 @@ def _post_all(args) -> tuple[float, int]:
         text = response.read()
         if response.getheader("Content-Encoding") == "gzip":
             text = gzip.decompress(text)
-        # A refusal is shown as a message on the page, with status 200.
-        errors += response.status not in (200, 302) or b"message error" in text
-    return time.time(), errors
+        # A refusal is an error message: on the page (status 200), or after
+        # a redirect (302) on the next page, carried by the messages cookie.
+        said = _refusals(response, text)
+        for message in said:
+            refusals[message] = refusals.get(message, 0) + 1
+        errors += response.status not in (200, 302) or bool(said)
+    return time.time(), errors, refusals
 
 
 def _get_all(args) -> tuple[float, int]:
@@ -110,7 +146,7 @@ def _get_all(args) -> tuple[float, int]:
         response = connection.getresponse()
         response.read()
         errors += response.status != 200
-    return time.time(), errors
+    return time.time(), errors, {}
 
 
 class NoBody:
@@ -157,12 +193,17 @@ def _rush(env, port, path, keys, body, send=_post_all) -> dict:
         results = list(
             pool.map(send, [(port, path, share, body, start_at) for share in shares])
         )
-    seconds = max(finish for finish, _ in results) - start_at
+    seconds = max(finish for finish, _, _ in results) - start_at
+    refusals = {}
+    for _finish, _errors, said in results:
+        for message, times in said.items():
+            refusals[message] = refusals.get(message, 0) + times
     return {
         "requests": len(keys),
         "seconds": round(seconds, 2),
         "per_second": round(len(keys) / seconds, 1),
-        "errors": sum(errors for _, errors in results),
+        "errors": sum(errors for _, errors, _ in results),
+        "refusals": refusals,
     }
 
 
@@ -220,6 +261,8 @@ def print_rush(result: dict) -> None:
             f"{name:13} {figures['requests']} in {figures['seconds']} s: "
             f"{figures['per_second']}/s, errors {figures['errors']}"
         )
+        for message, times in figures.get("refusals", {}).items():
+            print(f"{'':13} {times} × refused: {message}")
     checkin = result["checkin"]
     if "x_healthz_rate" in checkin:
         print(

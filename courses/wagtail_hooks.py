@@ -12,9 +12,10 @@ from courses.models import ClassPage
 from courses.reports import ClassReportView
 from courses.rules import may_organise, may_run_classes
 from courses.services import assessment, completion, enrolment, leave
-from courses.services.trainee import my_classes
+from courses.services.trainee import classes_change_at, my_classes
 from courses.views import admin as admin_views
 from stats.menu import StatsMenuItem
+from training_site.personal_pages import changes_at, keeping
 
 
 @hooks.register("register_admin_urls")
@@ -95,10 +96,13 @@ def course_log_actions(actions):
 
 @hooks.register("trainee_page_panels")
 def my_classes_panel(request):
+    rows = my_classes(request.user)
+    # /me/ is kept (training_site/personal_pages.py) until the clock moves
+    # a class on: a test window, a lesson counted from its start.
+    if keeping(request):
+        changes_at(request, *classes_change_at(rows))
     return render_to_string(
-        "courses/includes/my_classes.html",
-        {"rows": my_classes(request.user)},
-        request=request,
+        "courses/includes/my_classes.html", {"rows": rows}, request=request
     )
 
 

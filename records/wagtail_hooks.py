@@ -1,5 +1,7 @@
 """Registration only: the /me/ panel, the demo, menus and admin URLs."""
 
+from datetime import date
+
 from django.template.loader import render_to_string
 from django.urls import path, reverse
 from django.utils import timezone
@@ -11,6 +13,8 @@ from records import rules, views
 from records.models import ExternalTraining
 from records.services import external
 from records.services.ledger import LedgerRules, ledger
+from training_site.dates import day_start
+from training_site.personal_pages import changes_at
 
 
 @hooks.register("trainee_page_panels", order=-10)
@@ -18,6 +22,8 @@ def my_hours_panel(request):
     """His study hours this year by source, against his rank's quota."""
     year = timezone.localdate().year
     rules_in_force = LedgerRules.for_request(request)
+    # /me/ is kept (training_site/personal_pages.py): next year is another.
+    changes_at(request, day_start(date(year + 1, 1, 1)))
     return render_to_string(
         "records/includes/me_hours.html",
         {

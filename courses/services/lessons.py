@@ -8,7 +8,7 @@ before his enrolment never count against him.
 
 from datetime import datetime
 
-from django.db.models import Q, Sum
+from django.db.models import Min, Q, Sum
 from django.utils import timezone
 
 from courses.models import ClassPage, Enrolment
@@ -38,11 +38,26 @@ def countable_lessons(class_page: ClassPage, now: datetime | None = None):
     )
 
 
-def countable_lessons_in(classes: list[ClassPage], now: datetime):
-    """`countable_lessons` of several classes in one query."""
+def _below_any(classes: list[ClassPage]) -> Q:
     below_any = Q(pk__in=[])
     for class_page in classes:
         below_any |= below(class_page.path) & Q(depth=class_page.depth + 1)
+    return below_any
+
+
+def next_lesson_start(classes: list[ClassPage], now: datetime) -> datetime | None:
+    """When the next lesson of these classes starts (and starts counting)."""
+    return (
+        SessionPage.objects.live()
+        .lessons()
+        .filter(_below_any(classes), start__gt=now)
+        .aggregate(first=Min("start"))["first"]
+    )
+
+
+def countable_lessons_in(classes: list[ClassPage], now: datetime):
+    """`countable_lessons` of several classes in one query."""
+    below_any = _below_any(classes)
     return (
         SessionPage.objects.live()
         .lessons()

@@ -1,7 +1,13 @@
 """What /me/ shows of a trainee's classes: standing, score, certificate."""
 
+from datetime import datetime
+
+from django.utils import timezone
+
 from courses.models import Enrolment, EnrolmentStatus
 from courses.services.completion import progress_of_trainee
+from courses.services.lessons import next_lesson_start
+from training_site.dates import day_after
 
 SHOWN = 20
 # What a row and the standing read of the class: its link, dates, test
@@ -43,3 +49,20 @@ def my_classes(user, *, now=None) -> list[dict]:
         }
         for e in enrolments
     ]
+
+
+def classes_change_at(rows: list[dict], *, now=None) -> list[datetime]:
+    """When `my_classes`' rows read differently by the clock alone: a class
+    begins or ends, its test window opens or closes, the next lesson of a
+    class he is in starts (and counts)."""
+    now = now or timezone.now()
+    classes = [row["enrolment"].class_page for row in rows]
+    moments = [
+        moment
+        for c in classes
+        for moment in (c.begins_at, day_after(c.end_date), c.test_opens, c.test_closes)
+    ]
+    enrolled = [row["enrolment"].class_page for row in rows if row["standing"]]
+    if enrolled:
+        moments.append(next_lesson_start(enrolled, now))
+    return moments

@@ -2,6 +2,7 @@
 
 from collections import defaultdict
 
+from django.template.loader import render_to_string
 from django.utils import timezone
 
 from courses.models import Enrolment, EnrolmentStatus, LeaveRequest, LeaveStatus
@@ -9,7 +10,9 @@ from courses.rules import may_organise
 from courses.services import enrolment as enrolment_service
 from courses.services.lessons import lessons_of
 from lectures.models import SessionPage
+from training_site.dates import day_after
 from training_site.navigation import may_administer
+from training_site.personal_pages import changes_at, personal_fragment
 
 # What the timetable shows of a lesson (and `pageurl` reads): not the forum,
 # field and category a listing of sessions shows, nor the lesson's own text.
@@ -46,6 +49,47 @@ def _add_lecturer_names(lessons) -> None:
 
 
 def class_page_context(class_page, request) -> dict:
+    """The page's body: as anonymous visitors see it (the page cache keeps
+    the whole page for them), or as its trainee does, kept for him until
+    his enrolment, the class, its lessons, its seats or the clock change it
+    (training_site/personal_pages.py)."""
+    user = request.user
+    if not user.is_authenticated:
+        return {"body": _body(class_page, request)}
+    organiser = may_administer(request) and may_organise(user, class_page)
+    body = personal_fragment(
+        request,
+        f"class:{class_page.pk}",
+        lambda: _body(class_page, request, organiser=organiser),
+        # Its own URL's scope (a lesson published under it changes it): the
+        # path asked, as `page_path` would work it out from the tree.
+        scopes=(request.path_info,),
+        pages=(class_page.pk,),  # its enrolments: the seats
+        parts=(organiser,),
+    )
+    return {"body": body}
+
+
+def _body(class_page, request, *, organiser=False) -> str:
+    context = _context(class_page, request, organiser=organiser)
+    changes_at(
+        request,
+        class_page.begins_at,
+        day_after(class_page.end_date),
+        class_page.enrol_opens,
+        class_page.enrol_closes_at,
+        class_page.test_opens,
+        class_page.test_closes,
+        *(lesson.end for lesson in context["lessons"]),
+    )
+    return render_to_string(
+        "courses/includes/class_body.html",
+        {**context, "page": class_page, "self": class_page},
+        request,
+    )
+
+
+def _context(class_page, request, *, organiser) -> dict:
     now = timezone.now()
     url = class_page.get_url(request)
     lessons = list(lessons_of(class_page).only(*LESSON_FIELDS))
@@ -84,9 +128,7 @@ def class_page_context(class_page, request) -> dict:
         # Managing a class is done in the admin: who may not enter it (kept
         # in his session, training_site/navigation.py) administers nothing,
         # and a trainee's view asks no permission query.
-        context["organiser"] = may_administer(request) and may_organise(
-            user, class_page
-        )
+        context["organiser"] = organiser
         context["now"] = now
         for lesson in lessons:
             lesson.my_leave = context["my_leave"].get(lesson.pk)

@@ -165,8 +165,9 @@ def check_in(
         verify_token(session, token or "")
     elif method != CheckInMethod.CODE:
         raise CheckInError("method", _("Unknown check-in method."))
-    # Read before taking the write lock: a second scan costs no write.
-    existing = Attendance.objects.filter(session=session, user=user).first()
+    # Read before taking the write lock: a second scan costs no write. (By
+    # ids: building a lookup on the page and user objects costs more.)
+    existing = Attendance.objects.filter(session_id=session.pk, user_id=user.pk).first()
     if existing and existing.checked_in_at:
         return existing
     status = (

@@ -130,14 +130,19 @@ def overview(user, evaluation_days: int = 7) -> dict:
         .order_by("session__start")
     )
     rows = _with_links(
-        registrations, ("venue", "kind"), "status", "queued_at", through="session"
+        registrations,
+        ("venue", "kind"),
+        "status",
+        "queued_at",
+        "session__end",
+        through="session",
     )
     # His place in line where he waits: a query only then (an annotation
     # counting the line for every row cost more than the rest of the list).
     positions = waiting_positions(
         {
             session.pk: queued_at
-            for session, status, queued_at in rows
+            for session, status, queued_at, _end in rows
             if status == RegistrationStatus.WAITING
         }
     )
@@ -148,7 +153,7 @@ def overview(user, evaluation_days: int = 7) -> dict:
             position=positions.get(session.pk),
             can_cancel=may_cancel(session.kind, session.start, now),
         )
-        for session, status, _queued_at in rows
+        for session, status, _queued_at, _end in rows
     ]
     attendances = Attendance.objects.filter(user=user).order_by("-session__start")
     history = [
@@ -164,6 +169,12 @@ def overview(user, evaluation_days: int = 7) -> dict:
     return {
         "upcoming": upcoming,
         "history": history,
+        # When this reads differently by the clock alone: an upcoming
+        # session's start (no more cancelling) and end (off the list); the
+        # evaluation windows are `evaluation_moments`.
+        "changes_at": [
+            moment for session, *_, end in rows for moment in (session.start, end)
+        ],
         "to_evaluate": [
             session
             for (session,) in _with_links(
@@ -172,6 +183,17 @@ def overview(user, evaluation_days: int = 7) -> dict:
             )
         ],
     }
+
+
+def evaluation_moments(user, days: int, now: datetime) -> list[datetime]:
+    """When sessions he attended enter and leave `awaiting_evaluation`:
+    their ends, and `days` after (evaluated or not: one query of a column)."""
+    ends = (
+        Attendance.objects.attended()
+        .filter(user=user, session__end__gt=now - timedelta(days=days))
+        .values_list("session__end", flat=True)
+    )
+    return [moment for end in ends for moment in (end, end + timedelta(days=days))]
 
 
 @dataclass(frozen=True)

@@ -115,6 +115,8 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "training_site.navigation.header",
                 "training_site.notify.views.unread",
+                # After Django's CSRF token, which it replaces in a kept copy.
+                "training_site.personal_pages.csrf_placeholder",
             ],
         },
     },

@@ -3,6 +3,8 @@
 apps that take it, and a QR code for phones, drawn inline (segno's SVG: no
 image request, nothing the CSP must allow)."""
 
+from functools import lru_cache
+
 import segno
 from django import template
 from django.utils.safestring import mark_safe
@@ -22,6 +24,14 @@ def subscription(context, path: str) -> dict:
 def qr_svg(url: str) -> str:
     """The code, or nothing for an address too long for any QR code (a
     schedule selection with a very long query): the link is still there."""
+    return _qr_svg(url)
+
+
+@lru_cache(maxsize=512)
+def _qr_svg(url: str) -> str:
+    # Drawing a code costs 10–25 ms (segno tries eight masks), more than the
+    # rest of /me/; it depends on the address alone, so each process draws
+    # one once.
     try:
         code = segno.make(url, error="m")
     except DataOverflowError:
