@@ -23,13 +23,22 @@ ledgers of them all, the ranks, the units): `coverage()` folds the lines
 into tables by rank and by unit × rank, and `cadre_lines()` gives the names.
 """
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.contrib.auth import get_user_model
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    ExpressionWrapper,
+    F,
+    Q,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, Least, Substr
+from django.db.models.lookups import GreaterThan, GreaterThanOrEqual
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -44,7 +53,16 @@ from lectures.models import (
 )
 from lectures.models.tree import below
 from lectures.services.trainee_page import year_attendance
-from records.services.ledger import LedgerRules, YearLedger, ledgers
+from records.models import Source
+from records.models.external import EXTERNAL_SOURCES
+from records.services.ledger import (
+    KEPT_HOURS,
+    LedgerRules,
+    YearLedger,
+    pro_rata,
+    with_year_hours,
+    year_ledger,
+)
 
 #: The groups a cadre falls in, for the names' filter.
 STATUSES = ("behind", "nothing", "met")
@@ -204,13 +222,87 @@ class Coverage:
     by_unit: list[CoverageRow] = field(default_factory=list)
 
 
-def _cadres_with_attendance(query: CoverageQuery):
-    """(user id, name, unit, unit path, position, rank id, rank, attended)
-    of every cadre of the selection; one query."""
-    attended = query.attended().filter(user=OuterRef("user_id"))
-    return (
-        query.cadres()
-        .annotate(came=Exists(attended))
+class Judged:
+    """The expressions that judge each cadre of a selection in the database,
+    from his kept hours (`records.models.YearHours`): the hours that count
+    (caps applied), the pro-rata quota of his rank at the query's day, and
+    whether he attended something. In tenths of an hour, so the comparison
+    is exact on every database."""
+
+    def __init__(self, query: CoverageQuery, rules: LedgerRules, ranks: list[Rank]):
+        day = query.day
+
+        def tenths(quota: Decimal) -> int:
+            return int(pro_rata(quota, query.year, day).scaleb(1))
+
+        def kept(source: str):
+            return Coalesce(F(f"kept__{source}"), 0)
+
+        def counted(source: str):
+            cap = rules.caps.get(source)
+            if cap is None:
+                return kept(source)
+            return Least(kept(source), Value(int(cap.scaleb(1))))
+
+        sources = list(Source)
+        self.counted = sum(
+            (counted(source) for source in sources[1:]), counted(sources[0])
+        )
+        self.expected = Case(
+            *(
+                When(rank_id=rank.pk, then=Value(tenths(rank.yearly_hours)))
+                for rank in ranks
+            ),
+            default=Value(tenths(rules.default_quota)),
+        )
+        if query.themed:
+            self.attended = Q(user_id__in=query.attended().values("user_id"))
+        else:
+            elsewhere = sum(
+                (kept(source) for source in EXTERNAL_SOURCES[1:]),
+                kept(EXTERNAL_SOURCES[0]),
+            )
+            # Without a theme, approved training elsewhere is taking part too.
+            self.attended = Q(GreaterThan(kept("attended"), 0)) | Q(
+                GreaterThan(elsewhere, 0)
+            )
+        self.met = Q(GreaterThanOrEqual(self.counted, self.expected))
+
+    def cadres(self, query: CoverageQuery):
+        """The selection's profiles joined to their kept hours of the year."""
+        return with_year_hours(query.cadres(), query.year, "user__")
+
+    def status(self, status: str | None) -> Q:
+        """The names' groups (`CadreLine.is_`) as a filter."""
+        if status == "behind":
+            return ~self.met
+        if status == "nothing":
+            return ~self.attended
+        if status == "met":
+            return self.met
+        return Q()
+
+
+def _ranks() -> list[Rank]:
+    """The ranks in the list's order; one query."""
+    return list(Rank.objects.order_by("sort_order", "pk"))
+
+
+def cadre_lines(
+    query: CoverageQuery,
+    *,
+    rules: LedgerRules | None = None,
+    status: str | None = None,
+) -> list[CadreLine]:
+    """Every cadre of the selection (in the names' group `status`, if given)
+    with his ledger; two queries (the ranks, the cadres with their kept
+    hours), however many cadres."""
+    rules = rules or LedgerRules.for_default_site()
+    judged = Judged(query, rules, _ranks())
+    rows = (
+        judged.cadres(query)
+        .filter(judged.status(status))
+        .annotate(came=ExpressionWrapper(judged.attended, output_field=BooleanField()))
         .order_by("unit_forum__path", "real_name", "pk")
         .values_list(
             "user_id",
@@ -220,24 +312,28 @@ def _cadres_with_attendance(query: CoverageQuery):
             "position",
             "rank_id",
             "rank__name",
+            "rank__yearly_hours",
             "came",
+            *KEPT_HOURS,
         )
     )
-
-
-def cadre_lines(
-    query: CoverageQuery, *, rules: LedgerRules | None = None
-) -> list[CadreLine]:
-    """Every cadre of the selection with his ledger; four queries."""
-    rows = list(_cadres_with_attendance(query))
-    users = get_user_model().objects.filter(pk__in=query.cadres().values("user_id"))
-    books = ledgers(users, query.year, rules=rules) if rows else {}
     day = query.day
     lines = []
-    for user_id, name, unit, path, position, rank_id, rank_name, came in rows:
-        book = books[user_id]
-        # Without a theme, approved training elsewhere is taking part too.
-        attended = bool(came) or (not query.themed and book.earned_total > 0)
+    for (
+        user_id,
+        name,
+        unit,
+        path,
+        position,
+        rank_id,
+        rank_name,
+        quota,
+        came,
+        *tenths,
+    ) in rows:
+        book = year_ledger(
+            query.year, rules, user_id, rank_id, rank_name, quota, tenths
+        )
         lines.append(
             CadreLine(
                 user_id=user_id,
@@ -247,7 +343,7 @@ def cadre_lines(
                 position=position,
                 rank_id=rank_id,
                 rank_name=rank_name or "",
-                attended=attended,
+                attended=bool(came),
                 ledger=book,
                 on=day,
                 met=book.met(day),
@@ -257,13 +353,36 @@ def cadre_lines(
     return lines
 
 
-def _rank_order(lines: Iterable[CadreLine]) -> list[tuple[int, str]]:
+def _tallies(query: CoverageQuery, rules: LedgerRules, ranks: list[Rank], length: int):
+    """{(unit path prefix of `length`, rank id or 0): Tally} of the
+    selection, counted by the database in one grouped query."""
+    judged = Judged(query, rules, ranks)
+    unit = Substr("unit_forum__path", 1, length) if length else Value("")
+    rows = (
+        judged.cadres(query)
+        .annotate(unit=unit)
+        .order_by()
+        .values("unit", "rank_id")
+        .annotate(
+            cadres=Count("pk"),
+            met=Count("pk", filter=judged.met),
+            nothing=Count("pk", filter=~judged.attended),
+        )
+        .values_list("unit", "rank_id", "cadres", "met", "nothing")
+    )
+    return {
+        (unit or "", rank_id or 0): Tally(cadres, met, nothing)
+        for unit, rank_id, cadres, met, nothing in rows
+    }
+
+
+def _rank_order(ranks: list[Rank], without: bool) -> list[tuple[int, str]]:
     """(rank id, name) of the ranks in the list's order, then "no rank" (0)
-    if some cadre has none; one query."""
-    ranks = list(Rank.objects.order_by("sort_order", "pk").values_list("pk", "name"))
-    if any(line.rank_id is None for line in lines):
-        ranks.append((0, _("No rank")))
-    return ranks
+    if some cadre has none."""
+    order = [(rank.pk, rank.name) for rank in ranks]
+    if without:
+        order.append((0, _("No rank")))
+    return order
 
 
 def _units(query: CoverageQuery) -> tuple[list[tuple[str, str, str]], int]:
@@ -287,30 +406,31 @@ def _units(query: CoverageQuery) -> tuple[list[tuple[str, str, str]], int]:
 
 
 def coverage(query: CoverageQuery, *, rules: LedgerRules | None = None) -> Coverage:
-    """The selection's coverage: totals, by rank, by unit × rank."""
-    lines = cadre_lines(query, rules=rules)
-    ranks = _rank_order(lines)
+    """The selection's coverage: totals, by rank, by unit × rank; three
+    queries (the ranks, the units, the grouped count)."""
+    rules = rules or LedgerRules.for_default_site()
+    ranks = _ranks()
     units, length = _units(query)
-    by_rank = {rank_id: Tally() for rank_id, _name in ranks}
+    found = _tallies(query, rules, ranks, length)
+    order = _rank_order(ranks, any(rank_id == 0 for _unit, rank_id in found))
+    by_rank = {rank_id: Tally() for rank_id, _name in order}
     cells: dict[tuple[str, int], Tally] = {}
     known = {path for path, _slug, _title in units}
     own_path = units[-1][0] if units else ""
-    for line in lines:
-        rank_id = line.rank_id or 0
-        by_rank[rank_id].add(line)
-        unit = line.unit_path[:length]
+    for (unit, rank_id), tally in found.items():
+        by_rank[rank_id] += tally
         # A cadre of the forum itself, or of a forum no longer published.
-        unit = unit if unit in known and len(line.unit_path) >= length else own_path
-        cells.setdefault((unit, rank_id), Tally()).add(line)
+        unit = unit if unit in known else own_path
+        cells[unit, rank_id] = cells.get((unit, rank_id), Tally()) + tally
     totals = sum(by_rank.values(), Tally())
     rank_rows = [
         _row(by_rank[rank_id], label=name, rank=name, rank_id=rank_id)
-        for rank_id, name in ranks
+        for rank_id, name in order
         if by_rank[rank_id].cadres
     ]
     unit_rows = []
     for path, slug, title in units:
-        for rank_id, name in ranks:
+        for rank_id, name in order:
             tally = cells.get((path, rank_id))
             if tally is not None:
                 unit_rows.append(
@@ -333,8 +453,6 @@ def _row(tally: Tally, **labels) -> CoverageRow:
 
 
 def coverage_rate(query: CoverageQuery, *, rules: LedgerRules | None = None) -> Tally:
-    """The selection's totals only (the dashboard's figure)."""
-    totals = Tally()
-    for line in cadre_lines(query, rules=rules):
-        totals.add(line)
-    return totals
+    """The selection's totals only (the dashboard's figure); two queries."""
+    rules = rules or LedgerRules.for_default_site()
+    return sum(_tallies(query, rules, _ranks(), 0).values(), Tally())

@@ -249,7 +249,7 @@ def test_bad_filters_are_a_clear_400(world, client, people):
 #: Queries of each page, whatever the number of cadres and units (the
 #: session, the user and his groups, the header's unread count, the scope,
 #: the filters' choices, the cadres, their ledgers, the ranks, the units).
-QUERIES = {REPORT: 29, NAMES: 27}
+QUERIES = {REPORT: 26, NAMES: 25}
 
 
 @pytest.mark.parametrize("url", [REPORT, NAMES])
