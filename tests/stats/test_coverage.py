@@ -135,15 +135,16 @@ def test_the_town_by_rank_and_by_unit(world):
     assert {row.rank: figures(row) for row in report.by_rank} == {
         "乡科级正职": (2, 1, 0),
         "一般干部": (2, 1, 1),
-        "无职级": (1, 0, 1),
+        "未定职级": (1, 0, 1),
     }
     by_unit = {(row.slug, row.rank): figures(row) for row in report.by_unit}
     assert by_unit == {
         ("", "乡科级正职"): (2, 1, 0),
         ("", "一般干部"): (1, 0, 1),
         ("dongfeng", "一般干部"): (1, 1, 0),
-        ("dongfeng", "无职级"): (1, 0, 1),
+        ("dongfeng", "未定职级"): (1, 0, 1),
     }
+    assert report.unranked == 1  # 戊: shown, and the page says how to fix it
     # Each table adds up to the totals.
     for rows in (report.by_rank, report.by_unit):
         assert tuple(map(sum, zip(*(figures(r) for r in rows), strict=True))) == (
@@ -188,6 +189,8 @@ def test_the_town_administrator_sees_his_town(world, client, people):
     html = page.content.decode()
     assert "乡科级正职" in html
     assert "40.0" in html
+    # 戊 has no rank: the page says so and how to give him one.
+    assert "1 名干部尚未定职级" in html
     # A count leads to its names: the 乡科级正职 behind.
     head = world["ranks"]["head"]
     names = client.get(NAMES, {**YEAR, "rank": head.pk, "status": "behind"})
