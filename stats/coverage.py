@@ -48,6 +48,7 @@ from lectures.models import (
     Category,
     DistrictForumPage,
     Field,
+    ForumLevel,
     ForumPage,
     Rank,
     TraineeProfile,
@@ -96,7 +97,16 @@ class CoverageQuery:
     def cadres(self):
         """The selection's trainee profiles (active accounts)."""
         profiles = TraineeProfile.objects.filter(user__is_active=True)
-        if self.forum is not None:
+        if self.forum is not None and self.forum.level == ForumLevel.DISTRICT:
+            # Nearly every cadre: read the profiles in order, each unit
+            # looked up in the subtree's forums (`+ 0` keeps SQLite from
+            # walking the unit index cadre by cadre: 1.1 s instead of 0.2 s
+            # at 100× the seed).
+            units = Page.objects.filter(below(self.forum.path)).values("pk")
+            profiles = profiles.alias(unit_key=F("unit_forum_id") + 0).filter(
+                unit_key__in=units
+            )
+        elif self.forum is not None:
             profiles = profiles.filter(below(self.forum.path, "unit_forum__path"))
         if self.ranks or self.no_rank:
             chosen = Q(rank__in=[rank.pk for rank in self.ranks])
@@ -177,6 +187,12 @@ class Tally:
         self.cadres += 1
         self.met += line.met
         self.nothing += not line.attended
+
+    def absorb(self, other: "Tally") -> None:
+        """Add `other`'s counts to these (a fold of thousands of cells)."""
+        self.cadres += other.cadres
+        self.met += other.met
+        self.nothing += other.nothing
 
     def __add__(self, other: "Tally") -> "Tally":
         return Tally(
@@ -447,10 +463,13 @@ def coverage(query: CoverageQuery, *, rules: LedgerRules | None = None) -> Cover
     known = {path for path, _slug, _title in units}
     own_path = units[-1][0] if units else ""
     for (unit, rank_id), tally in found.items():
-        by_rank[rank_id] += tally
+        by_rank[rank_id].absorb(tally)
         # A cadre of the forum itself, or of a forum no longer published.
         unit = unit if unit in known else own_path
-        cells[unit, rank_id] = cells.get((unit, rank_id), Tally()) + tally
+        cell = cells.get((unit, rank_id))
+        if cell is None:
+            cells[unit, rank_id] = cell = Tally()
+        cell.absorb(tally)
     totals = sum(by_rank.values(), Tally())
     rank_rows = [
         _row(by_rank[rank_id], label=name, rank=name, rank_id=rank_id)

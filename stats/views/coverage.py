@@ -13,7 +13,13 @@ from wagtail.admin.widgets import Button
 
 from records.services.ledger import LedgerRules
 from stats.coverage import CoverageQuery, cadre_lines, coverage
-from stats.coverage_tables import coverage_tables, heading, names_table, subtitle
+from stats.coverage_tables import (
+    ROWS_SHOWN,
+    coverage_tables,
+    heading,
+    names_table,
+    subtitle,
+)
 from stats.filters import CoverageFilterSet, CoverageNamesFilterSet
 from stats.views.base import StatsReportView
 from training_site.spreadsheets import file_response, ledger_book, sheet_response
@@ -86,7 +92,10 @@ class CoverageReportView(CoverageSelectionMixin, StatsReportView):
                 fmt: self.url_with(self.index_url_name, export=fmt, table=table.name)
                 for fmt in ("xlsx", "csv")
             }
-            for row in table.rows:
+            # Only the rows the page shows link anywhere: a district at 100×
+            # the seed has tens of thousands of unit × rank rows, each with
+            # five links, for the spreadsheet alone.
+            for row in table.rows[:ROWS_SHOWN]:
                 row.links = self.row_links(row)
         return tables
 
