@@ -416,7 +416,8 @@ def _tallies(query: CoverageQuery, rules: LedgerRules, ranks: list[Rank], length
         cursor.execute(statement, (*params, length))
         rows = cursor.fetchall()
     return {
-        (unit or "", rank_id or 0): Tally(count, met, nothing)
+        # PostgreSQL sums sums as numeric: whole numbers, as ints.
+        (unit or "", rank_id or 0): Tally(int(count), int(met), int(nothing))
         for unit, rank_id, count, met, nothing in rows
     }
 
