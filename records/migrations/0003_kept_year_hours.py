@@ -8,9 +8,10 @@ from django.db import migrations, models
 from lectures.triggers import run_for_vendor
 
 # Kept by the database (see `records.models.YearHours`): triggers add and
-# take a row's hours, in tenths, to its cadre's year. Every change is an
-# upsert of signed amounts, so a missing row shows as a drift instead of
-# being hidden. The attended statuses, the lesson kind and the time zone
+# take a row's hours, in tenths, to its cadre's year. Adding is an upsert
+# (the year's row made on its first hours); taking is an update, as the
+# roster counts' is, so a flush or cascade that removed the kept rows first
+# leaves nothing to take (an insert there would name a deleted user). The attended statuses, the lesson kind and the time zone
 # (Asia/Shanghai has had no daylight saving since 1991: +8 hours) are
 # written out here as they stood when this was made.
 ATTENDED = "('present', 'late')"
@@ -40,41 +41,63 @@ VENDOR = {
 }
 
 
-def _session_hours(vendor: str, row: str, session: str, sign: str, where: str):
-    """Upsert `sign` (+ or -) a session's hours for the attendance rows
-    `row` (a user id expression) selected by `where`."""
+def _added(vendor: str, row: str, session: str, where: str) -> str:
+    """Upsert a session's hours for the attendance rows `row` (a user id
+    expression) selected by `where`."""
     tenths = VENDOR[vendor]["tenths"].format(f"{session}.study_hours")
     year = VENDOR[vendor]["year"].format(f"{session}.start")
     return f"""
     INSERT INTO records_yearhours ({COLUMNS})
     SELECT {row}, {year},
-        {sign}CASE WHEN {session}.kind = 'lesson' THEN 0 ELSE {tenths} END,
-        {sign}CASE WHEN {session}.kind = 'lesson' THEN {tenths} ELSE 0 END,
-        0, 0, 0, 0, {sign}1
+        CASE WHEN {session}.kind = 'lesson' THEN 0 ELSE {tenths} END,
+        CASE WHEN {session}.kind = 'lesson' THEN {tenths} ELSE 0 END,
+        0, 0, 0, 0, 1
     {where}
     {UPSERT}"""
 
 
+def _taken(vendor: str, session: str, where: str) -> str:
+    """Take a session's hours (its columns as `session`, an alias or OLD)
+    from the years selected by `where`."""
+    tenths = VENDOR[vendor]["tenths"].format(f"{session}.study_hours")
+    return f"""
+    UPDATE records_yearhours SET
+        sessions = sessions
+            - CASE WHEN {session}.kind = 'lesson' THEN 0 ELSE {tenths} END,
+        lessons = lessons
+            - CASE WHEN {session}.kind = 'lesson' THEN {tenths} ELSE 0 END,
+        attended = attended - 1
+    WHERE {where};"""
+
+
 def attendance(vendor: str, row: str, sign: str) -> str:
     """One attendance row (NEW or OLD) added or taken."""
-    return _session_hours(
-        vendor,
-        f"{row}.user_id",
-        "s",
-        sign,
-        f"FROM lectures_sessionpage s WHERE s.page_ptr_id = {row}.session_id",
-    )
+    session = f"FROM lectures_sessionpage s WHERE s.page_ptr_id = {row}.session_id"
+    if sign == "":
+        return _added(vendor, f"{row}.user_id", "s", session)
+    tenths = VENDOR[vendor]["tenths"].format("s.study_hours")
+    year = VENDOR[vendor]["year"].format("s.start")
+    return f"""
+    UPDATE records_yearhours SET
+        sessions = sessions - COALESCE((SELECT
+            CASE WHEN s.kind = 'lesson' THEN 0 ELSE {tenths} END {session}), 0),
+        lessons = lessons - COALESCE((SELECT
+            CASE WHEN s.kind = 'lesson' THEN {tenths} ELSE 0 END {session}), 0),
+        attended = attended - 1
+    WHERE user_id = {row}.user_id AND year = (SELECT {year} {session});"""
 
 
 def session(vendor: str, row: str, sign: str) -> str:
     """A session's hours (as NEW or OLD) for everyone who attended it."""
-    return _session_hours(
-        vendor,
-        "a.user_id",
-        row,
-        sign,
-        f"FROM lectures_attendance a WHERE a.session_id = {row}.page_ptr_id"
-        f" AND a.status IN {ATTENDED}",
+    attendees = (
+        f"lectures_attendance a WHERE a.session_id = {row}.page_ptr_id"
+        f" AND a.status IN {ATTENDED}"
+    )
+    if sign == "":
+        return _added(vendor, "a.user_id", row, f"FROM {attendees}")
+    year = VENDOR[vendor]["year"].format(f"{row}.start")
+    return _taken(
+        vendor, row, f"year = {year} AND user_id IN (SELECT a.user_id FROM {attendees})"
     )
 
 
@@ -82,14 +105,20 @@ def external(vendor: str, row: str, sign: str) -> str:
     """An approved course elsewhere (NEW or OLD), added or taken."""
     tenths = VENDOR[vendor]["tenths"].format(f"{row}.hours")
     year = VENDOR[vendor]["date_year"].format(f"{row}.end_date")
-    kinds = ", ".join(
-        f"{sign}CASE WHEN {row}.kind = '{kind}' THEN {tenths} ELSE 0 END"
-        for kind in KINDS
-    )
-    return f"""
+
+    def share(kind: str) -> str:
+        return f"CASE WHEN {row}.kind = '{kind}' THEN {tenths} ELSE 0 END"
+
+    if sign == "":
+        kinds = ", ".join(share(kind) for kind in KINDS)
+        return f"""
     INSERT INTO records_yearhours ({COLUMNS})
     VALUES ({row}.user_id, {year}, 0, 0, {kinds}, 0)
     {UPSERT}"""
+    taken = ", ".join(f"{kind} = {kind} - {share(kind)}" for kind in KINDS)
+    return f"""
+    UPDATE records_yearhours SET {taken}
+    WHERE user_id = {row}.user_id AND year = {year};"""
 
 
 SESSION_CHANGED = {
