@@ -36,7 +36,7 @@ from lectures.models import (
     SessionStatus,
     TraineeProfile,
 )
-from stats.coverage import CoverageQuery, cadre_lines, coverage
+from stats.coverage import CadreLines, CoverageQuery, cadre_lines, coverage
 from tests.factories import FieldFactory, SessionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -152,6 +152,20 @@ def test_the_town_by_rank_and_by_unit(world):
         )
 
 
+@pytest.mark.parametrize("status", [None, "behind", "nothing", "met"])
+def test_a_page_of_names_is_the_same_slice_of_the_whole_list(world, status):
+    """The names page counts its group and reads only the page's lines:
+    the same cadres, in the same order, as the whole list's slice."""
+    whole = [line for line in cadre_lines(query(world)) if line.is_(status)]
+    lazy = CadreLines(query(world), status=status)
+    assert len(lazy) == len(whole)
+    ids = [line.user_id for line in whole]
+    assert [line.user_id for line in lazy[1:3]] == ids[1:3]
+    assert [line.user_id for line in lazy] == ids
+    if whole:
+        assert lazy[0].user_id == ids[0]
+
+
 def test_the_pro_rata_quota_moves_with_the_day(world):
     # By the end of February a 乡科级正职 is due 10 × 59/365 = 1.6 hours.
     early = CoverageQuery(year=2025, forum=world["tree"]["town"], on=date(2025, 2, 28))
@@ -252,7 +266,8 @@ def test_bad_filters_are_a_clear_400(world, client, people):
 #: Queries of each page, whatever the number of cadres and units (the
 #: session, the user and his groups, the header's unread count, the scope,
 #: the filters' choices, the cadres, their ledgers, the ranks, the units).
-QUERIES = {REPORT: 26, NAMES: 25}
+# The names: the count of the group, then only the page's lines.
+QUERIES = {REPORT: 26, NAMES: 26}
 
 
 @pytest.mark.parametrize("url", [REPORT, NAMES])
