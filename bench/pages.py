@@ -36,13 +36,25 @@ PAGES = [
         "demo_town",
         "url('stats_report_coverage_names') + '?status=behind'",
     ),
+    # The header's "cadres behind" for the whole district: a page of names
+    # among half the district's cadres.
+    (
+        "coverage names (district)",
+        "demo_admin",
+        "url('stats_report_coverage_names') + '?status=behind'",
+    ),
 ]
 
 # Pages one person waits for on his own — a report an administrator asks for —
 # are timed with one client: the wait is what the target is about, and two
 # reports at once on two cores each get half the machine. They are timed with
 # two clients at once as well (`two_clients_median_ms`), for comparison.
-ALONE = {"network report", "coverage report", "coverage names (town)"}
+ALONE = {
+    "network report",
+    "coverage report",
+    "coverage names (town)",
+    "coverage names (district)",
+}
 
 RESOLVE = """
 import json

@@ -38,8 +38,12 @@ class AccountForm(forms.Form):
     rank = forms.ModelChoiceField(
         label=_("Rank"),
         queryset=Rank.objects.all(),
-        required=False,
         help_text=_("From the district's list of ranks; it sets his yearly quota"),
+        error_messages={
+            "required": _(
+                "Choose his rank: every cadre has one (it sets his yearly quota)."
+            )
+        },
     )
     email = forms.EmailField(label=_("Email"), required=False)
 

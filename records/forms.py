@@ -10,6 +10,17 @@ EVIDENCE_TYPES = ("pdf", "jpg", "jpeg", "png")
 EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
 
 
+def clean_evidence_upload(upload):
+    """The certificate or notice: PDF, JPG or PNG up to 10 MB, its content
+    checked against its type (the single and the bulk recording alike)."""
+    if upload:
+        check_upload(upload, extensions=EVIDENCE_TYPES, max_bytes=EVIDENCE_MAX_BYTES)
+    return upload
+
+
+EVIDENCE_ACCEPT = ",".join(f".{extension}" for extension in EVIDENCE_TYPES)
+
+
 class ExternalTrainingForm(forms.ModelForm):
     """A course elsewhere, as the cadre records it, with its evidence."""
 
@@ -29,17 +40,10 @@ class ExternalTrainingForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["evidence"].required = True
-        self.fields["evidence"].widget.attrs["accept"] = ",".join(
-            f".{extension}" for extension in EVIDENCE_TYPES
-        )
+        self.fields["evidence"].widget.attrs["accept"] = EVIDENCE_ACCEPT
 
     def clean_evidence(self):
-        upload = self.cleaned_data.get("evidence")
-        if upload:
-            check_upload(
-                upload, extensions=EVIDENCE_TYPES, max_bytes=EVIDENCE_MAX_BYTES
-            )
-        return upload
+        return clean_evidence_upload(self.cleaned_data.get("evidence"))
 
     def facts(self) -> dict:
         data = self.cleaned_data
@@ -71,7 +75,21 @@ class ImportForm(forms.Form):
         ),
     )
 
+    evidence = forms.FileField(
+        label=_("Evidence for the whole list (optional)"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": EVIDENCE_ACCEPT}),
+        help_text=_(
+            "One file shown on every course of the list, e.g. the notice of "
+            "the assignment (调训通知) or the class's list of graduates: PDF, "
+            "JPG or PNG, at most 10 MB."
+        ),
+    )
+
     def clean_file(self):
         upload = self.cleaned_data["file"]
         check_upload(upload, extensions=("xlsx", "csv"), max_bytes=5 * 1024 * 1024)
         return upload
+
+    def clean_evidence(self):
+        return clean_evidence_upload(self.cleaned_data.get("evidence"))

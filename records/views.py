@@ -185,7 +185,10 @@ def external_import(request):
         upload = form.cleaned_data["file"]
         try:
             report = external_import_service.import_external(
-                request.user, upload.name, upload.read()
+                request.user,
+                upload.name,
+                upload.read(),
+                evidence=form.cleaned_data["evidence"],
             )
         except ImportFileError as error:
             form.add_error("file", str(error))

@@ -8,21 +8,26 @@ network report counts.
 * **Trainees** (学时台账): each trainee's study hours in a calendar year as
   the study-hours record counts them (`records.services.ledger`: sessions,
   lessons and approved training elsewhere, capped per source) against his
-  rank's yearly quota; who is short, and by how much. The ledger is folded
-  in Python, so the rows are a list (of the whole selection, in four
-  queries), not a queryset.
+  rank's yearly quota; who is short, and by how much. Active accounts
+  only, as in the coverage report: a cadre who has left is not asked for
+  hours. The ledger is folded in Python, so the rows are a list (of the
+  whole selection, in one query), not a queryset.
 """
 
 from decimal import Decimal
 
-from django.contrib.auth import get_user_model
-from django.db.models import Count, Exists, OuterRef, Subquery, Sum
+from django.db.models import Count, Exists, F, OuterRef, Subquery, Sum
 from django.db.models.functions import Coalesce
 
 from lectures.counting import with_person_times
 from lectures.models import ForumPage, Lecturer, TraineeProfile
 from lectures.models.tree import below
-from records.services.ledger import LedgerRules, ledgers
+from records.services.ledger import (
+    KEPT_HOURS,
+    LedgerRules,
+    with_year_hours,
+    year_ledger,
+)
 from stats.query import ReportQuery
 
 TENTH = Decimal("0.1")
@@ -55,18 +60,31 @@ def trainee_rows(
     rules: LedgerRules | None = None,
     short: bool = False,
 ) -> list[TraineeProfile]:
-    """Trainees of the units below `forum` (all when None), fewest hours
-    first, each with his ledger's `hours`, `rank_name`, `quota` and
-    `short_by` (of the whole year's quota); only those short if `short`.
-    Four queries, however many trainees."""
-    profiles = TraineeProfile.objects.select_related("unit_forum")
+    """Trainees with an active account of the units below `forum` (all when
+    None), fewest hours first, each with his ledger's `hours`, `rank_name`,
+    `quota` and `short_by` (of the whole year's quota); only those short if
+    `short`. One query, however many trainees (the kept hours joined)."""
+    rules = rules or LedgerRules.for_default_site()
+    profiles = TraineeProfile.objects.filter(user__is_active=True)
     if forum is not None:
         profiles = profiles.filter(below(forum.path, "unit_forum__path"))
-    rows = list(profiles)
-    users = get_user_model().objects.filter(pk__in=profiles.values("user_id"))
-    books = ledgers(users, year, rules=rules) if rows else {}
+    kept = {f"kept_{n}": F(name) for n, name in enumerate(KEPT_HOURS)}
+    rows = list(
+        with_year_hours(profiles, year, "user__")
+        .select_related("unit_forum", "rank")
+        .annotate(**kept)
+    )
     for row in rows:
-        book = books[row.user_id]
+        rank = row.rank
+        book = year_ledger(
+            year,
+            rules,
+            row.user_id,
+            row.rank_id,
+            rank.name if rank else None,
+            rank.yearly_hours if rank else None,
+            [getattr(row, name) for name in kept],
+        )
         row.ledger = book
         # To a tenth, as every study-hours figure is shown.
         row.hours = Decimal(book.total).quantize(TENTH)

@@ -9,8 +9,9 @@ account, so the same roster imported twice changes nothing. Each column's
 check is its cleaner below; the reading, collecting, classifying and
 all-or-nothing writing are the shell's importer (`training_site.importing`).
 
-The rank (职级) is passed through as written; a controlled list can
-validate it in `clean_rank`.
+The rank (职级) is required on every row and must be one of the district's
+ranks (admin → 讲坛网络 → 职级), by name: a missing or unknown rank refuses
+its row, naming the ranks there are.
 """
 
 import io
@@ -46,7 +47,7 @@ COLUMNS = (
     Column("unit", "unit"),
     Column("other_unit", "other_unit"),
     Column("position", "position"),
-    Column("rank", "rank"),
+    Column("rank", "rank", required=True),
     Column("username", "username"),
 )
 TEMPLATE_HEADERS = [column.title for column in COLUMNS]
@@ -146,15 +147,20 @@ class TraineeImporter(Importer):
     def clean_position(self, value: str, row: Row) -> str:
         return _at_most(value, 100, "position")
 
-    def clean_rank(self, value: str, row: Row) -> Rank | None:
+    def clean_rank(self, value: str, row: Row) -> Rank:
         """One of the district's ranks (admin → 讲坛网络 → 职级), by its name;
-        empty leaves the rank unset."""
-        if value and value not in self.ranks:
+        every trainee has one."""
+        known = "、".join(self.ranks)
+        if not value:
+            raise ValidationError(
+                _("the rank is missing; the ranks are: %(ranks)s") % {"ranks": known}
+            )
+        if value not in self.ranks:
             raise ValidationError(
                 _("unknown rank “%(rank)s”; the ranks are: %(ranks)s")
-                % {"rank": value[:50], "ranks": "、".join(self.ranks)}
+                % {"rank": value[:50], "ranks": known}
             )
-        return self.ranks.get(value)
+        return self.ranks[value]
 
     def clean_username(self, value: str, row: Row) -> str:
         """The account name: the one given, else the mobile; valid, free, once.

@@ -1,4 +1,5 @@
 from .external import ExternalKind, ExternalStatus, ExternalTraining
+from .kept import YearHours
 from .settings import LedgerSettings
 from .sources import Source
 from .transcripts import Transcript
@@ -10,4 +11,5 @@ __all__ = [
     "LedgerSettings",
     "Source",
     "Transcript",
+    "YearHours",
 ]

@@ -1,7 +1,11 @@
 """Hours earned elsewhere for a list of cadres at once (e.g. a 党校 class's
 roster with its hours): every row checked first, all recorded or none, each
 bad row named. Recorded by an administrator, they are approved at once —
-for the cadres he manages only (`records.rules`)."""
+for the cadres he manages only (`records.rules`).
+
+One evidence file may go with the batch (the 调训通知, the class's list of
+graduates): stored once, under a random name, when the rows are written,
+and shown on each of them as a single recording's evidence is."""
 
 import io
 import re
@@ -9,6 +13,8 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
+from django.core.files import File
+from django.core.files.storage import default_storage
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
@@ -16,6 +22,7 @@ from wagtail.log_actions import log
 
 from records import rules
 from records.models import ExternalKind, ExternalStatus, ExternalTraining
+from records.models.external import evidence_path
 from records.services.external import MAX_HOURS
 from training_site.importing import Column, Importer, ImportReport, Row
 from training_site.notify.service import notify
@@ -86,9 +93,26 @@ class ExternalImporter(Importer):
     name = "external training import"
     columns = COLUMNS
 
-    def __init__(self, actor):
+    def __init__(self, actor, evidence: File | None = None):
         self.actor = actor
         self.kinds = _kinds()
+        self.evidence = evidence
+        self.evidence_name = ""
+
+    def write(self, rows: list[Row]) -> None:
+        """The evidence stored once, then every row pointing to it; the file
+        goes again if the rows cannot be written."""
+        if self.evidence is not None:
+            self.evidence.seek(0)
+            self.evidence_name = default_storage.save(
+                evidence_path(None, self.evidence.name), self.evidence
+            )
+        try:
+            super().write(rows)
+        except Exception:
+            if self.evidence_name:
+                default_storage.delete(self.evidence_name)
+            raise
 
     def prepare(self, rows: list[Row]) -> None:
         mobiles = [row.raw["mobile"] for row in rows]
@@ -166,6 +190,7 @@ class ExternalImporter(Importer):
             hours_claimed=data["hours"],
             hours=data["hours"],
             status=ExternalStatus.APPROVED,
+            evidence=self.evidence_name,
             recorded_by=self.actor,
             decided_by=self.actor,
             decided_at=timezone.now(),
@@ -179,6 +204,9 @@ class ExternalImporter(Importer):
         )
 
 
-def import_external(actor, name: str, content: bytes) -> ImportReport:
-    """Check every row; record (approved) all, or none if any row is wrong."""
-    return ExternalImporter(actor).run(name, content)
+def import_external(
+    actor, name: str, content: bytes, *, evidence: File | None = None
+) -> ImportReport:
+    """Check every row; record (approved) all, or none if any row is wrong;
+    `evidence` (already checked: `records.forms`) shared by them all."""
+    return ExternalImporter(actor, evidence).run(name, content)

@@ -14,9 +14,13 @@ The API
     Many trainees' years, keyed by user id, with an entry for every user
     given (zero hours where he earned none). `users` is a QuerySet of users
     (best for large sets: it runs as a subquery) or an iterable of users or
-    user ids. Always three queries, whatever the number of users, plus the
-    rules' settings when not given (none when `LedgerRules.for_request`
-    finds them in the shared cache).
+    user ids. One query, whatever the number of users — the hours are the
+    ones the database keeps (`records.models.YearHours`) — plus the rules'
+    settings when not given (none when `LedgerRules.for_request` finds them
+    in the shared cache).
+`with_year_hours(queryset, year, path="")`, `KEPT_HOURS`, `year_ledger(…)`
+    For a query of its own (the coverage report's): the kept hours joined
+    to any rows that reach users, and a ledger built from them.
 `LedgerRules.for_request(request)` / `LedgerRules.for_default_site()`
     The caps per source and the quota of a trainee without a rank, read
     once; pass them to `ledger(s)` in loops and commands.
@@ -40,6 +44,9 @@ The rules
 - **Elsewhere**: each approved `ExternalTraining` that ended in the year
   earns its approved hours under its kind (`ASSIGNED`, `PARTY_SCHOOL`,
   `ONLINE`, `OTHER`). Pending and refused ones earn nothing.
+- Both are summed by the database as the rows change (`YearHours`, kept by
+  triggers; `records.services.kept_hours.recount_year_hours` is the same
+  rule counted from the rows, and the tests hold them equal).
 - **Caps**: a source's cap (`LedgerSettings`, in the admin's Settings) is
   the most of it that counts in a year; what is above is earned but not
   counted.
@@ -56,13 +63,12 @@ from datetime import date
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
-from django.db.models import QuerySet, Sum
+from django.db.models import FilteredRelation, Q, QuerySet
 from django.utils import timezone
 from wagtail.models import Site
 
-from lectures.models import ParticipationSettings, SessionKind
-from lectures.services.trainee_page import year_attendance
-from records.models import ExternalTraining, LedgerSettings, Source
+from lectures.models import ParticipationSettings
+from records.models import LedgerSettings, Source
 
 ZERO = Decimal("0")
 TENTH = Decimal("0.1")
@@ -172,69 +178,71 @@ def _cap(hours: Decimal, cap: Decimal | None) -> Decimal:
     return hours if cap is None else min(hours, cap)
 
 
-def _user_filter(users) -> dict:
-    if isinstance(users, QuerySet):
-        return {"user__in": users.values("pk")}
-    ids = [getattr(user, "pk", user) for user in users]
-    return {"user_id__in": ids}
+def year_ledger(
+    year: int,
+    rules: LedgerRules,
+    user_id: int,
+    rank_id: int | None,
+    rank_name: str | None,
+    rank_quota: Decimal | None,
+    tenths: Iterable[int | None],
+) -> YearLedger:
+    """A ledger from a cadre's rank and his kept hours (`YearHours`, in
+    tenths, in the order of `Source`; None where he has no row)."""
+    hours = {
+        source: Decimal(value or 0).scaleb(-1)
+        for source, value in zip(Source, tenths, strict=True)
+    }
+    return YearLedger(
+        user_id=user_id,
+        year=year,
+        rank_id=rank_id,
+        rank_name=rank_name or "",
+        quota=rules.default_quota if rank_quota is None else rank_quota,
+        earned=hours,
+        counted={
+            source: _cap(value, rules.caps.get(source))
+            for source, value in hours.items()
+        },
+        caps={source: rules.caps.get(source) for source in Source},
+    )
+
+
+def with_year_hours(queryset: QuerySet, year: int, path: str = "") -> QuerySet:
+    """`queryset` (of users, or of rows reaching users by `path`) joined to
+    its users' kept hours of `year` as `kept` (a left join: no row, no
+    hours)."""
+    relation = f"{path}year_hours"
+    return queryset.annotate(
+        kept=FilteredRelation(relation, condition=Q(**{f"{relation}__year": year}))
+    )
+
+
+#: The kept hours' columns, as `values_list` names after `with_year_hours`.
+KEPT_HOURS = tuple(f"kept__{source.value}" for source in Source)
 
 
 def ledgers(
     users: QuerySet | Iterable, year: int, *, rules: LedgerRules | None = None
 ) -> dict[int, YearLedger]:
-    """Each user's ledger for `year`, keyed by user id, in three queries."""
+    """Each user's ledger for `year`, keyed by user id, in one query."""
     rules = rules or LedgerRules.for_default_site()
-    where = _user_filter(users)
-    earned: dict[int, dict[str, Decimal]] = {}
-    platform = (
-        year_attendance(year)
-        .filter(**where)
-        .order_by()
-        .values_list("user_id", "session__kind")
-        .annotate(hours=Sum("session__study_hours"))
+    if isinstance(users, QuerySet):
+        people = get_user_model().objects.filter(pk__in=users.values("pk"))
+    else:
+        ids = [getattr(user, "pk", user) for user in users]
+        people = get_user_model().objects.filter(pk__in=ids)
+    rows = with_year_hours(people, year).values_list(
+        "pk",
+        "trainee__rank_id",
+        "trainee__rank__name",
+        "trainee__rank__yearly_hours",
+        *KEPT_HOURS,
     )
-    for user_id, kind, hours in platform:
-        source = Source.LESSONS if kind == SessionKind.LESSON else Source.SESSIONS
-        row = earned.setdefault(user_id, {})
-        row[source] = row.get(source, ZERO) + (hours or ZERO)
-    elsewhere = (
-        ExternalTraining.objects.approved()
-        .in_year(year)
-        .filter(**where)
-        .order_by()
-        .values_list("user_id", "kind")
-        .annotate(approved=Sum("hours"))
-    )
-    for user_id, kind, hours in elsewhere:
-        earned.setdefault(user_id, {})[Source(kind)] = hours or ZERO
-    people = (
-        get_user_model()
-        .objects.filter(pk__in=next(iter(where.values())))
-        .values_list(
-            "pk",
-            "trainee__rank_id",
-            "trainee__rank__name",
-            "trainee__rank__yearly_hours",
-        )
-    )
-    result = {}
-    for user_id, rank_id, rank_name, rank_quota in people:
-        own = earned.get(user_id, {})
-        hours = {source: own.get(source, ZERO) for source in Source}
-        result[user_id] = YearLedger(
-            user_id=user_id,
-            year=year,
-            rank_id=rank_id,
-            rank_name=rank_name or "",
-            quota=rules.default_quota if rank_quota is None else rank_quota,
-            earned=hours,
-            counted={
-                source: _cap(value, rules.caps.get(source))
-                for source, value in hours.items()
-            },
-            caps={source: rules.caps.get(source) for source in Source},
-        )
-    return result
+    return {
+        user_id: year_ledger(year, rules, user_id, rank_id, name, quota, tenths)
+        for user_id, rank_id, name, quota, *tenths in rows
+    }
 
 
 def ledger(user, year: int, *, rules: LedgerRules | None = None) -> YearLedger:

@@ -12,8 +12,14 @@ from django.utils.translation import gettext_lazy
 from wagtail.admin.widgets import Button
 
 from records.services.ledger import LedgerRules
-from stats.coverage import CoverageQuery, cadre_lines, coverage
-from stats.coverage_tables import coverage_tables, heading, names_table, subtitle
+from stats.coverage import CadreLines, CoverageQuery, coverage
+from stats.coverage_tables import (
+    ROWS_SHOWN,
+    coverage_tables,
+    heading,
+    names_table,
+    subtitle,
+)
 from stats.filters import CoverageFilterSet, CoverageNamesFilterSet
 from stats.views.base import StatsReportView
 from training_site.spreadsheets import file_response, ledger_book, sheet_response
@@ -86,7 +92,10 @@ class CoverageReportView(CoverageSelectionMixin, StatsReportView):
                 fmt: self.url_with(self.index_url_name, export=fmt, table=table.name)
                 for fmt in ("xlsx", "csv")
             }
-            for row in table.rows:
+            # Only the rows the page shows link anywhere: a district at 100×
+            # the seed has tens of thousands of unit × rank rows, each with
+            # five links, for the spreadsheet alone.
+            for row in table.rows[:ROWS_SHOWN]:
                 row.links = self.row_links(row)
         return tables
 
@@ -169,10 +178,13 @@ class CoverageNamesView(CoverageSelectionMixin, StatsReportView):
     list_export = ["name"]  # turns on the export buttons
 
     @cached_property
-    def lines(self):
-        status = self.cleaned.get("status")
-        lines = cadre_lines(self.query, rules=LedgerRules.for_request(self.request))
-        return [line for line in lines if not status or line.is_(status)]
+    def lines(self) -> CadreLines:
+        """Read a page at a time; the spreadsheet reads them all."""
+        return CadreLines(
+            self.query,
+            rules=LedgerRules.for_request(self.request),
+            status=self.cleaned.get("status"),
+        )
 
     def get_queryset(self):
         return self.lines
@@ -191,10 +203,9 @@ class CoverageNamesView(CoverageSelectionMixin, StatsReportView):
         return context
 
     def as_spreadsheet(self, queryset, spreadsheet_format):
-        sheet = names_table(self.lines).sheet(
-            heading(self.query), self.names_subtitle()
-        )
-        sheet.totals = [_("Total"), _("%(n)s cadres") % {"n": len(self.lines)}]
+        lines = list(self.lines)
+        sheet = names_table(lines).sheet(heading(self.query), self.names_subtitle())
+        sheet.totals = [_("Total"), _("%(n)s cadres") % {"n": len(lines)}]
         sheet.totals += [""] * (len(sheet.headers) - 2)
         return sheet_response(sheet, self.get_filename(), spreadsheet_format)
 

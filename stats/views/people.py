@@ -115,7 +115,7 @@ class TraineeReportView(StatsReportView):
             subtitle=_(
                 "Study hours as the study-hours record counts them (sessions, "
                 "lessons, approved training elsewhere, capped per source), "
-                "against each trainee's rank's yearly quota"
+                "against each trainee's rank's yearly quota; active accounts only"
             ),
             totals=[
                 _("Total"),

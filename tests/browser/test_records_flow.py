@@ -1,5 +1,6 @@
 """A cadre records a 党校 course with its certificate; his town's
-administrator approves it; the hours on his page rise by it."""
+administrator approves it; the hours on his page rise by it, and his
+学时证明 says so at the address its QR code carries."""
 
 from datetime import timedelta
 
@@ -7,7 +8,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from records.models import ExternalStatus, ExternalTraining
+from records.models import ExternalStatus, ExternalTraining, Transcript
+from records.services.transcripts import verification_path
 from tests.factories import TraineeProfileFactory
 
 from .conftest import PASSWORD, login
@@ -59,5 +61,25 @@ def test_a_party_school_course_is_recorded_approved_and_counted(
     page.goto("/me/")
     expect(page.locator(".my-hours .figures li strong").first).to_have_text("24.0")
     expect(page.locator(".my-hours")).to_contain_text("党校（行政学院）")
+
+    # His 学时证明 for the year: a numbered PDF whose QR code opens a public
+    # page with the number, his name, the year and the 24 hours.
+    year = timezone.localdate().year
+    with page.expect_download() as download:
+        page.locator(f"a[href='/me/transcripts/{year}.pdf']").click()
+    path = download.value.path()
+    with open(path, "rb") as pdf:
+        assert pdf.read(5) == b"%PDF-"
+    transcript = Transcript.objects.get(user=cadre.user, year=year)
+    assert transcript.total_hours == 24
+    visitor = chromium.new_context(base_url=live_server.url, locale="zh-CN")
+    check = visitor.new_page()
+    check.goto(verification_path(transcript))
+    facts = check.locator("dl.facts")
+    for shown in (transcript.number, "李学员", str(year), "24.0"):
+        expect(facts).to_contain_text(shown)
+    expect(check.locator("body")).not_to_contain_text(cadre.mobile)
+    shot(check, "verified")
     trainee.close()
     admin.close()
+    visitor.close()

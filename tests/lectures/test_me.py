@@ -87,10 +87,10 @@ def test_me_costs_the_same_queries_for_one_or_many(client, tree, count, waiting)
         response = client.get("/me/")
     # His places in the waiting lists: one query, only when he waits.
     # +3: the header's unread count, his latest messages, his channels.
-    # +6: his study hours (records' panel: the ledger's caps — from the
-    # shared cache outside tests —, lectures and lessons, elsewhere, rank;
-    # his training elsewhere and whether he is a cadre who may record it).
-    assert len(queries) == (19 if waiting else 18)
+    # +4: his study hours (records' panel: the ledger's caps — from the
+    # shared cache outside tests —, his kept hours with his rank; his
+    # training elsewhere and whether he is a cadre who may record it).
+    assert len(queries) == (17 if waiting else 16)
     positions = [r.position for r in response.context["upcoming"]]
     assert positions == [1 if waiting else None] * count
     # Attended 1 … count days ago: those within the 7-day window await him.

@@ -42,7 +42,7 @@ from django.utils import timezone
 from wagtail.models import Page
 
 from courses.models import Enrolment
-from lectures.models import Attendance, Lecturer, SessionPage, TraineeProfile
+from lectures.models import Attendance, Lecturer, Rank, SessionPage, TraineeProfile
 from lectures.services.registration import register
 from lectures.services.trainee_page import calendar_token
 from tests.factories import (
@@ -432,6 +432,7 @@ def create_account(client, forum, world):
         "real_name": "新人",
         "mobile": mobile,
         "unit_forum": world["tree"][forum].pk,
+        "rank": Rank.objects.order_by("pk").values_list("pk", flat=True).first(),
     }
     no_crash(client.post(reverse("people_account_add"), data))
     return TraineeProfile.objects.filter(mobile=mobile).exists()
@@ -443,6 +444,7 @@ def edit_account(client, forum, world):
         "real_name": "改过的名字",
         "mobile": profile.mobile,
         "unit_forum": profile.unit_forum_id,
+        "rank": Rank.objects.order_by("pk").values_list("pk", flat=True).first(),
         "is_active": "on",
     }
     no_crash(client.post(reverse("people_account_edit", args=[profile.pk]), data))

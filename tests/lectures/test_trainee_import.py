@@ -28,8 +28,8 @@ def xlsx(rows) -> bytes:
 
 GOOD = [
     ["张三", "13800000001", "城关镇", "", "科员", "一般干部", ""],
-    ["李四", "13800000002", "", "区委党校", "", "", "lisi"],
-    ["王五", "13800000003", "东风村微讲坛", "", "", "", ""],
+    ["李四", "13800000002", "", "区委党校", "", "县处级", "lisi"],
+    ["王五", "13800000003", "东风村微讲坛", "", "", "村（社区）干部", ""],
 ]
 
 
@@ -53,11 +53,11 @@ def test_bad_rows_import_nothing_and_are_all_named(tree):
     )
     rows = [
         *GOOD,
-        ["", "13800000004", "城关镇", "", "", "", ""],
-        ["赵六", "12345", "城关镇", "", "", "", ""],
-        ["钱七", "13800000001", "城关镇", "", "", "", ""],
-        ["周九", "13800000009", "火星镇", "", "", "", ""],
-        ["吴十", "13800000010", "", "", "", "", ""],
+        ["", "13800000004", "城关镇", "", "", "一般干部", ""],
+        ["赵六", "12345", "城关镇", "", "", "一般干部", ""],
+        ["钱七", "13800000001", "城关镇", "", "", "一般干部", ""],
+        ["周九", "13800000009", "火星镇", "", "", "一般干部", ""],
+        ["吴十", "13800000010", "", "", "", "一般干部", ""],
     ]
     report = import_trainees("r.xlsx", xlsx(rows))
     assert not report.ok
@@ -176,12 +176,23 @@ def test_a_rank_is_one_of_the_districts_list_or_the_row_is_refused(tree):
     ]
     report = import_trainees("r.xlsx", xlsx(rows))
     assert not report.ok
-    assert [e.line for e in report.errors] == [3]
+    assert [e.line for e in report.errors] == [3, 4]
     assert "未知职级“正科”" in report.errors[0].message
-    assert "乡科级副职" in report.errors[0].message
+    assert "缺少职级" in report.errors[1].message
+    for error in report.errors:
+        assert "乡科级副职" in error.message  # the ranks there are
     assert not TraineeProfile.objects.exists()
 
-    report = import_trainees("r.xlsx", xlsx([rows[0], rows[2]]))
+    report = import_trainees("r.xlsx", xlsx([rows[0]]))
     assert report.ok
     assert TraineeProfile.objects.get(real_name="张三").rank.name == "乡科级副职"
-    assert TraineeProfile.objects.get(real_name="王五").rank is None
+
+
+def test_a_roster_without_the_rank_column_is_refused(tree):
+    book = Workbook()
+    book.active.append(["姓名", "手机号码", "单位"])
+    book.active.append(["张三", "13800000001", "城关镇"])
+    out = io.BytesIO()
+    book.save(out)
+    with pytest.raises(ImportFileError, match="职级"):
+        import_trainees("r.xlsx", out.getvalue())

@@ -88,7 +88,8 @@ def small(n: int) -> dict:
     return sheets(
         forums=[["小讲坛", "", f"镇{i}", f"town-{i}", "镇", "", ""] for i in range(n)],
         trainees=[
-            [f"学员{i}", m, "town-0", "", "", "", ""] for i, m in enumerate(mobiles)
+            [f"学员{i}", m, "town-0", "", "", "一般干部", ""]
+            for i, m in enumerate(mobiles)
         ],
         lecturers=[
             [f"讲师{i}", "", "党校", "理论学习", "town-0", ""] for i in range(n)

@@ -258,6 +258,24 @@ def test_session_refusals(installed):
     assert population() == before
 
 
+def test_a_trainee_without_a_known_rank_is_refused_with_his_row(installed):
+    """The 学员 sheet takes the roster import's rule: every trainee has one
+    of the district's ranks."""
+    before = population()
+    tables = sheets(
+        trainees=[
+            ["张三", "13800000001", "chengguan", "", "", "一般干部", ""],
+            ["李四", "13800000002", "chengguan", "", "", "", ""],
+            ["王五", "13800000003", "chengguan", "", "", "正科", ""],
+        ]
+    )
+    found = {(sheet, line): message for sheet, line, message in problems(run(tables))}
+    assert found[("学员", 3)].startswith("缺少职级，可选职级：县处级")
+    assert found[("学员", 4)].startswith("未知职级“正科”")
+    assert ("学员", 2) not in found
+    assert population() == before
+
+
 def test_mistakes_on_several_sheets_are_all_reported_and_nothing_is_written(
     installed,
 ):

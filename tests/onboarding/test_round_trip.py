@@ -7,7 +7,7 @@ import pytest
 from django.core.management import call_command
 
 from lectures.demo.builder import DemoBuilder, reset_demo
-from lectures.models import EvaluationReceipt, RatingTally
+from lectures.models import EvaluationReceipt, RatingTally, TraineeProfile
 from lectures.services.kept_counts import rating_drift
 from onboarding.services.export import export_network
 from onboarding.services.network import import_network
@@ -24,6 +24,8 @@ def stats() -> dict:
 def test_the_demo_exported_and_imported_into_an_empty_install_gives_the_same_stats():
     DemoBuilder(scale=1).build()
     before = stats()
+    ranks = dict(TraineeProfile.objects.values_list("mobile", "rank__name"))
+    assert None not in ranks.values()  # every demo cadre has his rank
     workbook = export_network()
     reset_demo()
     setup_network(
@@ -37,6 +39,8 @@ def test_the_demo_exported_and_imported_into_an_empty_install_gives_the_same_sta
     assert before["sessions_held"] == 520
     assert "satisfaction_rate" in before
     assert stats() == before
+    # Every cadre came back with his rank (required in the trainee sheet).
+    assert dict(TraineeProfile.objects.values_list("mobile", "rank__name")) == ranks
     # The evaluations came as anonymous tallies: no receipt, and the counts
     # the database keeps agree with a recount.
     assert not EvaluationReceipt.objects.exists()

@@ -162,6 +162,40 @@ def test_a_town_cannot_move_an_account_out_of_its_subtree(
     assert profile.unit_forum_id == tree["village"].pk
 
 
+def test_every_account_is_given_a_rank_and_a_rankless_one_is_fixed_in_its_form(
+    accounts, login, town_admin
+):
+    """An account made before ranks were required has none: its form asks
+    for one, and saving it gives him his rank."""
+    profile = accounts["village"]
+    TraineeProfile.objects.filter(pk=profile.pk).update(rank=None)
+    client = login(town_admin)
+    url = reverse("people_account_edit", args=[profile.pk])
+    facts = {
+        "real_name": profile.real_name,
+        "mobile": profile.mobile,
+        "unit_forum": profile.unit_forum_id,
+        "is_active": "on",
+    }
+    refused = client.post(url, facts)
+    assert refused.status_code == 200
+    assert "每名干部都有职级" in str(refused.context["form"].errors["rank"])
+    added = client.post(
+        reverse("people_account_add"),
+        {
+            "real_name": "新人",
+            "mobile": "13955556666",
+            "unit_forum": facts["unit_forum"],
+        },
+    )
+    assert added.status_code == 200
+    assert not TraineeProfile.objects.filter(mobile="13955556666").exists()
+    rank = Rank.objects.get(name="村（社区）干部")
+    assert client.post(url, facts | {"rank": rank.pk}).status_code == 302
+    profile.refresh_from_db()
+    assert profile.rank == rank
+
+
 # What a person keeps himself ------------------------------------------------
 
 
@@ -190,7 +224,7 @@ def test_wrong_passwords_by_mobile_are_still_locked_out(tree, settings):
 
 
 def test_imported_accounts_must_set_their_own_password_first(tree):
-    content = "姓名,手机号,单位\n王五,13966667777,城关镇\n".encode()
+    content = "姓名,手机号,单位,职级\n王五,13966667777,城关镇,一般干部\n".encode()
     report = import_trainees("roster.csv", content, initial_password="chushi-2026")
     assert report.ok
     client = Client()

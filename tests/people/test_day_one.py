@@ -10,7 +10,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from lectures.models import ForumPage, TraineeProfile, VillageForumPage
+from lectures.models import ForumPage, Rank, TraineeProfile, VillageForumPage
 from tests.factories import TraineeProfileFactory
 from tests.wagtail_admin import (
     add_url,
@@ -31,7 +31,7 @@ def create_and_appoint(client, forum, **overrides):
         "mobile": HER_MOBILE,
         "unit_forum": forum.pk,
         "position": "村党支部书记",
-        "rank": "",
+        "rank": Rank.objects.get(name="村（社区）干部").pk,
         "initial_password": "chushi-2026",
         "role": "administrator",
         **overrides,
@@ -190,6 +190,7 @@ def test_an_unknown_unit_is_refused(tree, town_admin):
             "real_name": "王五",
             "mobile": "13911112222",
             "unit_forum": tree["sibling"].pk,
+            "rank": Rank.objects.get(name="一般干部").pk,
         },
     )
     assert response.status_code == 200

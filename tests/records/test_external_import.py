@@ -14,6 +14,7 @@ from records.models import ExternalStatus, ExternalTraining, Source
 from records.services.external_import import COLUMNS, import_external
 from records.services.ledger import ledger
 from tests.factories import TraineeProfileFactory
+from tests.records.test_external import PDF
 from training_site.notify.models import Notice
 
 pytestmark = pytest.mark.django_db
@@ -107,3 +108,80 @@ def sibling_admin(tree):
     user = UserFactory()
     user.groups.add(tree["sibling"].admin_group)
     return user
+
+
+# One evidence file for the whole list -------------------------------------------
+
+
+def notice(name="调训通知.pdf", content=PDF):
+    return SimpleUploadedFile(name, content, content_type="application/pdf")
+
+
+def test_one_evidence_file_is_kept_once_and_shown_on_every_course(
+    login, cadres, town_admin
+):
+    rows = [
+        GOOD[0],
+        ["13800000002", "上级调训", "中青年干部培训班", "区委党校", DAY, DAY, "24"],
+    ]
+    client = login(town_admin)
+    response = client.post(
+        reverse("records_external_import"),
+        {"file": SimpleUploadedFile("h.xlsx", xlsx(rows)), "evidence": notice()},
+    )
+    assert response.status_code == 302
+    names = set(ExternalTraining.objects.values_list("evidence", flat=True))
+    assert len(names) == 1  # stored once, shared
+    (name,) = names
+    assert name.startswith("records/evidence/")
+    assert name.endswith(".pdf")
+    assert "调训通知" not in name  # a random name, as a single recording's
+    for training in ExternalTraining.objects.all():
+        opened = client.get(reverse("records_external_evidence", args=[training.pk]))
+        assert b"".join(opened.streaming_content).startswith(b"%PDF")
+    listing = client.get(reverse("records_external"), {"status": "approved"})
+    listing = listing.content.decode()
+    for training in ExternalTraining.objects.all():
+        assert reverse("records_external_evidence", args=[training.pk]) in listing
+
+
+@pytest.mark.parametrize(
+    ("upload", "problem"),
+    [
+        (notice("通知.exe", b"MZ"), "pdf, jpg, jpeg, png"),
+        (notice("通知.pdf", b"not a pdf"), ".pdf"),
+        (notice(content=PDF + b"0" * (10 * 1024 * 1024)), "10 MB"),
+    ],
+)
+def test_bad_evidence_refuses_the_list_as_the_single_recording_does(
+    login, cadres, town_admin, upload, problem
+):
+    response = login(town_admin).post(
+        reverse("records_external_import"),
+        {"file": SimpleUploadedFile("h.xlsx", xlsx([GOOD[0]])), "evidence": upload},
+    )
+    assert response.status_code == 200
+    assert problem in str(response.context["form"].errors["evidence"])
+    assert not ExternalTraining.objects.exists()
+
+
+def stored() -> set[str]:
+    from django.core.files.storage import default_storage
+
+    if not default_storage.exists("records/evidence"):
+        return set()
+    return set(default_storage.listdir("records/evidence")[1])
+
+
+def test_a_list_with_a_bad_row_stores_no_evidence(cadres, town_admin):
+    before = stored()
+    bad = ["13800000009", "党校", "班", "区委党校", DAY, DAY, "24"]
+    report = import_external(
+        town_admin, "h.xlsx", xlsx([GOOD[0], bad]), evidence=notice()
+    )
+    assert not report.ok
+    assert stored() == before
+    assert not ExternalTraining.objects.exists()
+    good = import_external(town_admin, "h.xlsx", xlsx(GOOD), evidence=notice())
+    assert good.ok
+    assert len(stored() - before) == 1

@@ -91,7 +91,7 @@ def test_the_file_costs_the_same_queries_for_one_or_many(
 # count: 15), the viewer's subtrees and the profile (2), the settings (2),
 # the file: his sessions, the ledger's three, classes, elsewhere,
 # certificates, tests (8) — however long his history.
-FILE_QUERIES = 26
+FILE_QUERIES = 24
 
 
 def test_outside_his_subtree_an_administrator_gets_404(login, tree, profile):

@@ -36,7 +36,7 @@ from lectures.models import (
     SessionStatus,
     TraineeProfile,
 )
-from stats.coverage import CoverageQuery, cadre_lines, coverage
+from stats.coverage import CadreLines, CoverageQuery, cadre_lines, coverage
 from tests.factories import FieldFactory, SessionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -135,20 +135,35 @@ def test_the_town_by_rank_and_by_unit(world):
     assert {row.rank: figures(row) for row in report.by_rank} == {
         "乡科级正职": (2, 1, 0),
         "一般干部": (2, 1, 1),
-        "无职级": (1, 0, 1),
+        "未定职级": (1, 0, 1),
     }
     by_unit = {(row.slug, row.rank): figures(row) for row in report.by_unit}
     assert by_unit == {
         ("", "乡科级正职"): (2, 1, 0),
         ("", "一般干部"): (1, 0, 1),
         ("dongfeng", "一般干部"): (1, 1, 0),
-        ("dongfeng", "无职级"): (1, 0, 1),
+        ("dongfeng", "未定职级"): (1, 0, 1),
     }
+    assert report.unranked == 1  # 戊: shown, and the page says how to fix it
     # Each table adds up to the totals.
     for rows in (report.by_rank, report.by_unit):
         assert tuple(map(sum, zip(*(figures(r) for r in rows), strict=True))) == (
             figures(report.totals)
         )
+
+
+@pytest.mark.parametrize("status", [None, "behind", "nothing", "met"])
+def test_a_page_of_names_is_the_same_slice_of_the_whole_list(world, status):
+    """The names page counts its group and reads only the page's lines:
+    the same cadres, in the same order, as the whole list's slice."""
+    whole = [line for line in cadre_lines(query(world)) if line.is_(status)]
+    lazy = CadreLines(query(world), status=status)
+    assert len(lazy) == len(whole)
+    ids = [line.user_id for line in whole]
+    assert [line.user_id for line in lazy[1:3]] == ids[1:3]
+    assert [line.user_id for line in lazy] == ids
+    if whole:
+        assert lazy[0].user_id == ids[0]
 
 
 def test_the_pro_rata_quota_moves_with_the_day(world):
@@ -188,6 +203,8 @@ def test_the_town_administrator_sees_his_town(world, client, people):
     html = page.content.decode()
     assert "乡科级正职" in html
     assert "40.0" in html
+    # 戊 has no rank: the page says so and how to give him one.
+    assert "1 名干部尚未定职级" in html
     # A count leads to its names: the 乡科级正职 behind.
     head = world["ranks"]["head"]
     names = client.get(NAMES, {**YEAR, "rank": head.pk, "status": "behind"})
@@ -249,7 +266,8 @@ def test_bad_filters_are_a_clear_400(world, client, people):
 #: Queries of each page, whatever the number of cadres and units (the
 #: session, the user and his groups, the header's unread count, the scope,
 #: the filters' choices, the cadres, their ledgers, the ranks, the units).
-QUERIES = {REPORT: 29, NAMES: 27}
+# The names: the count of the group, then only the page's lines.
+QUERIES = {REPORT: 26, NAMES: 26}
 
 
 @pytest.mark.parametrize("url", [REPORT, NAMES])

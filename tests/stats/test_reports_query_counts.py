@@ -40,8 +40,8 @@ QUERIES = {
     f"/admin/reports/lecturers/?{PERIOD}": 14,
     # The trainees with their ledgers (records.services.ledger: three
     # queries, whatever the number of trainees and their sources).
-    "/admin/reports/trainees/?year=2025": 15,
-    "/admin/reports/trainees/?year=2025&export=xlsx": 10,
+    "/admin/reports/trainees/?year=2025": 12,
+    "/admin/reports/trainees/?year=2025&export=xlsx": 7,
     "/admin/reports/classes/?start=2025-01-01": 9,
     # the admin home with the 统计 panel and the founding applications' (one
     # query when none is in progress); the panel's sessions awaiting approval

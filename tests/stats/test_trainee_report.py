@@ -77,6 +77,20 @@ def test_each_trainee_is_counted_by_the_ledger_against_his_ranks_quota(world, cl
     assert short.context["totals"] == {"trainees": 2, "short": 2}
 
 
+def test_an_inactive_account_is_not_listed_as_in_coverage(world, client):
+    """A cadre who has left (account deactivated) is asked for no hours, on
+    the page and in the coverage report alike; the page says so."""
+    world["乙"].user.is_active = False
+    world["乙"].user.save()
+    page = client.get(URL, {"year": LAST_YEAR})
+    names = {row.real_name for row in page.context["object_list"]}
+    assert names == {"甲", "丙"}
+    assert page.context["totals"] == {"trainees": 2, "short": 1}
+    assert "停用" in page.content.decode()
+    coverage = client.get("/admin/reports/coverage/", {"year": LAST_YEAR})
+    assert coverage.context["totals"].cadres == 2
+
+
 def test_the_spreadsheet_has_the_same_figures_and_the_rank(world, client):
     book = client.get(URL, {"year": LAST_YEAR, "export": "xlsx"})
     assert book.status_code == 200

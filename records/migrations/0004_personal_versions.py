@@ -18,7 +18,7 @@ def drop_versions(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("records", "0002_transcripts"),
+        ("records", "0003_kept_year_hours"),
         ("training_site", "0004_personal_versions"),
     ]
 
