@@ -19,6 +19,9 @@ UPCOMING_ON_HOME = 8
 RECORDS_ON_HOME = 6
 UPCOMING_ON_FORUM = 10
 RECORDS_PER_PAGE = 12
+#: A district forum has thousands of forums below it at the scale of a
+#: province: its page lists them a page at a time (`?forums=`).
+SUBFORUMS_PER_PAGE = 100
 
 
 def annotate_listing(sessions) -> list:
@@ -104,7 +107,16 @@ def network_overview() -> dict:
 
 def forum_overview(forum: ForumPage, request) -> dict:
     sessions = SessionPage.objects.live().lectures().in_subtree(forum)
-    subforums = forum.get_children().live().type(ForumPage).specific()
+    # Listed by title and URL path (linked with `{% path_url %}`), without
+    # building each forum's page.
+    subforums = Paginator(
+        forum.get_children()
+        .live()
+        .type(ForumPage)
+        .order_by("path")
+        .values("title", "url_path"),
+        SUBFORUMS_PER_PAGE,
+    )
     held_count, people = held_figures(forum)
     records = CountedPaginator(
         sessions.held().for_listing().order_by("-start"),
@@ -112,7 +124,7 @@ def forum_overview(forum: ForumPage, request) -> dict:
         count=held_count,
     )
     return {
-        "subforums": list(subforums),
+        "subforums": subforums.get_page(request.GET.get("forums")),
         "upcoming": list(
             sessions.upcoming().for_listing().order_by("start")[:UPCOMING_ON_FORUM]
         ),
