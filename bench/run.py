@@ -243,11 +243,15 @@ def main():
         env={**os.environ, "DJANGO_SETTINGS_MODULE": "training_site.settings.dev"},
     )
     vendors = ["sqlite"] + (["postgresql"] if os.environ.get("DATABASE_URL") else [])
+    # BENCH_VENDORS="postgresql" times one database only.
+    vendors = os.environ.get("BENCH_VENDORS", "").split() or vendors
     key = databases.data_key()
     started = datetime.now()
     runs = [measure(scale, vendor, key) for vendor in vendors for scale in SCALES]
     # Two instances on one PostgreSQL and Redis (both needed; see scale_out.py).
-    out_figures = scale_out.scale_out(PORT) if scale_out.available() else None
+    out_figures = (
+        scale_out.scale_out(PORT) if scale_out.available() and not ONLY else None
+    )
     report = {
         "scale_out": out_figures,
         "when": started.isoformat(timespec="seconds"),

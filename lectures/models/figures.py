@@ -26,7 +26,14 @@ class DayFigures(models.Model):
     many rows as sessions, but each is one narrow row without a join.
     `lectures.services.kept_counts.figures_drift` compares them with the
     sessions themselves. Unique participants cannot be summed and are still
-    counted over the attendance rows (`stats.participants`)."""
+    counted over the attendance rows (`stats.participants`).
+
+    On SQLite a migration that remakes one of the tables the triggers sit
+    on (`lectures_sessionpage`, `wagtailcore_page`, the kept counts, the
+    evaluations — Django remakes a table for most `AlterField`s) drops
+    their triggers with the old table: such a migration must create them
+    again (migration 0018's statements); `tests/stats/test_kept_figures.py`
+    fails until it does."""
 
     forum = models.ForeignKey(
         "lectures.ForumPage",
