@@ -63,7 +63,9 @@ def sqlite_env(scale: int, key: str) -> tuple[dict, object]:
 
 def postgres_env(scale: int, key: str) -> tuple[dict, str]:
     url = urlsplit(os.environ["DATABASE_URL"])
-    name = f"bench_{key}_{scale}"
+    # BENCH_PG_SUFFIX names a copy of the shared databases to run on
+    # (`CREATE DATABASE bench_<key>_<N><suffix> TEMPLATE bench_<key>_<N>`).
+    name = f"bench_{key}_{scale}{os.environ.get('BENCH_PG_SUFFIX', '')}"
     env = {**base_env(), "DATABASE_URL": urlunsplit(url._replace(path="/" + name))}
     return env, name
 

@@ -47,6 +47,8 @@ PORT = int(os.environ.get("BENCH_PORT", "8765"))
 # those (and /healthz, the floor) and skips the uncached pass, lecture_stats
 # and the rushes. Results are still written, marked partial.
 ONLY = {name for name in os.environ.get("BENCH_ONLY", "").split(",") if name}
+# BENCH_COLD=1 keeps the uncached pass of those pages.
+COLD = os.environ.get("BENCH_COLD") == "1"
 
 SESSIONS = (
     LOGIN
@@ -125,7 +127,7 @@ def measure(scale: int, vendor: str, key: str) -> dict:
                 if alone:
                     both = latency(PORT, page["path"], REQUESTS // 2, cookie, CLIENTS)
                     figures[name]["two_clients_median_ms"] = both["median_ms"]
-        if not ONLY:
+        if not ONLY or COLD:
             with gunicorn({**env, "PAGE_CACHE_SECONDS": "0"}, PORT, log=log):
                 for name, page in found.items():
                     if "skip" not in figures[name] and not page["user"]:
@@ -241,11 +243,15 @@ def main():
         env={**os.environ, "DJANGO_SETTINGS_MODULE": "training_site.settings.dev"},
     )
     vendors = ["sqlite"] + (["postgresql"] if os.environ.get("DATABASE_URL") else [])
+    # BENCH_VENDORS="postgresql" times one database only.
+    vendors = os.environ.get("BENCH_VENDORS", "").split() or vendors
     key = databases.data_key()
     started = datetime.now()
     runs = [measure(scale, vendor, key) for vendor in vendors for scale in SCALES]
     # Two instances on one PostgreSQL and Redis (both needed; see scale_out.py).
-    out_figures = scale_out.scale_out(PORT) if scale_out.available() else None
+    out_figures = (
+        scale_out.scale_out(PORT) if scale_out.available() and not ONLY else None
+    )
     report = {
         "scale_out": out_figures,
         "when": started.isoformat(timespec="seconds"),

@@ -12,6 +12,8 @@ period's sessions again for it.
 from dataclasses import dataclass
 from datetime import date
 
+from django.db import connection
+
 from lectures.models import ForumLevel
 from stats.facts import Fact
 from stats.query import ReportQuery
@@ -40,13 +42,32 @@ class ForumLine:
 
 
 def forum_lines(query: ReportQuery) -> list[ForumLine]:
-    """The selection's forums, in tree order; one query."""
+    """The selection's forums, in tree order; one query.
+
+    Sorted here, not by the database: ordered by path, SQLite reads every
+    page of the tree in the path index's order (sessions included, 0.2 s of
+    CPU at 100× the seed) instead of the forums and their pages."""
     rows = (
         query.forums()
-        .order_by("path")
+        .order_by()
         .values_list("pk", "path", "level", "founded_on", "title", "slug", "unit_name")
     )
-    return [ForumLine(*row) for row in rows]
+    # Read from the cursor, as the session facts are: Django's converters
+    # cost five times the query on 10,000 forums.
+    sql, params = rows.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        found = cursor.fetchall()
+    lines = [
+        ForumLine(pk, path, level, _day(founded), title, slug, unit)
+        for pk, path, level, founded, title, slug, unit in found
+    ]
+    return sorted(lines, key=lambda line: line.path)
+
+
+def _day(value) -> date | None:
+    """A date column as SQLite (text) or PostgreSQL (a date) gives it."""
+    return date.fromisoformat(value) if isinstance(value, str) else value
 
 
 def held_by(facts: list[Fact]) -> set[int]:

@@ -7,11 +7,17 @@ totals — is a fold of those groups in Python. Each table therefore adds up
 to the totals by construction, and the number of queries never depends on
 the data.
 
-A session's roster is read from its `RosterCount`, and its ratings from its
-`RatingCount`, which the database keeps as attendance and evaluations are
-written, never by counting a year's attendance rows (1.6 million at 100× the
-seed) or rating tallies (728,000). The counting rules are written in
-`stats.figures`; `CONTRIBUTION` names the sums, in order.
+The reports read the sums the database keeps per forum × day × field ×
+category (`DayFigures`, kept by triggers as sessions, rosters and ratings
+change): `kept_facts` answers every selection a `ReportQuery` can make —
+a period of days, a subtree, a field, a category, a tier — from those rows
+alone. `session_facts` sums the sessions themselves, each joined to its
+`RosterCount`, `OtherAttendees`, `RatingCount` and evaluation, never by
+counting a year's attendance rows (1.6 million at 100× the seed) or rating
+tallies (728,000): it is the definition the kept rows are proved equal to
+(tests/stats/test_kept_figures.py), and what a selection of sessions other
+than a `ReportQuery`'s would be summed with. The counting rules are written
+in `lectures.counting`; `CONTRIBUTION` names the sums, in order.
 """
 
 import itertools
@@ -36,11 +42,12 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, Substr
+from django.db.models.functions import Coalesce, Length, Substr
 from wagtail.models import Page
 
 from lectures.counting import cadre_times, other_times
-from lectures.models import SessionStatus
+from lectures.models import DayFigures, SessionStatus
+from lectures.models.tree import below
 from lectures.services.evaluation_results import MIN_RESPONSES
 from training_site.dates import day_start
 
@@ -221,6 +228,106 @@ def session_facts(sessions, grouping: Grouping | None = None) -> list[Fact]:
         rows = cursor.fetchall()
     keys = len(KEYS)
     return [Fact(*row[:keys], contribution=_contribution(row[keys:])) for row in rows]
+
+
+#: The kept columns of `DayFigures` summed into each item of `CONTRIBUTION`.
+KEPT = (
+    "held",
+    "cancelled",
+    "postponed",
+    "participants",
+    "roster_size",
+    "roster_attended",
+    "hours_offered",
+    "hours_credited",
+    "satisfied",
+    "rated",
+    "others",
+)
+_TENTH = Decimal("0.1")
+
+
+def _kept_keys(grouping: Grouping) -> dict:
+    """`Grouping.keys` over the kept rows: the same keys, from the columns
+    copied there (the holding forum's path stands for its sessions')."""
+    nothing = Value(None, output_field=IntegerField())
+    length = grouping.path_length
+    if length is None:
+        path = Value("")
+    else:
+        # A forum above the listed children (the root itself): in no child.
+        path = Case(
+            When(forum_length__lt=length, then=Value("")),
+            default=Substr("forum_path", 1, length),
+            output_field=CharField(),
+        )
+
+    def unclassified_as_none(column):
+        return Case(
+            When(**{column: 0}, then=nothing),
+            default=F(column),
+            output_field=IntegerField(),
+        )
+
+    return {
+        "fact_month": F("month") if grouping.months else Value(""),
+        "fact_level": F("level") if grouping.level else Value(""),
+        "fact_path": path,
+        "fact_field": unclassified_as_none("field_id")
+        if grouping.classification
+        else nothing,
+        "fact_category": unclassified_as_none("category_id")
+        if grouping.classification
+        else nothing,
+        "fact_forum": F("forum_id") if grouping.forum else nothing,
+    }
+
+
+def kept_rows(query):
+    """The kept rows of a `ReportQuery`'s selection: its days, subtree, field,
+    category and tier (see `ReportQuery.sessions`, whose sessions they sum)."""
+    rows = DayFigures.objects.order_by().filter(day__lte=query.last_day)
+    if query.start is not None:
+        rows = rows.filter(day__gte=query.start)
+    if query.forum is not None:
+        rows = rows.filter(below(query.forum.path, "forum_path"))
+    if query.field is not None:
+        rows = rows.filter(field_id=query.field.pk)
+    if query.category is not None:
+        rows = rows.filter(category_id=query.category.pk)
+    if query.level:
+        rows = rows.filter(level=query.level)
+    return rows
+
+
+def kept_facts(query, grouping: Grouping | None = None) -> list[Fact]:
+    """`session_facts` of `query.sessions()`, summed from the kept rows
+    (`DayFigures`) in one query: the same facts, without reading a session."""
+    grouping = grouping or Grouping()
+    rows = kept_rows(query)
+    if grouping.path_length is not None:
+        rows = rows.annotate(forum_length=Length("forum_path"))
+    values = (
+        rows.annotate(**_kept_keys(grouping))
+        .values(*KEYS)
+        .annotate(**{f"kept_{name}": Sum(name) for name in KEPT})
+        .values_list(*KEYS, *(f"kept_{name}" for name in KEPT))
+    )
+    sql, params = values.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        found = cursor.fetchall()
+    keys = len(KEYS)
+    return [
+        Fact(*row[:keys], contribution=_kept_contribution(row[keys:])) for row in found
+    ]
+
+
+def _kept_contribution(values: tuple) -> tuple:
+    return tuple(
+        Decimal(value or 0) * _TENTH if index in _HOURS else (value or 0)
+        for index, value in enumerate(values)
+    )
 
 
 def _contribution(values: tuple) -> tuple:

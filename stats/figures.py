@@ -22,7 +22,7 @@ from stats.facts import (
     Fact,
     Grouping,
     fold,
-    session_facts,
+    kept_facts,
     total,
 )
 from stats.participants import unique_participants
@@ -51,7 +51,7 @@ class Figures:
 
     @classmethod
     def of(cls, contribution: tuple, **extra) -> "Figures":
-        """The figures of a summed contribution (see `session_facts`)."""
+        """The figures of a summed contribution (see `kept_facts`)."""
         values = dict(zip(CONTRIBUTION, contribution, strict=True))
         satisfied, rated = values.pop("satisfied"), values.pop("rated")
         for name in ("study_hours_offered", "study_hours_credited"):
@@ -157,7 +157,7 @@ def summary(
         unique = count_participants(query)
     start = start or first_day(query)
     if facts is None:
-        facts = session_facts(query.sessions(), BY_FORUM)
+        facts = kept_facts(query, BY_FORUM)
     totals = Figures.summed(fact.contribution for fact in facts)
     tiers = grouped(facts, level_key)
     if activity is None:

@@ -3,7 +3,8 @@
 By month, by tier, by forum (the children of the selected forum, each with
 everything below it, plus the forum's own sessions), by field and by
 category. Every breakdown is a fold of the same session facts as the totals
-(`session_facts`), so each table adds up to the totals by construction; the
+(`kept_facts`: summed from the rows the database keeps per forum × day ×
+field × category), so each table adds up to the totals by construction; the
 number of queries does not depend on the data.
 """
 
@@ -26,7 +27,7 @@ from stats.facts import (
     Grouping,
     calendar_months,
     fold,
-    session_facts,
+    kept_facts,
 )
 from stats.figures import (
     Figures,
@@ -196,17 +197,16 @@ def network_report(
     unique = count_participants(query)
     start = first_day(query)
     root = forum_root(query)
-    sessions = query.sessions()
     # By month and classification (beside the rest too): the months, fields
     # and categories; by forum and tier: the drill-down's children, the
     # tiers, the totals and which forums held something.
     by_time = beside(
-        session_facts,
-        sessions,
+        kept_facts,
+        query,
         Grouping(months=(start, query.last_day), level=False, classification=True),
     )
-    by_forum = session_facts(
-        sessions,
+    by_forum = kept_facts(
+        query,
         Grouping(
             path_length=None if root is None else len(root.path) + ForumPage.steplen,
             forum=True,

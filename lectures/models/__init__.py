@@ -9,6 +9,7 @@ from .evaluations import (
     RatingTally,
     SessionEvaluation,
 )
+from .figures import DayFigures
 from .forums import (
     DistrictForumPage,
     ForumApplicationDocument,
@@ -52,6 +53,7 @@ __all__ = [
     "AttendeeCount",
     "Category",
     "CheckInMethod",
+    "DayFigures",
     "DistrictForumPage",
     "EvaluationComment",
     "EvaluationForm",

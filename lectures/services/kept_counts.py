@@ -1,16 +1,22 @@
 """The counts the database keeps (`RosterCount`, `RatingCount`,
-`AttendeeCount`), and a recount of each."""
+`AttendeeCount`, `DayFigures`), and a recount of each."""
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Case, Count, F, IntegerField, Q, Sum, When
+from django.db.models.functions import Coalesce, TruncDate
 
+from lectures.counting import cadre_times, other_times
 from lectures.models import (
     ATTENDED,
     Attendance,
     AttendeeCount,
+    DayFigures,
     RatingCount,
     RatingTally,
     RosterCount,
+    SessionPage,
+    SessionStatus,
 )
+from lectures.services.evaluation_results import MIN_RESPONSES
 
 Counts = dict[int, tuple[int, int]]
 
@@ -71,3 +77,97 @@ def attendee_drift() -> dict[int, tuple[int, int]]:
     )
     kept = dict(AttendeeCount.objects.values_list("user", "attended"))
     return _drift(kept, counted, zero=0)
+
+
+#: The columns of `DayFigures` a recount compares, after its key.
+FIGURES = (
+    "forum_path",
+    "level",
+    "month",
+    "sessions",
+    "held",
+    "cancelled",
+    "postponed",
+    "participants",
+    "others",
+    "roster_size",
+    "roster_attended",
+    "hours_offered",
+    "hours_credited",
+    "satisfied",
+    "rated",
+)
+FIGURES_KEY = ("forum", "day", "field_id", "category_id")
+
+
+def _shown(kept: str):
+    return Case(
+        When(
+            evaluation__responses__gte=MIN_RESPONSES,
+            then=Coalesce(f"rating_count__{kept}", 0),
+        ),
+        default=0,
+        output_field=IntegerField(),
+    )
+
+
+def recount_figures() -> dict[tuple, tuple]:
+    """{(forum id, day, field id, category id): the `FIGURES`} summed from the
+    published lectures themselves by the counting rules (`lectures.counting`)."""
+    held = Q(status=SessionStatus.HELD)
+    attended = Coalesce("roster_count__attended", 0)
+    tenths = F("study_hours") * 10
+    rows = (
+        SessionPage.objects.live()
+        .lectures()
+        .order_by()
+        .annotate(
+            k_day=TruncDate("start"),
+            k_field=Coalesce("field_id", 0),
+            k_category=Coalesce("category_id", 0),
+        )
+        .values("forum", "k_day", "k_field", "k_category")
+        .annotate(
+            k_path=F("forum__path"),
+            k_level=F("forum__level"),
+            sessions=Count("pk"),
+            held=Count("pk", filter=held),
+            cancelled=Count("pk", filter=Q(status=SessionStatus.CANCELLED)),
+            postponed=Count("pk", filter=Q(status=SessionStatus.POSTPONED)),
+            participants=Sum(cadre_times() + other_times(), filter=held),
+            others=Sum(other_times(), filter=held),
+            roster_size=Sum(Coalesce("roster_count__on_roster", 0), filter=held),
+            roster_attended=Sum(attended, filter=held),
+            hours_offered=Sum(tenths, filter=held),
+            hours_credited=Sum(attended * tenths, filter=held),
+            satisfied=Sum(_shown("satisfied")),
+            rated=Sum(_shown("rated")),
+        )
+    )
+    result = {}
+    for row in rows:
+        key = (row["forum"], row["k_day"], row["k_field"], row["k_category"])
+        month = row["k_day"].isoformat()[:7]
+        sums = [row[name] for name in FIGURES[4:]]
+        result[key] = (
+            row["k_path"],
+            row["k_level"],
+            month,
+            row["sessions"],
+            *(int(value or 0) for value in sums),
+        )
+    return result
+
+
+def figures_drift() -> dict[tuple, tuple[tuple | None, tuple | None]]:
+    """Wherever the kept `DayFigures` are wrong: {key: (kept, counted)}."""
+    kept = {
+        tuple(row[:4]): tuple(row[4:])
+        for row in DayFigures.objects.values_list(*FIGURES_KEY, *FIGURES)
+    }
+    counted = recount_figures()
+    return {
+        key: (kept.get(key), counted.get(key))
+        for key in kept.keys() | counted.keys()
+        if kept.get(key) != counted.get(key)
+    }

@@ -1,18 +1,27 @@
-"""What the public home and forum pages show, each in a fixed number of queries."""
+"""What the public home and forum pages show, each in a fixed number of queries.
+
+Their figures — sessions held and person-times of a subtree — are summed from
+the rows the database keeps per forum × day (`DayFigures`), not from the
+subtree's sessions (52,000 a year at 100× the seed); the same rows tell the
+list of records how many there are, so it is paginated without counting them.
+"""
 
 from django.core.paginator import Paginator
-from django.db.models import Count
+from django.db.models import Count, Sum
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Page
 
-from lectures.counting import person_times
-from lectures.models import ForumLevel, ForumPage, SessionPage
+from lectures.models import DayFigures, ForumLevel, ForumPage, SessionPage
+from lectures.models.tree import below
 from lectures.services.registration import attach_windows
 
 UPCOMING_ON_HOME = 8
 RECORDS_ON_HOME = 6
 UPCOMING_ON_FORUM = 10
 RECORDS_PER_PAGE = 12
+#: A district forum has thousands of forums below it at the scale of a
+#: province: its page lists them a page at a time (`?forums=`).
+SUBFORUMS_PER_PAGE = 100
 
 
 def annotate_listing(sessions) -> list:
@@ -59,13 +68,34 @@ def forum_counts(forums=None) -> dict[str, int]:
     return counts
 
 
+def held_figures(forum: ForumPage | None = None) -> tuple[int, int]:
+    """(sessions held, person-times) of the published lectures at or below
+    `forum` (None: the whole network), by the counting rule
+    (`lectures.counting`), summed from the kept rows; one query."""
+    rows = DayFigures.objects.order_by()
+    if forum is not None:
+        rows = rows.filter(below(forum.path, "forum_path"))
+    sums = rows.aggregate(held=Sum("held"), people=Sum("participants"))
+    return sums["held"] or 0, sums["people"] or 0
+
+
+class CountedPaginator(Paginator):
+    """A paginator told how many items there are (by the kept rows), which
+    it would otherwise count."""
+
+    def __init__(self, object_list, per_page, *, count: int, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.count = count
+
+
 def network_overview() -> dict:
     sessions = SessionPage.objects.live().lectures()
+    held_count, people = held_figures()
     return {
         "tier_figures": tier_figures(forum_counts()),
         "levels": ForumLevel,
-        "held_count": sessions.held().count(),
-        "person_times": person_times(sessions),
+        "held_count": held_count,
+        "person_times": people,
         "upcoming": list(
             sessions.upcoming().for_listing().order_by("start")[:UPCOMING_ON_HOME]
         ),
@@ -77,18 +107,30 @@ def network_overview() -> dict:
 
 def forum_overview(forum: ForumPage, request) -> dict:
     sessions = SessionPage.objects.live().lectures().in_subtree(forum)
-    subforums = forum.get_children().live().type(ForumPage).specific()
-    records = Paginator(
-        sessions.held().for_listing().order_by("-start"), RECORDS_PER_PAGE
+    # Listed by title and URL path (linked with `{% path_url %}`), without
+    # building each forum's page.
+    subforums = Paginator(
+        forum.get_children()
+        .live()
+        .type(ForumPage)
+        .order_by("path")
+        .values("title", "url_path"),
+        SUBFORUMS_PER_PAGE,
+    )
+    held_count, people = held_figures(forum)
+    records = CountedPaginator(
+        sessions.held().for_listing().order_by("-start"),
+        RECORDS_PER_PAGE,
+        count=held_count,
     )
     return {
-        "subforums": list(subforums),
+        "subforums": subforums.get_page(request.GET.get("forums")),
         "upcoming": list(
             sessions.upcoming().for_listing().order_by("start")[:UPCOMING_ON_FORUM]
         ),
         "records": records.get_page(request.GET.get("page")),
-        "held_count": sessions.held().count(),
-        "person_times": person_times(sessions),
+        "held_count": held_count,
+        "person_times": people,
         "tier_figures": tier_figures(
             forum_counts(ForumPage.objects.live().in_subtree(forum)), own=forum.level
         ),

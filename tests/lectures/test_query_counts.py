@@ -28,11 +28,11 @@ pytestmark = pytest.mark.django_db
 
 # page → its fixed cost in queries, whatever the amount of data
 QUERIES = {
-    "home": 13,
+    "home": 12,
     "schedule": 8,
     "schedule filtered": 10,
-    "district forum": 18,
-    "village forum": 17,
+    "district forum": 16,
+    "village forum": 15,
     "session": 14,
     "schedule.ics": 2,
     "forum feed.ics": 4,

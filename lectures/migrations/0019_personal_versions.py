@@ -87,7 +87,7 @@ def drop_versions(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("lectures", "0017_default_quota_only_without_a_rank"),
+        ("lectures", "0018_day_figures"),
         ("training_site", "0004_personal_versions"),
     ]
 

@@ -1,0 +1,83 @@
+"""The network's sessions summed per forum × day × field × category, kept by
+the database, for the reports and the forum pages."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from lectures.models.forums import ForumLevel
+
+
+class DayFigures(models.Model):
+    """The published lectures (not class lessons) a forum holds on one day
+    (in Asia/Shanghai) with one field and one category, and what they add
+    to the figures (`lectures.counting`): sessions by status, person-times
+    (cadres and others), roster size and attendance, study hours offered
+    and credited (in tenths, summed exactly), and the ratings that may be
+    shown.
+
+    Kept by the database itself: triggers (migration 0018) recompute a
+    row from its sessions whenever one of them, its page's `live` flag, its
+    roster count, its other attendees, its rating count or its evaluation's
+    responses change — whatever makes the change, in the same transaction —
+    and copy the forum's path when a forum moves. The network report and the
+    forum pages sum these rows instead of joining a year's sessions to five
+    tables (52,000 sessions at 100× the seed). A day rather than a month, so
+    that any period of days is answered exactly; at 100× there are about as
+    many rows as sessions, but each is one narrow row without a join.
+    `lectures.services.kept_counts.figures_drift` compares them with the
+    sessions themselves. Unique participants cannot be summed and are still
+    counted over the attendance rows (`stats.participants`).
+
+    On SQLite a migration that remakes one of the tables the triggers sit
+    on (`lectures_sessionpage`, `wagtailcore_page`, the kept counts, the
+    evaluations — Django remakes a table for most `AlterField`s) drops
+    their triggers with the old table: such a migration must create them
+    again (migration 0018's statements); `tests/stats/test_kept_figures.py`
+    fails until it does."""
+
+    forum = models.ForeignKey(
+        "lectures.ForumPage",
+        verbose_name=_("forum"),
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    #: The forum's page path and tier, copied so that a subtree and its
+    #: breakdowns are read from this table alone.
+    forum_path = models.CharField(_("forum path"), max_length=255)
+    level = models.CharField(_("level"), max_length=10, choices=ForumLevel.choices)
+    day = models.DateField(_("day"))
+    month = models.CharField(_("month"), max_length=7)
+    #: 0 for a session without a field or category (so that the key is equal
+    #: to itself in SQL, which NULL is not).
+    field_id = models.PositiveBigIntegerField(_("field"))
+    category_id = models.PositiveBigIntegerField(_("category"))
+    sessions = models.PositiveIntegerField(_("sessions"))
+    held = models.PositiveIntegerField(_("held"))
+    cancelled = models.PositiveIntegerField(_("cancelled"))
+    postponed = models.PositiveIntegerField(_("postponed"))
+    participants = models.PositiveIntegerField(_("person-times"))
+    others = models.PositiveIntegerField(_("other attendees"))
+    roster_size = models.PositiveIntegerField(_("on the roster"))
+    roster_attended = models.PositiveIntegerField(_("present or late"))
+    hours_offered = models.BigIntegerField(_("study hours offered, in tenths"))
+    hours_credited = models.BigIntegerField(_("study hours credited, in tenths"))
+    satisfied = models.PositiveIntegerField(_("satisfied ratings"))
+    rated = models.PositiveIntegerField(_("ratings"))
+
+    class Meta:
+        verbose_name = _("day figures")
+        verbose_name_plural = _("day figures")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["forum", "day", "field_id", "category_id"],
+                name="day_figures_key",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["day"], name="day_figures_day"),
+            models.Index(fields=["forum_path", "day"], name="day_figures_subtree"),
+        ]
+
+    def __str__(self):
+        return f"{self.forum_id} {self.day}: {self.held}"
