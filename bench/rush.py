@@ -278,10 +278,8 @@ def print_rush(result: dict) -> None:
             print(f"{'':13} {times} × refused: {message}")
     checkin = result["checkin"]
     if "x_healthz_rate" in checkin:
-        print(
-            f"check-ins per second ÷ /healthz per second: "
-            f"{checkin['x_healthz_rate']}"
-        )
+        ratio = checkin["x_healthz_rate"]
+        print(f"check-ins per second ÷ /healthz per second: {ratio}")
     print(f"rows: {result['rows']}  correct: {result['correct']}")
 
 
