@@ -102,14 +102,15 @@ def _refusals(response, text: bytes) -> list[str]:
     return said
 
 
-def _post_all(args) -> tuple[float, int, dict]:
+def _post_all(args) -> tuple[float, int, dict, float]:
     """One client: POST to `path` once per session key; (finish time,
-    errors, {refusal shown: how many times})."""
+    errors, {refusal shown: how many times}, its own CPU seconds)."""
     port, path, keys, body, start_at = args
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
     errors = 0
     refusals = {}
     time.sleep(max(0.0, start_at - time.time()))
+    cpu = time.process_time()
     for key in keys:
         connection.request(
             "POST",
@@ -132,21 +133,23 @@ def _post_all(args) -> tuple[float, int, dict]:
         for message in said:
             refusals[message] = refusals.get(message, 0) + 1
         errors += response.status not in (200, 302) or bool(said)
-    return time.time(), errors, refusals
+    return time.time(), errors, refusals, time.process_time() - cpu
 
 
-def _get_all(args) -> tuple[float, int]:
-    """One client: GET `path` as many times as it has keys; (finish, errors)."""
+def _get_all(args) -> tuple[float, int, dict, float]:
+    """One client: GET `path` as many times as it has keys; (finish,
+    errors, {}, its own CPU seconds)."""
     port, path, keys, _body, start_at = args
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
     errors = 0
     time.sleep(max(0.0, start_at - time.time()))
+    cpu = time.process_time()
     for _key in keys:
         connection.request("GET", path, headers={"Accept-Encoding": "gzip"})
         response = connection.getresponse()
         response.read()
         errors += response.status != 200
-    return time.time(), errors, {}
+    return time.time(), errors, {}, time.process_time() - cpu
 
 
 class NoBody:
@@ -183,27 +186,37 @@ def _client_init(env):
     django.setup()
 
 
-def _rush(env, port, path, keys, body, send=_post_all) -> dict:
+def _rush(env, server, path, keys, body, send=_post_all) -> dict:
+    """One rush; its rate, and the CPU the server and the clients spent on
+    each request (the clients share the two cores with the server)."""
+    port = int(server.args[server.args.index("--bind") + 1].rsplit(":", 1)[1])
     shares = [keys[i::CLIENTS] for i in range(CLIENTS)]
     with ProcessPoolExecutor(
         CLIENTS, initializer=_client_init, initargs=(env,)
     ) as pool:
         list(pool.map(time.sleep, [0] * CLIENTS))  # every client ready
         start_at = time.time() + 0.5
+        cpu_before = cpu_seconds(server.pid)
         results = list(
             pool.map(send, [(port, path, share, body, start_at) for share in shares])
         )
-    seconds = max(finish for finish, _, _ in results) - start_at
+        cpu = cpu_seconds(server.pid) - cpu_before
+    seconds = max(finish for finish, *_ in results) - start_at
     refusals = {}
-    for _finish, _errors, said in results:
+    for _finish, _errors, said, _cpu in results:
         for message, times in said.items():
             refusals[message] = refusals.get(message, 0) + times
     return {
         "requests": len(keys),
         "seconds": round(seconds, 2),
         "per_second": round(len(keys) / seconds, 1),
-        "errors": sum(errors for _, errors, _ in results),
+        "errors": sum(errors for _, errors, *_ in results),
         "refusals": refusals,
+        "server_cpu_ms_each": round(cpu * 1000 / len(keys), 2),
+        "load_average": round(os.getloadavg()[0], 1),
+        "client_cpu_ms_each": round(
+            sum(used for *_, used in results) * 1000 / len(keys), 2
+        ),
     }
 
 
@@ -214,16 +227,13 @@ def rushes(env, port: int) -> dict:
     full_pk, full_url = sessions["full"]
     rush_pk, rush_url = sessions["rush"]
     with gunicorn(env, port) as server:
-        registration = _rush(env, port, full_url + "register/", keys, NoBody())
+        registration = _rush(env, server, full_url + "register/", keys, NoBody())
         # The floor: /healthz as fast as the same clients can ask, as many
         # times, on the same server, right before the check-ins. The ratio
         # of the two is what a change to the check-in moves; the host's
         # mood moves both.
-        floor = _rush(env, port, "/healthz", keys, NoBody(), send=_get_all)
-        cpu_before = cpu_seconds(server.pid)
-        checkin = _rush(env, port, rush_url + "checkin/", keys, CodeBody(rush_pk))
-        cpu = cpu_seconds(server.pid) - cpu_before
-    checkin["server_cpu_ms_each"] = round(cpu * 1000 / len(keys), 2)
+        floor = _rush(env, server, "/healthz", keys, NoBody(), send=_get_all)
+        checkin = _rush(env, server, rush_url + "checkin/", keys, CodeBody(rush_pk))
     checkin["x_healthz_rate"] = round(checkin["per_second"] / floor["per_second"], 2)
     rows = django_shell(env, COUNT % {"full": full_pk, "rush": rush_pk})
     people = len(keys)
@@ -259,17 +269,17 @@ def print_rush(result: dict) -> None:
             continue
         print(
             f"{name:13} {figures['requests']} in {figures['seconds']} s: "
-            f"{figures['per_second']}/s, errors {figures['errors']}"
+            f"{figures['per_second']}/s, errors {figures['errors']}; CPU per "
+            f"request: server {figures.get('server_cpu_ms_each')} ms, "
+            f"clients {figures.get('client_cpu_ms_each')} ms; load average "
+            f"{figures.get('load_average')}"
         )
         for message, times in figures.get("refusals", {}).items():
             print(f"{'':13} {times} × refused: {message}")
     checkin = result["checkin"]
     if "x_healthz_rate" in checkin:
-        print(
-            f"check-ins per second ÷ /healthz per second: "
-            f"{checkin['x_healthz_rate']}; server CPU per check-in: "
-            f"{checkin['server_cpu_ms_each']} ms"
-        )
+        ratio = checkin["x_healthz_rate"]
+        print(f"check-ins per second ÷ /healthz per second: {ratio}")
     print(f"rows: {result['rows']}  correct: {result['correct']}")
 
 

@@ -164,6 +164,45 @@ def test_typing_the_code_over_http(client, session):
     assert wrong.status_code == 200
 
 
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_check_in_over_http_writes_the_attendance_alone(client, tree):
+    """The one write transaction holds the guess counters' read and the
+    insert with its log entry; the session row is not saved and the light
+    result page asks nothing more (no unread count): in a rush every
+    check-in waits for the one before it to commit."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    start = timezone.now() + timedelta(minutes=5)
+    session = SessionFactory(
+        parent=tree["town"], start=start, end=start + timedelta(hours=1)
+    )
+    user = UserFactory()
+    client.force_login(user)
+    client.get(session.url + "checkin/")  # the route and site cached
+    code = service.current_credentials(session).code
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(session.url + "checkin/", {"code": code})
+    assert response.status_code == 200
+    assert "✓" in response.content.decode()
+    assert "sessionid" not in response.cookies
+    statements = [q["sql"] for q in queries.captured_queries]
+    begin = statements.index("BEGIN IMMEDIATE")
+    commit = statements.index("COMMIT")
+    assert statements.count("BEGIN IMMEDIATE") == 1
+    inside = statements[begin + 1 : commit]
+    assert inside[0].startswith('SELECT "cache_key"')  # the wrong guesses
+    writes = [sql.split("(")[0].strip() for sql in inside if sql.startswith("INSERT")]
+    assert writes == [
+        'INSERT INTO "lectures_attendance"',
+        'INSERT INTO "wagtailcore_modellogentry"',
+    ]
+    outside = statements[:begin] + statements[commit + 1 :]
+    # No other write: neither the session row nor a counter.
+    assert not [sql for sql in outside if not sql.startswith("SELECT")]
+    assert not [sql for sql in statements if "notify_notice" in sql]
+
+
 def test_only_organisers_open_the_screen(client, session, people):
     url = session.url + "checkin/screen/"
     client.force_login(people["trainee"])
