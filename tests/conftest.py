@@ -132,6 +132,12 @@ def demo(db, request):
     return shared_or_built(request, "demo")
 
 
+@pytest.fixture
+def demo_reset(demo, request):
+    """The demo network, then `reset_demo()`: what a reset leaves behind."""
+    return shared_or_built(request, "demo_reset", demo)
+
+
 @pytest.fixture(scope="module")
 def module_db(django_db_setup, django_db_blocker):
     """One transaction around a test module, rolled back after its last test.

@@ -25,7 +25,10 @@ then transactional ones, then the rest); within the plain ones, the tests
 sharing a set are moved next to the first of them.
 
 The demo network (`load_demo`) is shared the same way: the tests of the
-demo in lectures, courses and topics stand on one build of it.
+demo in lectures, courses, topics, onboarding and the admin's language
+stand on one build of it. A set that is the set before it and more (the
+demo, then the demo reset) is built on it, in the same transaction, when
+its tests come right after, and they are placed right after them.
 
 Under pytest-xdist each worker builds a set once for the run of its tests
 it is sent (they are next to each other in the order it is given): the
@@ -75,6 +78,13 @@ def _demo():
     return DemoBuilder(scale=1).build()
 
 
+def _demo_reset(demo):
+    from lectures.demo.builder import reset_demo
+
+    reset_demo()
+    return demo
+
+
 def _home():
     from training_site.models import HomePage
 
@@ -110,6 +120,9 @@ BUILDERS = {
     "trainee": ((), lambda: UserFactory(username="trainee")),
     # The demo network of `load_demo` (its summary): seconds to build.
     "demo": ((), _demo),
+    # The demo built and then reset (`load_demo --reset`'s first half): what
+    # the reset leaves behind.
+    "demo_reset": (("demo",), _demo_reset),
     "people": (
         (
             "tree",
@@ -177,21 +190,29 @@ class SharedTree:
     def enter(self, item):
         """Before a test's own transaction: hold its set, or none."""
         key = item.stash.get(KEY, None)
-        if key != self.key:
-            self.close()
-            if key:
-                self._open(key)
+        if key == self.key:
+            return
+        if extends(key, self.key):
+            self._build(key)  # on what the set before it built
+            return
+        self.close()
+        if key:
+            with self.blocker.unblock():
+                self.atomic = transaction.atomic()
+                self.atomic.__enter__()
+            self.built = {}
+            self._build(key)
 
-    def _open(self, key):
+    def _build(self, key):
+        """Build what of `key` is not built yet, in the set's transaction."""
+        self.key, built = key, self.built
+        self.copies_for, self.copies = None, {}
         with self.blocker.unblock():
-            self.atomic = transaction.atomic()
-            self.atomic.__enter__()
-            self.key = key
-            built = self.built = {}
             try:
                 for name in key:
-                    needs, builder = BUILDERS[name]
-                    built[name] = builder(*(built[need] for need in needs))
+                    if name not in built:
+                        needs, builder = BUILDERS[name]
+                        built[name] = builder(*(built[need] for need in needs))
             except BaseException:
                 self.close()  # the test errors; the next one starts afresh
                 raise
@@ -217,6 +238,12 @@ class SharedTree:
         # One asked for by name during the test (`request.getfixturevalue`) is
         # not in the set: it is built on this test's copies, as before.
         return self.copies.get(name)
+
+
+def extends(key: tuple | None, current: tuple | None) -> bool:
+    """Whether the set `key` is the set being shared and more: its tests
+    run after that set's, on what it built (the demo, then reset)."""
+    return bool(key and current) and set(current) < set(key)
 
 
 def shared_or_built(request, name: str, *needs):
@@ -252,6 +279,9 @@ def pytest_collection_modifyitems(items):
             ordered.append(item)
         elif key in groups:
             ordered.extend(groups.pop(key))
+            # and the sets built on this one, right after it
+            for more in [more for more in groups if extends(more, key)]:
+                ordered.extend(groups.pop(more))
     items[:] = ordered
 
 
@@ -270,6 +300,7 @@ def pytest_runtest_teardown(item, nextitem):
     # After the test's own transaction and its module's fixtures are gone,
     # and before the next test's module fixtures come.
     shared = SharedTree.current
-    if shared and (nextitem is None or nextitem.stash.get(KEY, None) != shared.key):
+    following = nextitem.stash.get(KEY, None) if nextitem else None
+    if shared and following != shared.key and not extends(following, shared.key):
         shared.close()
     return result
