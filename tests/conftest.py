@@ -21,6 +21,7 @@ from tests.shared_tree import (  # noqa: F401 - hooks and a fixture for pytest t
     pytest_collection_modifyitems,
     pytest_fixture_setup,
     pytest_runtest_teardown,
+    pytest_xdist_make_scheduler,
     shared_or_built,
 )
 

@@ -31,18 +31,22 @@ demo, then the demo reset) is built on it, in the same transaction, when
 its tests come right after, and they are placed right after them.
 
 Under pytest-xdist each worker builds a set once for the run of its tests
-it is sent (they are next to each other in the order it is given): the
-demo is built at most once per worker.
+it is sent (they are next to each other in the order it is given). The
+sets of the demo, which take seconds to build, go to one worker whole
+(`GroupScheduling` below): the demo is built once in a run.
 
 `SHARED_TREE=0` builds every fixture for every test, as before: to tell
 whether a failure has to do with sharing (the demo then takes minutes).
 """
 
 import copy
+import json
 import os
+from pathlib import Path
 
 import pytest
 from django.db import transaction
+from xdist.scheduler import LoadScopeScheduling
 
 from tests.factories import (
     TOWN,
@@ -137,6 +141,10 @@ BUILDERS = {
 }
 # Not worth a transaction of their own.
 CHEAP = {"home", "trainee"}
+# Sets with one of these are sent to one xdist worker whole, with the sets
+# built on them; the others are spread over the workers test by test.
+COSTLY = {"demo"}
+VAR = Path(__file__).resolve().parents[1] / "var"
 
 KEY = pytest.StashKey[tuple | None]()
 
@@ -265,8 +273,14 @@ def _shared_tree(django_db_setup, django_db_blocker):
 
 
 @pytest.hookimpl(trylast=True)
-def pytest_collection_modifyitems(items):
+def pytest_collection_modifyitems(config, items):
     """Move the tests that share a set next to the first of them."""
+    _order(items)
+    if hasattr(config, "workerinput"):  # an xdist worker: tell the scheduler
+        GroupScheduling.write_groups(items)
+
+
+def _order(items):
     groups: dict[tuple, list] = {}
     for item in items:
         key = item.stash[KEY] = key_of(item)
@@ -304,3 +318,58 @@ def pytest_runtest_teardown(item, nextitem):
     if shared and following != shared.key and not extends(following, shared.key):
         shared.close()
     return result
+
+
+# The scheduler, in the xdist controller -------------------------------------
+
+
+def _groups_file(controller_pid: int) -> Path:
+    return VAR / f"xdist-groups-{controller_pid}.json"
+
+
+class GroupScheduling(LoadScopeScheduling):
+    """xdist's `load`, but the tests of a costly set go to one worker.
+
+    xdist sends tests one by one to whichever worker is free (`load`), so a
+    set's tests are split between the workers and each builds it; its
+    `loadgroup` would keep a group together, but it renames the tests' node
+    ids, which pytest 9 no longer reads. Here every test is a unit of work
+    of its own (as with `load`), but the tests of all the sets with a
+    costly fixture (COSTLY) are one unit, in their order, sent first
+    (xdist's `loadscope` sends the biggest units first). The controller
+    collects no tests: the workers, which do, write which tests are in such
+    sets to a file named after the controller's process before they report
+    their collection (without it, every test is a unit: `load` as it was).
+    """
+
+    def __init__(self, config, log=None):
+        super().__init__(config, log)
+        self.costly = None
+
+    @staticmethod
+    def write_groups(items):
+        costly = [
+            item.nodeid
+            for item in items
+            if (key := item.stash[KEY]) and COSTLY & set(key)
+        ]
+        # Both workers write the same; each through a file of its own.
+        VAR.mkdir(exist_ok=True)
+        path = _groups_file(os.getppid())
+        partial = path.with_suffix(f".{os.getpid()}")
+        partial.write_text(json.dumps(costly))
+        os.replace(partial, path)
+
+    def _split_scope(self, nodeid: str) -> str:
+        if self.costly is None:
+            path = _groups_file(os.getpid())
+            self.costly = set(json.loads(path.read_text()) if path.exists() else ())
+            path.unlink(missing_ok=True)
+        return "costly sets" if nodeid in self.costly else nodeid
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    if config.getvalue("dist") == "load":
+        return GroupScheduling(config, log)
+    return None
