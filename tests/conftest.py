@@ -134,6 +134,13 @@ def demo(db, request):
 
 
 @pytest.fixture
+def report_data(tree, request):
+    """Sessions across two years in every forum of the tree, with rosters
+    (tests/stats/report_data.py): {"tree": …, "sessions": […]}."""
+    return shared_or_built(request, "report_data", tree)
+
+
+@pytest.fixture
 def demo_reset(demo, request):
     """The demo network, then `reset_demo()`: what a reset leaves behind."""
     return shared_or_built(request, "demo_reset", demo)

@@ -89,6 +89,12 @@ def _demo_reset(demo):
     return demo
 
 
+def _report_data(tree):
+    from tests.stats.report_data import generate
+
+    return {"tree": tree, "sessions": generate(tree)}
+
+
 def _home():
     from training_site.models import HomePage
 
@@ -138,6 +144,9 @@ BUILDERS = {
         ),
         _people,
     ),
+    # Sessions across two years in every forum of the tree, with rosters
+    # (tests/stats/report_data.py): the reports' tests stand on them.
+    "report_data": (("tree",), _report_data),
 }
 # Not worth a transaction of their own.
 CHEAP = {"home", "trainee"}
