@@ -33,7 +33,8 @@ its tests come right after, and they are placed right after them.
 Under pytest-xdist each worker builds a set once for the run of its tests
 it is sent (they are next to each other in the order it is given). The
 sets of the demo, which take seconds to build, go to one worker whole
-(`GroupScheduling` below): the demo is built once in a run.
+(`GroupScheduling` below): the demo is built once in a run; so do the
+tests of a module with module-scoped data (`module_db`).
 
 `SHARED_TREE=0` builds every fixture for every test, as before: to tell
 whether a failure has to do with sharing (the demo then takes minutes).
@@ -344,37 +345,41 @@ class GroupScheduling(LoadScopeScheduling):
     `loadgroup` would keep a group together, but it renames the tests' node
     ids, which pytest 9 no longer reads. Here every test is a unit of work
     of its own (as with `load`), but the tests of all the sets with a
-    costly fixture (COSTLY) are one unit, in their order, sent first
-    (xdist's `loadscope` sends the biggest units first). The controller
+    costly fixture (COSTLY) are one unit, in their order, and so are the
+    tests of a module that builds its data once (`module_db`); the biggest
+    units are sent first (as xdist's `loadscope` does). The controller
     collects no tests: the workers, which do, write which tests are in such
-    sets to a file named after the controller's process before they report
+    units to a file named after the controller's process before they report
     their collection (without it, every test is a unit: `load` as it was).
     """
 
     def __init__(self, config, log=None):
         super().__init__(config, log)
-        self.costly = None
+        self.units = None
 
     @staticmethod
     def write_groups(items):
-        costly = [
-            item.nodeid
-            for item in items
-            if (key := item.stash[KEY]) and COSTLY & set(key)
-        ]
+        units = {}
+        for item in items:
+            key = item.stash[KEY]
+            if key and COSTLY & set(key):
+                units[item.nodeid] = "costly sets"
+            elif "module_db" in getattr(item, "fixturenames", ()):
+                # Its module's data is built once, on the worker it goes to.
+                units[item.nodeid] = item.nodeid.split("::")[0]
         # Both workers write the same; each through a file of its own.
         VAR.mkdir(exist_ok=True)
         path = _groups_file(os.getppid())
         partial = path.with_suffix(f".{os.getpid()}")
-        partial.write_text(json.dumps(costly))
+        partial.write_text(json.dumps(units))
         os.replace(partial, path)
 
     def _split_scope(self, nodeid: str) -> str:
-        if self.costly is None:
+        if self.units is None:
             path = _groups_file(os.getpid())
-            self.costly = set(json.loads(path.read_text()) if path.exists() else ())
+            self.units = json.loads(path.read_text()) if path.exists() else {}
             path.unlink(missing_ok=True)
-        return "costly sets" if nodeid in self.costly else nodeid
+        return self.units.get(nodeid, nodeid)
 
 
 @pytest.hookimpl(optionalhook=True)
