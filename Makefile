@@ -62,9 +62,10 @@ lint: install
 # so Django hands that thread other connection objects than the ones the
 # test database was set up on, and a transactional test's restore
 # (serialized_rollback) would find no snapshot on them. That process runs
-# beside the other (it mostly waits on Chromium), its output kept in
-# var/browser-tests.log and printed after the other's; its coverage goes to
-# a file of its own (var/coverage-browser), added to the other's at the end.
+# beside the other (it mostly waits on Chromium; the other, `nice`, yields it
+# the CPU: its pages must answer within Playwright's timeouts), its output
+# kept in var/browser-tests.log and printed after the other's; its coverage
+# goes to a file of its own (var/coverage-browser), added at the end.
 # Either run failing fails `make test`, and both fail on no tests collected
 # (pytest's exit 5); coverage is checked against its floor (pyproject.toml)
 # once both have run, and fails below it. COVERAGE=0 runs the same tests
@@ -88,7 +89,7 @@ test: install $(if $(filter 0,$(LINT)),,lint)
 	@COVERAGE_FILE=$(BROWSER_COVERAGE) $(PYTEST) -m browser --durations=20 $(COV) \
 		> $(BROWSER_LOG) 2>&1 & browser=$$!; \
 	echo "== tests outside the browser (the browser's run beside it, in $(BROWSER_LOG))"; \
-	$(PYTEST) -m "not browser" -n $(TEST_WORKERS) --durations=20 $(COV); suite=$$?; \
+	DJANGO_SETTINGS_MODULE=training_site.settings.test nice -n 5 $(VENV)/bin/pytest -m "not browser" -n $(TEST_WORKERS) --durations=20 $(COV); suite=$$?; \
 	wait $$browser; browser_status=$$?; \
 	echo "== browser tests"; cat $(BROWSER_LOG); \
 	echo "== exit: $$suite outside the browser, $$browser_status in it"; \
