@@ -61,28 +61,41 @@ lint: install
 # Playwright's sync API marks an event loop as running in the test thread,
 # so Django hands that thread other connection objects than the ones the
 # test database was set up on, and a transactional test's restore
-# (serialized_rollback) would find no snapshot on them. Both runs fail on no
-# tests collected (pytest's exit 5); coverage is checked against its floor
-# (pyproject.toml) once both have run, and fails below it. COVERAGE=0 runs
-# the same tests without measuring it (on Python 3.11 it costs half again
-# the CPU): CI measures it on SQLite and not again on PostgreSQL. LINT=0
-# skips the lint (CI lints once, before both runs).
+# (serialized_rollback) would find no snapshot on them. That process runs
+# beside the other (it mostly waits on Chromium; the other, `nice`, yields it
+# the CPU: its pages must answer within Playwright's timeouts), its output
+# kept in var/browser-tests.log and printed after the other's; its coverage
+# goes to a file of its own (var/coverage-browser), added at the end.
+# Either run failing fails `make test`, and both fail on no tests collected
+# (pytest's exit 5); coverage is checked against its floor (pyproject.toml)
+# once both have run, and fails below it. COVERAGE=0 runs the same tests
+# without measuring it (on Python 3.11 it costs half again the CPU): CI
+# measures it on SQLite and not again on PostgreSQL. LINT=0 skips the lint
+# (CI lints once, before both runs).
 TEST_WORKERS ?= auto
 COVERAGE ?= 1
 LINT ?= 1
 PYTEST := DJANGO_SETTINGS_MODULE=training_site.settings.test $(VENV)/bin/pytest
+BROWSER_LOG := var/browser-tests.log
+BROWSER_COVERAGE := var/coverage-browser
 ifeq ($(COVERAGE),0)
 COV := --no-cov
-COV_APPEND := --no-cov
 else
 COV := --cov --cov-report= --cov-fail-under=0
-COV_APPEND := $(COV) --cov-append
 endif
 test: install $(if $(filter 0,$(LINT)),,lint)
-	rm -f .coverage .coverage.*
-	$(PYTEST) -m "not browser" -n $(TEST_WORKERS) --durations=20 $(COV)
-	$(PYTEST) -m browser --durations=20 $(COV_APPEND)
+	rm -f .coverage .coverage.* $(BROWSER_COVERAGE) $(BROWSER_COVERAGE).*
+	mkdir -p var
+	@COVERAGE_FILE=$(BROWSER_COVERAGE) $(PYTEST) -m browser --durations=20 $(COV) \
+		> $(BROWSER_LOG) 2>&1 & browser=$$!; \
+	echo "== tests outside the browser (the browser's run beside it, in $(BROWSER_LOG))"; \
+	DJANGO_SETTINGS_MODULE=training_site.settings.test nice -n 5 $(VENV)/bin/pytest -m "not browser" -n $(TEST_WORKERS) --durations=20 $(COV); suite=$$?; \
+	wait $$browser; browser_status=$$?; \
+	echo "== browser tests"; cat $(BROWSER_LOG); \
+	echo "== exit: $$suite outside the browser, $$browser_status in it"; \
+	test $$suite -eq 0 && test $$browser_status -eq 0
 ifneq ($(COVERAGE),0)
+	@$(VENV)/bin/coverage combine --append --quiet $(BROWSER_COVERAGE)
 	@printf "branch coverage (floor in pyproject.toml): "
 	@$(VENV)/bin/coverage report --format=total
 endif

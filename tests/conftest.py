@@ -21,6 +21,7 @@ from tests.shared_tree import (  # noqa: F401 - hooks and a fixture for pytest t
     pytest_collection_modifyitems,
     pytest_fixture_setup,
     pytest_runtest_teardown,
+    pytest_xdist_make_scheduler,
     shared_or_built,
 )
 
@@ -130,6 +131,19 @@ def people(tree, district_admin, town_admin, village_admin, lecturer, trainee, r
 def demo(db, request):
     """The demo network of `load_demo` (scale 1); its summary."""
     return shared_or_built(request, "demo")
+
+
+@pytest.fixture
+def report_data(tree, request):
+    """Sessions across two years in every forum of the tree, with rosters
+    (tests/stats/report_data.py): {"tree": …, "sessions": […]}."""
+    return shared_or_built(request, "report_data", tree)
+
+
+@pytest.fixture
+def demo_reset(demo, request):
+    """The demo network, then `reset_demo()`: what a reset leaves behind."""
+    return shared_or_built(request, "demo_reset", demo)
 
 
 @pytest.fixture(scope="module")

@@ -25,21 +25,29 @@ then transactional ones, then the rest); within the plain ones, the tests
 sharing a set are moved next to the first of them.
 
 The demo network (`load_demo`) is shared the same way: the tests of the
-demo in lectures, courses and topics stand on one build of it.
+demo in lectures, courses, topics, onboarding and the admin's language
+stand on one build of it. A set that is the set before it and more (the
+demo, then the demo reset) is built on it, in the same transaction, when
+its tests come right after, and they are placed right after them.
 
 Under pytest-xdist each worker builds a set once for the run of its tests
-it is sent (they are next to each other in the order it is given): the
-demo is built at most once per worker.
+it is sent (they are next to each other in the order it is given). The
+sets of the demo, which take seconds to build, go to one worker whole
+(`GroupScheduling` below): the demo is built once in a run; so do the
+tests of a module with module-scoped data (`module_db`).
 
 `SHARED_TREE=0` builds every fixture for every test, as before: to tell
 whether a failure has to do with sharing (the demo then takes minutes).
 """
 
 import copy
+import json
 import os
+from pathlib import Path
 
 import pytest
 from django.db import transaction
+from xdist.scheduler import LoadScopeScheduling
 
 from tests.factories import (
     TOWN,
@@ -73,6 +81,19 @@ def _demo():
     from lectures.demo.builder import DemoBuilder
 
     return DemoBuilder(scale=1).build()
+
+
+def _demo_reset(demo):
+    from lectures.demo.builder import reset_demo
+
+    reset_demo()
+    return demo
+
+
+def _report_data(tree):
+    from tests.stats.report_data import generate
+
+    return {"tree": tree, "sessions": generate(tree)}
 
 
 def _home():
@@ -110,6 +131,9 @@ BUILDERS = {
     "trainee": ((), lambda: UserFactory(username="trainee")),
     # The demo network of `load_demo` (its summary): seconds to build.
     "demo": ((), _demo),
+    # The demo built and then reset (`load_demo --reset`'s first half): what
+    # the reset leaves behind.
+    "demo_reset": (("demo",), _demo_reset),
     "people": (
         (
             "tree",
@@ -121,9 +145,16 @@ BUILDERS = {
         ),
         _people,
     ),
+    # Sessions across two years in every forum of the tree, with rosters
+    # (tests/stats/report_data.py): the reports' tests stand on them.
+    "report_data": (("tree",), _report_data),
 }
 # Not worth a transaction of their own.
 CHEAP = {"home", "trainee"}
+# Sets with one of these are sent to one xdist worker whole, with the sets
+# built on them; the others are spread over the workers test by test.
+COSTLY = {"demo"}
+VAR = Path(__file__).resolve().parents[1] / "var"
 
 KEY = pytest.StashKey[tuple | None]()
 
@@ -177,21 +208,29 @@ class SharedTree:
     def enter(self, item):
         """Before a test's own transaction: hold its set, or none."""
         key = item.stash.get(KEY, None)
-        if key != self.key:
-            self.close()
-            if key:
-                self._open(key)
+        if key == self.key:
+            return
+        if extends(key, self.key):
+            self._build(key)  # on what the set before it built
+            return
+        self.close()
+        if key:
+            with self.blocker.unblock():
+                self.atomic = transaction.atomic()
+                self.atomic.__enter__()
+            self.built = {}
+            self._build(key)
 
-    def _open(self, key):
+    def _build(self, key):
+        """Build what of `key` is not built yet, in the set's transaction."""
+        self.key, built = key, self.built
+        self.copies_for, self.copies = None, {}
         with self.blocker.unblock():
-            self.atomic = transaction.atomic()
-            self.atomic.__enter__()
-            self.key = key
-            built = self.built = {}
             try:
                 for name in key:
-                    needs, builder = BUILDERS[name]
-                    built[name] = builder(*(built[need] for need in needs))
+                    if name not in built:
+                        needs, builder = BUILDERS[name]
+                        built[name] = builder(*(built[need] for need in needs))
             except BaseException:
                 self.close()  # the test errors; the next one starts afresh
                 raise
@@ -219,6 +258,12 @@ class SharedTree:
         return self.copies.get(name)
 
 
+def extends(key: tuple | None, current: tuple | None) -> bool:
+    """Whether the set `key` is the set being shared and more: its tests
+    run after that set's, on what it built (the demo, then reset)."""
+    return bool(key and current) and set(current) < set(key)
+
+
 def shared_or_built(request, name: str, *needs):
     """The fixture `name`: this test's copy of the shared one, or built now."""
     shared = SharedTree.current
@@ -238,8 +283,14 @@ def _shared_tree(django_db_setup, django_db_blocker):
 
 
 @pytest.hookimpl(trylast=True)
-def pytest_collection_modifyitems(items):
+def pytest_collection_modifyitems(config, items):
     """Move the tests that share a set next to the first of them."""
+    _order(items)
+    if hasattr(config, "workerinput"):  # an xdist worker: tell the scheduler
+        GroupScheduling.write_groups(items)
+
+
+def _order(items):
     groups: dict[tuple, list] = {}
     for item in items:
         key = item.stash[KEY] = key_of(item)
@@ -252,6 +303,9 @@ def pytest_collection_modifyitems(items):
             ordered.append(item)
         elif key in groups:
             ordered.extend(groups.pop(key))
+            # and the sets built on this one, right after it
+            for more in [more for more in groups if extends(more, key)]:
+                ordered.extend(groups.pop(more))
     items[:] = ordered
 
 
@@ -270,6 +324,66 @@ def pytest_runtest_teardown(item, nextitem):
     # After the test's own transaction and its module's fixtures are gone,
     # and before the next test's module fixtures come.
     shared = SharedTree.current
-    if shared and (nextitem is None or nextitem.stash.get(KEY, None) != shared.key):
+    following = nextitem.stash.get(KEY, None) if nextitem else None
+    if shared and following != shared.key and not extends(following, shared.key):
         shared.close()
     return result
+
+
+# The scheduler, in the xdist controller -------------------------------------
+
+
+def _groups_file(controller_pid: int) -> Path:
+    return VAR / f"xdist-groups-{controller_pid}.json"
+
+
+class GroupScheduling(LoadScopeScheduling):
+    """xdist's `load`, but the tests of a costly set go to one worker.
+
+    xdist sends tests one by one to whichever worker is free (`load`), so a
+    set's tests are split between the workers and each builds it; its
+    `loadgroup` would keep a group together, but it renames the tests' node
+    ids, which pytest 9 no longer reads. Here every test is a unit of work
+    of its own (as with `load`), but the tests of all the sets with a
+    costly fixture (COSTLY) are one unit, in their order, and so are the
+    tests of a module that builds its data once (`module_db`); the biggest
+    units are sent first (as xdist's `loadscope` does). The controller
+    collects no tests: the workers, which do, write which tests are in such
+    units to a file named after the controller's process before they report
+    their collection (without it, every test is a unit: `load` as it was).
+    """
+
+    def __init__(self, config, log=None):
+        super().__init__(config, log)
+        self.units = None
+
+    @staticmethod
+    def write_groups(items):
+        units = {}
+        for item in items:
+            key = item.stash[KEY]
+            if key and COSTLY & set(key):
+                units[item.nodeid] = "costly sets"
+            elif "module_db" in getattr(item, "fixturenames", ()):
+                # Its module's data is built once, on the worker it goes to.
+                units[item.nodeid] = item.nodeid.split("::")[0]
+        # Both workers write the same; each through a file of its own.
+        VAR.mkdir(exist_ok=True)
+        path = _groups_file(os.getppid())
+        partial = path.with_suffix(f".{os.getpid()}")
+        partial.write_text(json.dumps(units))
+        os.replace(partial, path)
+
+    def _split_scope(self, nodeid: str) -> str:
+        if self.units is None:
+            path = _groups_file(os.getpid())
+            self.units = json.loads(path.read_text()) if path.exists() else {}
+            path.unlink(missing_ok=True)
+        return self.units.get(nodeid, nodeid)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    if config.getvalue("dist") == "load":
+        return GroupScheduling(config, log)
+    return None

@@ -48,6 +48,17 @@ def chromium():
         browser.close()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _patient_expect():
+    """`expect(…)` waits as long as every other step (the context's default
+    below; its own is 5 s): on a busy machine, with the rest of the suite
+    running beside these tests, a page can take longer than 5 s to answer.
+    The same condition is waited for, only longer."""
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=15_000)
+
+
 @pytest.fixture
 def browser_context(chromium, live_server):
     context = chromium.new_context(

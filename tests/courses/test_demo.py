@@ -18,7 +18,6 @@ from courses.models import (
     TrainingIndexPage,
 )
 from courses.services.completion import progress
-from lectures.demo.builder import reset_demo
 from lectures.models import Attendance, SessionPage
 
 pytestmark = pytest.mark.django_db
@@ -126,8 +125,7 @@ def test_the_demo_organisers_manage_their_classes(demo, client):
     assert [c.pk for c in listed] == [town_class.pk]
 
 
-def test_reset_removes_the_classes_and_keeps_the_index(demo):
-    reset_demo()
+def test_reset_removes_the_classes_and_keeps_the_index(demo_reset):
     assert not ClassPage.objects.exists()
     assert not Enrolment.objects.exists()
     assert not Certificate.objects.exists()

@@ -185,9 +185,11 @@ def test_the_demo_trainee_has_a_history_and_open_registrations(demo, client):
 @pytest.mark.django_db
 def test_no_trainee_is_named_on_any_public_page(demo):
     """3,000 trainees with registrations, rosters and check-ins: the public
-    pages, feeds and API answers show none of their names or mobiles."""
+    pages, feeds and API answers show none of their names or mobiles. The
+    scan reads a sample of every kind of page (tests/privacy_scan.py says
+    why that is enough) and fails on a kind it did not reach."""
     found = privacy_scan.scan(Client())
-    assert len(found) >= 650  # the crawl got round the site
+    assert len(found) >= 150  # every kind, several of each
     assert any(url.startswith("/api/v2/pages/?type=lectures.Session") for url in found)
     assert {url: names for url, names in found.items() if names} == {}
 
@@ -198,6 +200,30 @@ def test_the_privacy_scan_would_see_a_leak(demo):
     page = f"<p>签到：{profile.real_name}（{profile.mobile}）</p>"
     found = privacy_scan.leaks(page, privacy_scan.secrets())
     assert found >= {profile.real_name, profile.mobile}
+
+
+@pytest.mark.django_db
+def test_the_privacy_scan_knows_every_kind_of_page(demo):
+    kinds = privacy_scan.Kinds()
+    models = {kind[0] for kind in kinds.pages.values()}
+    assert models >= {
+        "homepage",
+        "districtforumpage",
+        "unitforumpage",
+        "villageforumpage",
+        "sessionpage",
+        "trainingindexpage",
+        "classpage",
+    }
+    held = SessionPage.objects.lectures().filter(status=SessionStatus.HELD).first()
+    assert kinds.of(held.url + "event.ics?x=1") == (
+        *kinds.pages[held.url],
+        "event.ics",
+        ("x",),
+    )
+    missed = privacy_scan.kinds_missed(kinds, ["/", held.url])
+    assert kinds.pages[held.url] not in missed
+    assert ("villageforumpage",) in missed
 
 
 @pytest.mark.django_db

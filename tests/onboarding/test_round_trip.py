@@ -6,7 +6,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from lectures.demo.builder import DemoBuilder, reset_demo
+from lectures.demo.builder import reset_demo
 from lectures.models import EvaluationReceipt, RatingTally, TraineeProfile
 from lectures.services.kept_counts import rating_drift
 from onboarding.services.export import export_network
@@ -21,8 +21,9 @@ def stats() -> dict:
 
 
 @pytest.mark.django_db
-def test_the_demo_exported_and_imported_into_an_empty_install_gives_the_same_stats():
-    DemoBuilder(scale=1).build()
+def test_the_demo_exported_and_imported_into_an_empty_install_gives_the_same_stats(
+    demo,
+):
     before = stats()
     ranks = dict(TraineeProfile.objects.values_list("mobile", "rank__name"))
     assert None not in ranks.values()  # every demo cadre has his rank

@@ -14,7 +14,6 @@ from openpyxl import load_workbook
 
 from stats.figures import ADDITIVE
 from tests.factories import UserFactory
-from tests.stats.report_data import generate
 from training_site.spreadsheets import tab_name
 
 pytestmark = pytest.mark.django_db
@@ -24,8 +23,8 @@ PERIOD = {"start": "2025-01-01", "end": "2026-12-31"}
 
 
 @pytest.fixture
-def data(tree):
-    return {"tree": tree, "sessions": generate(tree)}
+def data(report_data):
+    return report_data
 
 
 @pytest.fixture

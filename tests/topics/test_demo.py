@@ -7,7 +7,6 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import reverse
 
-from lectures.demo.builder import reset_demo
 from topics.models import OrderStatus, Topic, TopicOrder, TopicStatus, TopicSupport
 
 pytestmark = pytest.mark.django_db
@@ -52,7 +51,6 @@ def test_the_report_has_figures(demo):
     assert "送课下乡" in page.content.decode()
 
 
-def test_reset_removes_the_menu_and_the_orders(demo):
-    reset_demo()
+def test_reset_removes_the_menu_and_the_orders(demo_reset):
     assert not Topic.objects.exists()
     assert not TopicOrder.objects.exists()

@@ -15,16 +15,10 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 from django.utils import translation
 
-from lectures.demo.builder import DemoBuilder
 from lectures.models import ForumPage, Lecturer, SessionPage
 from tests import latin_scan
 
 EDIT_LINK = re.compile(r'href="(/admin/[^"?#]*/edit/[^"?#]*)"')
-
-
-@pytest.fixture(scope="module")
-def demo(module_db):
-    return DemoBuilder(scale=1).build()
 
 
 def admin_roles() -> list:
