@@ -37,9 +37,17 @@ def test_the_town_appoints_a_new_village_administrator(page, network, shot, view
     form.locator("[name=role]").select_option("administrator")
     form.locator("button[type=submit]").click()
     page.wait_for_load_state("networkidle")
+    # Every cadre has a rank: without one the account is refused, and said why.
+    expect(page.locator("form.create-account")).to_contain_text("每名干部都有职级")
+    form.locator("[name=rank]").select_option(label="村（社区）干部")
+    form.locator("[name=initial_password]").fill("chushi-2026")
+    form.locator("button[type=submit]").click()
+    page.wait_for_load_state("networkidle")
     expect(page.locator("table.administrators")).to_contain_text("张小梅")
     shot(page, "appointed")
-    her = TraineeProfile.objects.get(mobile="13912345678").user
+    profile = TraineeProfile.objects.get(mobile="13912345678")
+    assert profile.rank.name == "村（社区）干部"
+    her = profile.user
     assert her.groups.filter(pk=village2.admin_group_id).exists()
 
     logout(page)
