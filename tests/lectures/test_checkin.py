@@ -187,19 +187,28 @@ def test_a_check_in_over_http_writes_the_attendance_alone(client, tree):
     assert "✓" in response.content.decode()
     assert "sessionid" not in response.cookies
     statements = [q["sql"] for q in queries.captured_queries]
-    begin = statements.index("BEGIN IMMEDIATE")
-    commit = statements.index("COMMIT")
-    assert statements.count("BEGIN IMMEDIATE") == 1
-    inside = statements[begin + 1 : commit]
-    assert inside[0].startswith('SELECT "cache_key"')  # the wrong guesses
-    writes = [sql.split("(")[0].strip() for sql in inside if sql.startswith("INSERT")]
+    writes = [
+        sql.split("(")[0].strip()
+        for sql in statements
+        if sql.startswith(("INSERT", "UPDATE", "DELETE"))
+    ]
+    # No other write: neither the session row nor a counter.
     assert writes == [
         'INSERT INTO "lectures_attendance"',
         'INSERT INTO "wagtailcore_modellogentry"',
     ]
-    outside = statements[:begin] + statements[commit + 1 :]
-    # No other write: neither the session row nor a counter.
-    assert not [sql for sql in outside if not sql.startswith("SELECT")]
+    if connection.vendor == "sqlite":
+        # SQLite logs its transaction's bounds (PostgreSQL's are not queries).
+        begin = statements.index("BEGIN IMMEDIATE")
+        commit = statements.index("COMMIT")
+        assert statements.count("BEGIN IMMEDIATE") == 1
+        inside = statements[begin + 1 : commit]
+        assert inside[0].startswith('SELECT "cache_key"')  # the wrong guesses
+        assert [sql for sql in inside if sql.startswith("INSERT")] == [
+            sql for sql in statements if sql.startswith("INSERT")
+        ]
+        outside = statements[:begin] + statements[commit + 1 :]
+        assert not [sql for sql in outside if not sql.startswith("SELECT")]
     assert not [sql for sql in statements if "notify_notice" in sql]
 
 
