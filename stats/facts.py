@@ -48,7 +48,7 @@ from wagtail.models import Page
 from lectures.counting import cadre_times, other_times
 from lectures.models import DayFigures, SessionStatus
 from lectures.models.tree import below
-from lectures.services.evaluation_results import MIN_RESPONSES
+from lectures.services.evaluation_results import shown_ratings
 from training_site.dates import day_start
 
 #: What a set of sessions adds to the figures, in this order.
@@ -167,19 +167,6 @@ KEYS = (
 )
 
 
-def _ratings(kept: str):
-    """A session's ratings kept in its `RatingCount` (`kept`: "rated" or
-    "satisfied") when its answers may be shown (`MIN_RESPONSES`), else 0."""
-    return Case(
-        When(
-            evaluation__responses__gte=MIN_RESPONSES,
-            then=Coalesce(f"rating_count__{kept}", 0),
-        ),
-        default=0,
-        output_field=IntegerField(),
-    )
-
-
 def _sums() -> dict:
     held = Q(status=SessionStatus.HELD)
     on_roster = Coalesce("roster_count__on_roster", 0)
@@ -199,8 +186,8 @@ def _sums() -> dict:
         "roster_attended": Sum(attended, filter=held),
         "study_hours_offered": Sum("study_hours", filter=held, output_field=HOURS),
         "study_hours_credited": Sum(credited, filter=held, output_field=HOURS),
-        "satisfied": Sum(_ratings("satisfied")),
-        "rated": Sum(_ratings("rated")),
+        "satisfied": Sum(shown_ratings("satisfied")),
+        "rated": Sum(shown_ratings("rated")),
         "other_participants": Sum(other_times(), filter=held),
     }
 

@@ -10,7 +10,9 @@ exactly as in production.
 """
 
 import pytest
+from django.core.cache import caches
 from django.db import transaction
+from django.test import override_settings
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 
@@ -185,3 +187,24 @@ hypothesis_settings.register_profile(
     ],
 )
 hypothesis_settings.load_profile("suite")
+
+
+@pytest.fixture
+def page_cache_on():
+    """The page cache on (60 s), empty before and after the test."""
+    caches["pages"].clear()
+    with override_settings(PAGE_CACHE_SECONDS=60):
+        yield
+    caches["pages"].clear()
+
+
+@pytest.fixture
+def commit(django_capture_on_commit_callbacks):
+    """Run a change and what waits for its commit (the page cache's
+    generations are replaced then), as a real commit would."""
+
+    def run(change):
+        with django_capture_on_commit_callbacks(execute=True):
+            return change()
+
+    return run

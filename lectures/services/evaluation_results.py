@@ -48,6 +48,20 @@ from training_site.formatting import percent
 MIN_RESPONSES = 3
 
 
+def shown_ratings(kept: str):
+    """A session's ratings kept in its `RatingCount` (`kept`: "rated" or
+    "satisfied") when its answers may be shown (`MIN_RESPONSES`), else 0 —
+    as an expression over the session."""
+    return Case(
+        When(
+            evaluation__responses__gte=MIN_RESPONSES,
+            then=Coalesce(f"rating_count__{kept}", 0),
+        ),
+        default=0,
+        output_field=IntegerField(),
+    )
+
+
 # Building blocks -----------------------------------------------------------
 
 

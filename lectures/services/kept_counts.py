@@ -1,7 +1,7 @@
 """The counts the database keeps (`RosterCount`, `RatingCount`,
 `AttendeeCount`, `DayFigures`), and a recount of each."""
 
-from django.db.models import Case, Count, F, IntegerField, Q, Sum, When
+from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import Coalesce, TruncDate
 
 from lectures.counting import cadre_times, other_times
@@ -16,7 +16,7 @@ from lectures.models import (
     SessionPage,
     SessionStatus,
 )
-from lectures.services.evaluation_results import MIN_RESPONSES
+from lectures.services.evaluation_results import shown_ratings
 
 Counts = dict[int, tuple[int, int]]
 
@@ -100,17 +100,6 @@ FIGURES = (
 FIGURES_KEY = ("forum", "day", "field_id", "category_id")
 
 
-def _shown(kept: str):
-    return Case(
-        When(
-            evaluation__responses__gte=MIN_RESPONSES,
-            then=Coalesce(f"rating_count__{kept}", 0),
-        ),
-        default=0,
-        output_field=IntegerField(),
-    )
-
-
 def recount_figures() -> dict[tuple, tuple]:
     """{(forum id, day, field id, category id): the `FIGURES`} summed from the
     published lectures themselves by the counting rules (`lectures.counting`)."""
@@ -140,8 +129,8 @@ def recount_figures() -> dict[tuple, tuple]:
             roster_attended=Sum(attended, filter=held),
             hours_offered=Sum(tenths, filter=held),
             hours_credited=Sum(attended * tenths, filter=held),
-            satisfied=Sum(_shown("satisfied")),
-            rated=Sum(_shown("rated")),
+            satisfied=Sum(shown_ratings("satisfied")),
+            rated=Sum(shown_ratings("rated")),
         )
     )
     result = {}

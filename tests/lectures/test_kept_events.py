@@ -16,15 +16,6 @@ from tests.factories import FieldFactory, LecturerFactory, SessionFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def commit(django_capture_on_commit_callbacks):
-    def run(change):
-        with django_capture_on_commit_callbacks(execute=True):
-            return change()
-
-    return run
-
-
 def summaries(client, url, **params) -> list[str]:
     response = client.get(url, params)
     assert response.status_code == 200

@@ -8,7 +8,7 @@ from django.core.cache import caches
 from django.db import connection
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
-from django.test import RequestFactory, override_settings
+from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from wagtail.models import PageViewRestriction, Site
@@ -25,23 +25,6 @@ from training_site.page_cache import (
 from training_site.site_cache import CachedSiteMiddleware
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("page_cache_on")]
-
-
-@pytest.fixture
-def page_cache_on():
-    with override_settings(PAGE_CACHE_SECONDS=60):
-        yield
-
-
-@pytest.fixture
-def commit(django_capture_on_commit_callbacks):
-    """Run what waits for the commit (the invalidation), as a real commit would."""
-
-    def run(change):
-        with django_capture_on_commit_callbacks(execute=True):
-            return change()
-
-    return run
 
 
 @pytest.fixture

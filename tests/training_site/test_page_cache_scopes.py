@@ -9,29 +9,11 @@ lecturer) still forget everything.
 
 import pytest
 from django.core.cache import caches
-from django.test import override_settings
 
 from tests.factories import LecturerFactory, SessionFactory
 from training_site.page_cache import scope_key
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def page_cache_on():
-    caches["pages"].clear()
-    with override_settings(PAGE_CACHE_SECONDS=60):
-        yield
-    caches["pages"].clear()
-
-
-@pytest.fixture
-def commit(django_capture_on_commit_callbacks):
-    def run(change):
-        with django_capture_on_commit_callbacks(execute=True):
-            return change()
-
-    return run
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("page_cache_on")]
 
 
 def showing(tree, session) -> list[str]:

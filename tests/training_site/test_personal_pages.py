@@ -13,7 +13,6 @@ from decimal import Decimal
 from unittest import mock
 
 import pytest
-from django.core.cache import caches
 from django.db import connection
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
@@ -46,33 +45,13 @@ from training_site.notify.models import Notice
 from training_site.notify.service import notify
 from training_site.personal_pages import _placeholder
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("page_cache_on")]
 
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"')
 #: At most this many queries for a page served from the cache: session,
 #: user, his versions, the kept copy, the header's unread count (+ the
 #: site's round trip, and a class's seats).
 HIT = 8
-
-
-@pytest.fixture(autouse=True)
-def kept_pages():
-    caches["pages"].clear()
-    with override_settings(PAGE_CACHE_SECONDS=60):
-        yield
-    caches["pages"].clear()
-
-
-@pytest.fixture
-def commit(django_capture_on_commit_callbacks):
-    """Run a change and what waits for its commit (the page cache's
-    generations are replaced then)."""
-
-    def run(change):
-        with django_capture_on_commit_callbacks(execute=True):
-            return change()
-
-    return run
 
 
 @pytest.fixture
