@@ -64,10 +64,11 @@ def record(keys, error: Exception) -> None:
         again = PendingInvalidation.objects.filter(
             digest=digest, applied_at__isnull=True
         ).update(attempts=F("attempts") + 1, last_attempt_at=now, last_error=text)
-        if not again:
-            PendingInvalidation.objects.create(
-                keys=keys, digest=digest, last_attempt_at=now, last_error=text
-            )
+        if again:
+            return  # its retry is queued already
+        PendingInvalidation.objects.create(
+            keys=keys, digest=digest, last_attempt_at=now, last_error=text
+        )
     except DatabaseError:
         logger.exception("Page cache invalidation could not be recorded either.")
         return

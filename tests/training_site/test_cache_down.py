@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from lectures.models import Attendance, SessionPage
 from lectures.services import checkin
+from tests.concurrency import all_at_once
 from tests.factories import SessionFactory, UserFactory
 from tests.wagtail_admin import edit_url, refused, session_form
 from training_site import caching, invalidations
@@ -295,6 +296,56 @@ def test_the_worker_applies_a_pending_invalidation_once_redis_answers(
     assert pending.attempts == tried + 1
     assert caches["pages"].get(GENERATION_KEY) != generation
     assert served(client.get("/")) == "miss"
+
+
+def test_the_worker_is_handed_a_deferred_retry(
+    tree, redis_caches, django_capture_on_commit_callbacks
+):
+    """On the database queue (as `make run`), a failure queues one retry
+    `REDIS_RETRY_SECONDS` later; the worker's run of it applies it."""
+    from django_tasks_db.models import DBTaskResult
+
+    database_queue = {
+        **settings.TASKS,
+        "notify": {"BACKEND": "django_tasks_db.DatabaseBackend"},
+    }
+    with override_settings(TASKS=database_queue, REDIS_RETRY_SECONDS=5):
+        redis_caches.kill()
+        with django_capture_on_commit_callbacks(execute=True):
+            tree["town"].save_revision().publish()
+        queued = DBTaskResult.objects.get(
+            task_path="training_site.invalidations.retry_invalidations"
+        )
+        assert queued.run_after > queued.enqueued_at
+        redis_caches.start()
+        caching._health.clear()  # the worker: a process of its own
+        assert invalidations.retry_invalidations.call() == 1
+    assert PendingInvalidation.objects.get().applied_at is not None
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_crowd_after_redis_comes_back_never_gets_the_copy_before(tree, redis_caches):
+    """Real threads: one applies the pending invalidation before it reads;
+    the others, meanwhile, render as if uncached rather than read the copies
+    Redis brought back."""
+    from django.test import Client
+
+    session = SessionFactory(parent=tree["town"], title="乡村振兴专题")
+    client = Client()
+    client.get(session.url)
+    assert served(client.get(session.url)) == "hit"
+    redis_caches.kill()
+    session.title = "改期后的专题"
+    session.save_revision().publish()  # commits: the invalidation fails
+    assert PendingInvalidation.objects.filter(applied_at=None).count() == 1
+    redis_caches.start()
+
+    def visit(_):
+        response = Client().get(session.url)
+        return response.status_code, "改期后的专题" in response.content.decode()
+
+    assert all_at_once(visit, range(4)) == [(200, True)] * 4
+    assert PendingInvalidation.objects.get().applied_at is not None
 
 
 @override_settings(REDIS_RETRY_SECONDS=60)
