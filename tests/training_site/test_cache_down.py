@@ -429,3 +429,27 @@ def test_the_report_costs_the_same_with_one_row_or_many(
 #: The report: session, user and his profile, the count and the page of rows;
 #: the admin's own (locales, the explorer menu's pages, unread messages).
 QUERIES = 9
+
+
+def test_the_network_import_says_so_when_it_cannot_keep_the_upload(
+    client, redis_caches
+):
+    """Between preview and confirmation the workbook waits in the `default`
+    cache: a skipped write would make the confirmation say "expired"."""
+    from onboarding.services.setup import setup_network
+    from tests.onboarding.test_admin_import import upload
+    from tests.onboarding.workbooks import sheets
+
+    done = setup_network(
+        district_name="某区干部大讲坛",
+        department_name="区委组织部",
+        username="first_admin",
+        password="Zhong-Wen-2026",
+    )
+    client.force_login(done.administrator)
+    redis_caches.kill()
+    response = client.post("/admin/network/import/", {"files": upload(sheets())})
+    assert response.status_code == 200
+    assert "token" not in response.context
+    assert response.context["form"].errors["files"]
+    assert not SessionPage.objects.exists()
