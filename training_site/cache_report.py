@@ -6,6 +6,7 @@ import django_filters
 from django.core.exceptions import PermissionDenied
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.admin.views.reports import ReportView
@@ -38,7 +39,7 @@ def menu_shows_cache_report(request) -> bool:
 
 class InvalidationFilterSet(WagtailFilterSet):
     pending = django_filters.BooleanFilter(
-        label=_("Pending"),
+        label=pgettext_lazy("cache invalidation", "Pending"),
         field_name="applied_at",
         lookup_expr="isnull",
         widget=django_filters.widgets.BooleanWidget,
@@ -105,5 +106,9 @@ class CacheInvalidationsView(ReportView):
 
 
 def _describe(row: PendingInvalidation) -> PendingInvalidation:
-    row.status = _("Pending") if row.applied_at is None else _("Applied")
+    row.status = (
+        pgettext_lazy("cache invalidation", "Pending")
+        if row.applied_at is None
+        else pgettext_lazy("cache invalidation", "Applied")
+    )
     return row

@@ -241,7 +241,7 @@ def test_a_publish_with_redis_down_is_committed_and_kept_to_retry(
     assert "ConnectionError" in pending.last_error
     assert SCOPE_KEY + session.url in pending.keys
     assert SCOPE_KEY + "/" in pending.keys
-    assert pending.what() == f"Pages showing {session.url}"
+    assert pending.what() == f"显示 {session.url} 的页面"
 
     # The sweep (the worker, every minute) tries again, counts the attempt.
     assert invalidations.sweep() == 0
@@ -286,7 +286,7 @@ def test_the_worker_applies_a_pending_invalidation_once_redis_answers(
         tree["town"].save_revision().publish()  # a forum: every page
     pending = PendingInvalidation.objects.get()
     assert pending.keys == [GENERATION_KEY]
-    assert pending.what() == "Every public page"
+    assert pending.what() == "全部公开页面"
     tried = pending.attempts
 
     redis_caches.start()
