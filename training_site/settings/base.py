@@ -202,7 +202,7 @@ STORAGES = {
 # Caches are shared by every process (and host): Redis with REDIS_URL, else
 # tables in the database (`manage.py createcachetable`). Nothing that another
 # process needs lives in process memory: Wagtail keeps its site root paths
-# and the redirect import's upload in "default", the public pages live in
+# and the network import its upload in "default", the public pages live in
 # "pages" (training_site/page_cache.py), and wrong check-in codes are counted
 # in "counters".
 REDIS_URL = os.environ.get("REDIS_URL", "")
