@@ -24,7 +24,7 @@ from datetime import timedelta
 from hashlib import md5
 
 from django.conf import settings
-from django.db import DatabaseError
+from django.db import DatabaseError, transaction
 from django.db.models import F, Q
 from django.dispatch import receiver
 from django.utils import timezone
@@ -160,8 +160,16 @@ def apply_before_reading(sender, cache, **kwargs):
     failed to forget is forgotten first (raises if the cache fails still)."""
     if _applying.get():  # a sweep's own writes: it applies them itself
         return
-    if PendingInvalidation.objects.filter(applied_at__isnull=True).exists():
-        apply_pending(count_failure=False)
+    try:
+        # A savepoint: it may run inside the caller's transaction (a publish
+        # reading Wagtail's cached root paths), on PostgreSQL too.
+        with transaction.atomic():
+            if PendingInvalidation.objects.filter(applied_at__isnull=True).exists():
+                apply_pending(count_failure=False)
+    except DatabaseError:
+        # No table yet (`migrate` saving pages) or no database: nothing this
+        # process can apply; the worker will.
+        logger.info("Pending cache invalidations not checked.", exc_info=True)
 
 
 def _error_text(error: Exception) -> str:
