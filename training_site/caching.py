@@ -39,9 +39,9 @@ from redis.exceptions import RedisError
 
 logger = logging.getLogger(__name__)
 
-#: Sent (sender: the cache) before the first call after a failure, and
-#: before a process's first call, goes to Redis; a receiver that raises
-#: leaves the cache counted as failing.
+#: Sent (sender: the cache class, cache: the cache) before the first call
+#: after a failure, and before a process's first call, goes to Redis; a
+#: receiver that raises a RedisError leaves the cache counted as failing.
 cache_recovered = Signal()
 
 
@@ -116,7 +116,7 @@ class _Health:
         if was_announced:
             logger.info("Cache %s answers again.", location)
 
-    def gave_up(self) -> None:
+    def release(self) -> None:
         with self.lock:
             self.recovering = None
 
@@ -149,28 +149,22 @@ class ResilientRedisCache(RedisCache):
             if _strict.get():
                 raise CacheUnavailable(health.last_error or "recovering")
             return fallback
-        if state == "recover":
-            try:
-                cache_recovered.send(sender=self.__class__, cache=self)
-            except Exception as error:
-                health.gave_up()
-                health.failed(error, self._servers)
-                if _strict.get():
-                    raise
-                return fallback
-            # The receivers went to Redis (or had nothing to do): try it.
         try:
-            result = call()
-        except RedisError as error:
             if state == "recover":
-                health.gave_up()
+                # Before anything is read: what was not forgotten is now.
+                cache_recovered.send(sender=self.__class__, cache=self)
+            result = call()
+            if state == "recover":
+                health.recovered(self._servers)
+            return result
+        except RedisError as error:
             health.failed(error, self._servers)
             if _strict.get():
                 raise
             return fallback
-        if state == "recover":
-            health.recovered(self._servers)
-        return result
+        finally:
+            if state == "recover":
+                health.release()  # whatever happened, the others may go on
 
     def get(self, key, default=None, version=None):
         return self._guarded(default, lambda: _base.get(self, key, default, version))

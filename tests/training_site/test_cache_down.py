@@ -453,3 +453,25 @@ def test_the_network_import_says_so_when_it_cannot_keep_the_upload(
     assert "token" not in response.context
     assert response.context["form"].errors["files"]
     assert not SessionPage.objects.exists()
+
+
+def test_a_recovery_that_breaks_leaves_no_thread_waiting(redis_caches):
+    """Whatever a receiver of `cache_recovered` raises, the process does not
+    stay "recovering" (every other thread answered misses for ever)."""
+    cache = caches["pages"]
+    cache.set("kept", 1)
+    redis_caches.kill()
+    assert cache.get("kept") is None
+    redis_caches.start()
+
+    def broken(**kwargs):
+        raise RuntimeError("a bug in a receiver")
+
+    caching.cache_recovered.connect(broken)
+    try:
+        with pytest.raises(RuntimeError):
+            cache.get("kept")
+    finally:
+        caching.cache_recovered.disconnect(broken)
+    assert caching._health_of(cache._servers).recovering is None
+    assert cache.get("kept") == 1
