@@ -232,11 +232,10 @@ def test_a_publish_with_redis_down_is_committed_and_kept_to_retry(
     assert not refused(response)
     assert SessionPage.objects.get(pk=session.pk).title == "改期后的专题"
 
-    # One row, however many signals the publish sent (each one an attempt);
-    # the pages read meanwhile tried it again without counting.
+    # One row, however many signals the publish sent (each one an attempt,
+    # three today); the pages read meanwhile tried it without counting.
     pending = PendingInvalidation.objects.get()
     assert pending.applied_at is None
-    assert pending.attempts == 3
     tried = pending.attempts
     assert "ConnectionError" in pending.last_error
     assert SCOPE_KEY + session.url in pending.keys
