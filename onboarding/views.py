@@ -1,13 +1,16 @@
 """The admin's first-run page and the network import: upload, preview, confirm."""
 
+import logging
 import uuid
 
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
+from django.db import DatabaseError
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
+from redis.exceptions import RedisError
 from wagtail.admin import messages
 
 from onboarding.forms import SetupForm, WorkbookForm
@@ -15,8 +18,11 @@ from onboarding.rules import may_import_network, may_set_up
 from onboarding.services.export import export_network, template_workbook
 from onboarding.services.network import import_network
 from onboarding.services.setup import SetupError, setup_network
+from training_site.caching import strict
 from training_site.spreadsheets import XLSX
 from training_site.tabular import ImportFileError
+
+logger = logging.getLogger(__name__)
 
 #: How long an uploaded workbook waits for its confirmation.
 PENDING_SECONDS = 3600
@@ -68,12 +74,25 @@ def import_view(request):
                 context["report"] = report
                 if report.ok:
                     token = uuid.uuid4().hex
-                    cache.set(
-                        _pending_key(request, token),
-                        files,
-                        PENDING_SECONDS,
-                    )
-                    context["token"] = token
+                    try:
+                        # Strict: a Redis that is down would skip the write,
+                        # and the confirmation find the upload "expired".
+                        with strict():
+                            cache.set(
+                                _pending_key(request, token), files, PENDING_SECONDS
+                            )
+                    except (RedisError, DatabaseError):
+                        logger.warning("Network import: upload not kept", exc_info=True)
+                        form.add_error(
+                            "files",
+                            _(
+                                "The upload could not be kept for its "
+                                "confirmation; try again in a few minutes."
+                            ),
+                        )
+                        context.pop("report")
+                    else:
+                        context["token"] = token
     return TemplateResponse(request, "onboarding/import.html", context)
 
 

@@ -7,4 +7,4 @@ class TrainingSiteConfig(AppConfig):
     verbose_name = _("Site")
 
     def ready(self):
-        from . import navigation, signals  # noqa: F401
+        from . import invalidations, navigation, signals  # noqa: F401

@@ -54,6 +54,10 @@ What keeps it correct:
   the workers are not all rendering the same page at once.
 - The cache is shared (Redis with `REDIS_URL`, else the database cache), so
   a page published through one process or host is gone from all of them.
+- A Redis that fails is a miss (caching.py): pages are rendered from the
+  database and nothing is kept. New generations it does not take are
+  recorded in the database and written later (invalidations.py), before
+  the cache is read again.
 """
 
 import threading
@@ -69,11 +73,14 @@ from urllib.parse import unquote
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import caches
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.http import HttpResponse
 from django.middleware.gzip import re_accepts_gzip
 from django.utils.cache import patch_vary_headers
+from redis.exceptions import RedisError
 from wagtail.models import PageViewRestriction
+
+from training_site.caching import CacheUnavailable, strict
 
 PUBLIC_ATTR = "_public_page"
 #: On a request: {scope key: generation read before the view ran} that the
@@ -221,8 +228,27 @@ def _read_scopes(keys: list[str]) -> dict:
 
 
 def _new_scope_generations(keys) -> None:
-    generation = uuid.uuid4().hex
-    _cache().set_many(dict.fromkeys(keys, generation), None)
+    _invalidate(keys)
+
+
+def _invalidate(keys) -> None:
+    """Give `keys` new generations now; if the cache does not take them, the
+    change (committed) still succeeds and they are kept to write later
+    (invalidations.py), never lost."""
+    try:
+        with strict():
+            write_generations(keys)
+    except (RedisError, DatabaseError) as error:
+        from training_site import invalidations  # it imports the models
+
+        invalidations.record(keys, error)
+
+
+def write_generations(keys) -> None:
+    """New generations for these keys (the global one, scopes), or raise."""
+    failed = _cache().set_many(dict.fromkeys(keys, uuid.uuid4().hex), None)
+    if failed:
+        raise CacheUnavailable(f"{len(failed)} key(s) not set")
 
 
 def _settled(scopes: dict) -> dict | None:
@@ -376,7 +402,7 @@ def _current(found: dict) -> str:
 def _new_generation() -> None:
     # A new random generation rather than incr(): atomic on every backend,
     # and two processes invalidating at once both succeed.
-    _cache().set(GENERATION_KEY, uuid.uuid4().hex, None)
+    _invalidate([GENERATION_KEY])
 
 
 def _anonymous_get(request) -> bool:
@@ -434,7 +460,12 @@ class PublicPageCacheMiddleware:
         # Its time is up: whoever claims the refresh renders it afresh, and
         # whoever asks meanwhile gets the copy before (same generation: only
         # participation figures can have moved since).
-        if not cache.add(refresh_claim_key(key), True, REFRESH_CLAIM_SECONDS):
+        try:
+            with strict():  # a claim the cache failed to take is no one's
+                claimed = cache.add(refresh_claim_key(key), True, REFRESH_CLAIM_SECONDS)
+        except (RedisError, DatabaseError):
+            return self.get_response(request)  # as uncached, not stale
+        if not claimed:
             return _rebuild(stored, "stale")
         try:
             return self._render(request, cache, key, generation, seconds)

@@ -202,18 +202,30 @@ STORAGES = {
 # Caches are shared by every process (and host): Redis with REDIS_URL, else
 # tables in the database (`manage.py createcachetable`). Nothing that another
 # process needs lives in process memory: Wagtail keeps its site root paths
-# and the redirect import's upload in "default", the public pages live in
+# and the network import its upload in "default", the public pages live in
 # "pages" (training_site/page_cache.py), and wrong check-in codes are counted
 # in "counters".
 REDIS_URL = os.environ.get("REDIS_URL", "")
+# A Redis that fails is a miss, never an error (training_site/caching.py):
+# seconds to connect and to wait for an answer (it answers in well under a
+# millisecond on a LAN), and how long a process leaves a failing Redis alone
+# before trying again, so a dead one costs a request a timeout every few
+# seconds per process, not on every call.
+REDIS_CONNECT_TIMEOUT = float(os.environ.get("REDIS_CONNECT_TIMEOUT", "0.5"))
+REDIS_SOCKET_TIMEOUT = float(os.environ.get("REDIS_SOCKET_TIMEOUT", "1"))
+REDIS_RETRY_SECONDS = float(os.environ.get("REDIS_RETRY_SECONDS", "5"))
 
 
 def _shared_cache(table: str, **options) -> dict:
     if REDIS_URL:
         return {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "training_site.caching.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": table,
+            "OPTIONS": {
+                "socket_connect_timeout": REDIS_CONNECT_TIMEOUT,
+                "socket_timeout": REDIS_SOCKET_TIMEOUT,
+            },
         }
     return {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",

@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand
 from django.db import close_old_connections, connection
 from django.utils.translation import gettext as _
 
+from training_site import invalidations
 from training_site.notify.tasks import BACKEND, sweep
 
 logger = logging.getLogger(__name__)
@@ -17,6 +18,7 @@ def _sweep_forever(every: float, stop: threading.Event) -> None:
         try:
             close_old_connections()
             sweep()
+            invalidations.sweep()
         except Exception:
             logger.exception("The delivery sweep failed; trying again later.")
         finally:
@@ -25,8 +27,9 @@ def _sweep_forever(every: float, stop: threading.Event) -> None:
 
 class Command(BaseCommand):
     help = _(
-        "The notices' background worker: hands out what is due (also every "
-        "NOTIFY_SWEEP_SECONDS), then runs django-tasks' database worker."
+        "The notices' background worker: hands out what is due and writes the "
+        "page cache's pending invalidations (also every NOTIFY_SWEEP_SECONDS), "
+        "then runs django-tasks' database worker."
     )
 
     def add_arguments(self, parser):
@@ -36,6 +39,7 @@ class Command(BaseCommand):
 
     def handle(self, *, interval, batch, worker_id, verbosity, **options):
         sweep()
+        invalidations.sweep()
         connection.close()
         stop = threading.Event()
         every = getattr(settings, "NOTIFY_SWEEP_SECONDS", 60)
