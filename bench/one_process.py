@@ -147,6 +147,15 @@ class Layers:
         self.patch(RoutablePageMixin, "serve", "page serve (routable page)")
         self.patch(RoutablePageMixin, "route", "page route (routable page)")
         self.patch(RoutablePageMixin, "resolve_subpage", "routable resolver")
+        from django.db.backends.sqlite3.base import DatabaseWrapper
+
+        self.patch(checkin_service, "_count_guess", "check-in: wrong-code counters")
+        self.patch(checkin_service, "_record", "check-in: attendance insert")
+        self.patch(checkin_service, "log_at_once", "check-in: log entry insert")
+        self.patch(DatabaseWrapper, "_commit", "transaction: COMMIT")
+        self.patch(
+            DatabaseWrapper, "_start_transaction_under_autocommit", "transaction: BEGIN"
+        )
 
     def take(self) -> dict:
         totals, self.totals = self.totals, {}

@@ -1,6 +1,7 @@
 """The session and the user of a logged-in request, read without the ORM
 (training_site/sessions.py, training_site/prepared.py): the same rows and
-rules as Django's, and one query each."""
+rules as Django's, and one query each; and the check-in's rows, written by
+statements built once."""
 
 from datetime import timedelta
 
@@ -14,7 +15,7 @@ from django.utils import timezone
 
 from people.backends import UsernameOrMobileBackend
 from tests.factories import UserFactory
-from training_site.prepared import get_by
+from training_site.prepared import get_by, insert
 from training_site.sessions import SessionStore
 
 pytestmark = pytest.mark.django_db
@@ -109,3 +110,40 @@ def test_lookups_on_two_columns_go_to_their_own_places(village):
     mine = Attendance.objects.create(session=session, user=two, status="present")
     assert get_by(Attendance, user_id=two.pk, session_id=session.pk) == mine
     assert get_by(Attendance, session_id=session.pk, user_id=one.pk) is None
+
+
+def test_an_insert_writes_the_row_bulk_create_would(village):
+    """A check-in's attendance and its log entry (training_site/audit.py)."""
+    from lectures.models import Attendance, RosterCount
+    from tests.factories import SessionFactory
+    from training_site.audit import log_at_once
+
+    session = SessionFactory(parent=village)
+    user = UserFactory()
+    now = timezone.now()
+    mine = insert(
+        Attendance(
+            session=session,
+            user=user,
+            status="present",
+            method="code",
+            checked_in_at=now,
+        )
+    )
+    stored = Attendance.objects.get(pk=mine.pk)
+    assert (stored.session_id, stored.user_id, stored.checked_in_at) == (
+        session.pk,
+        user.pk,
+        now,
+    )
+    assert stored.updated_at is not None  # auto_now, as save() sets it
+    assert mine._state.adding is False
+    # The database's triggers ran: the kept roster count follows.
+    assert RosterCount.objects.get(session_id=session.pk).attended == 1
+    entry = log_at_once(mine, "lectures.attendance.checked_in", user)
+    logged = type(entry).objects.get(pk=entry.pk)
+    assert (logged.object_id, logged.user_id, logged.data) == (
+        str(mine.pk),
+        user.pk,
+        {},
+    )
