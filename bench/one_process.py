@@ -125,6 +125,11 @@ class Layers:
 
         base.convert_exception_to_response = converted
         self.patch(session_db.SessionStore, "load", "session load")
+        from importlib import import_module
+
+        store = import_module(settings.SESSION_ENGINE).SessionStore
+        if "load" in vars(store):  # the site's own store (training_site/sessions.py)
+            self.patch(store, "load", "session load")
         self.patch(auth, "get_user", "user load (auth.get_user)")
         self.patch(CsrfViewMiddleware, "process_view", "CSRF check")
         self.patch(URLResolver, "resolve", "URL resolving")
