@@ -11,6 +11,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 from wagtail.log_actions import get_active_log_context, registry
 
+from training_site.prepared import insert
+
 
 def log_at_once(instance, action: str, user):
     """The entry `wagtail.log_actions.log(instance, action, user=user)` writes."""
@@ -29,5 +31,4 @@ def log_at_once(instance, action: str, user):
         user=user,
         uuid=get_active_log_context().uuid,
     )
-    model.objects.bulk_create([entry])
-    return entry
+    return insert(entry)  # as bulk_create([entry]), by a statement built once

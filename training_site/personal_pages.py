@@ -30,9 +30,16 @@ on the next request:
 
 Forms in a kept copy carry a placeholder where the CSRF token goes
 (`csrf_placeholder`, a context processor that wins over Django's), replaced
-by the visitor's token when served. The header (unread messages, flash
-messages) is rendered around the copy on every request. A cache that fails
-never fails the page: it is rendered as if nothing were kept.
+by the visitor's token when served. A cache that fails never fails the
+page: it is rendered as if nothing were kept.
+
+`personal_page` keeps the whole page, the site's header and footer with it:
+rendering them around the copy on every request cost as much as the rest of
+the request (the templates, and a query for the unread count). What the
+header shows of him is accounted for like the body: the unread count
+follows his notices (his version), the administration and API links are
+`parts`, the language and the address are in the key; a request carrying
+flash messages is rendered afresh with them and not kept.
 """
 
 import logging
@@ -40,13 +47,16 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from hashlib import md5
 
+from django.contrib.messages import get_messages
 from django.db import connection
+from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.safestring import SafeString, mark_safe
 
 from training_site import page_cache
+from training_site.navigation import may_administer
 from training_site.personal_versions import EVERYONE, TABLE
 
 logger = logging.getLogger(__name__)
@@ -127,6 +137,29 @@ def personal_fragment(
     except Exception:
         logger.exception("personal page %s: not kept", name)
     return _served(html, request)
+
+
+def personal_page(
+    request,
+    name: str,
+    render: Callable[[], str],
+    *,
+    scopes: tuple[str, ...] = ("/",),
+    pages: tuple[int, ...] = (),
+    parts: tuple = (),
+) -> HttpResponse:
+    """The whole page `render()` makes (a template extending base.html) for
+    the logged-in user of `request`, or his kept copy of it; as
+    `personal_fragment`, and the header with it (see the module doc)."""
+    if len(get_messages(request)):  # counted, not consumed
+        return HttpResponse(render())
+    user = request.user
+    shown = (may_administer(request), user.is_staff)  # the header's links
+    return HttpResponse(
+        personal_fragment(
+            request, name, render, scopes=scopes, pages=pages, parts=(*parts, *shown)
+        )
+    )
 
 
 def _key(request, name: str, user_pk: int) -> str:

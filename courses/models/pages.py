@@ -303,6 +303,17 @@ class ClassPage(
 
     # Public views --------------------------------------------------------
 
+    @path("")
+    def index_route(self, request, *args, **kwargs):
+        # Its trainee's page is kept whole for him (not a preview: a draft
+        # is shown as it is now).
+        if request.user.is_authenticated and not getattr(request, "is_preview", False):
+            from courses.views.class_page import class_page_response
+
+            request.is_preview = False
+            return class_page_response(self, request)
+        return super().index_route(request, *args, **kwargs)
+
     @path("enrol/", name="enrol")
     def enrol_route(self, request):
         from courses.views.enrolment import enrol

@@ -2,6 +2,7 @@
 
 from collections import defaultdict
 
+from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -12,7 +13,7 @@ from courses.services.lessons import lessons_of
 from lectures.models import SessionPage
 from training_site.dates import day_after
 from training_site.navigation import may_administer
-from training_site.personal_pages import changes_at, personal_fragment
+from training_site.personal_pages import changes_at, personal_page
 
 # What the timetable shows of a lesson (and `pageurl` reads): not the forum,
 # field and category a listing of sessions shows, nor the lesson's own text.
@@ -49,25 +50,43 @@ def _add_lecturer_names(lessons) -> None:
 
 
 def class_page_context(class_page, request) -> dict:
-    """The page's body: as anonymous visitors see it (the page cache keeps
-    the whole page for them), or as its trainee does, kept for him until
-    his enrolment, the class, its lessons, its seats or the clock change it
-    (training_site/personal_pages.py)."""
-    user = request.user
-    if not user.is_authenticated:
+    """The page's body, as anonymous visitors see it (the page cache keeps
+    the whole page for them), or as the logged-in visitor does (rendered
+    afresh: a preview, a page with flash messages, or the page
+    `class_page_response` keeps)."""
+    if not request.user.is_authenticated:
         return {"body": _body(class_page, request)}
-    organiser = may_administer(request) and may_organise(user, class_page)
-    body = personal_fragment(
+    organiser = _organiser(class_page, request)
+    return {"body": _body(class_page, request, organiser=organiser)}
+
+
+def class_page_response(class_page, request) -> HttpResponse:
+    """The page as a logged-in visitor (its trainee) sees it, header and
+    all, kept for him until his enrolment, the class, its lessons, its seats
+    or the clock change it (training_site/personal_pages.py)."""
+    return personal_page(
         request,
         f"class:{class_page.pk}",
-        lambda: _body(class_page, request, organiser=organiser),
+        lambda: render_to_string(
+            class_page.get_template(request),
+            class_page.get_context(request),
+            request,
+        ),
         # Its own URL's scope (a lesson published under it changes it): the
         # path asked, as `page_path` would work it out from the tree.
         scopes=(request.path_info,),
         pages=(class_page.pk,),  # its enrolments: the seats
-        parts=(organiser,),
+        parts=(_organiser(class_page, request),),
     )
-    return {"body": body}
+
+
+def _organiser(class_page, request) -> bool:
+    # Asked for the copy's parts and again by a render: once a request.
+    if not hasattr(request, "_class_organiser"):
+        request._class_organiser = may_administer(request) and may_organise(
+            request.user, class_page
+        )
+    return request._class_organiser
 
 
 def _body(class_page, request, *, organiser=False) -> str:

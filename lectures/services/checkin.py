@@ -29,6 +29,7 @@ from lectures.models import (
 )
 from lectures.services.errors import ServiceError
 from training_site.audit import log_at_once
+from training_site.prepared import get_by, insert
 
 ROTATION_SECONDS = 30
 TOKEN_MAX_AGE = 90  # a token shown on screen stays good for three rotations
@@ -165,9 +166,10 @@ def check_in(
         verify_token(session, token or "")
     elif method != CheckInMethod.CODE:
         raise CheckInError("method", _("Unknown check-in method."))
-    # Read before taking the write lock: a second scan costs no write. (By
-    # ids: building a lookup on the page and user objects costs more.)
-    existing = Attendance.objects.filter(session_id=session.pk, user_id=user.pk).first()
+    # Read before taking the write lock: a second scan costs no write. (One
+    # row by the unique pair, by a statement built once: the ORM's building
+    # of it cost more than the read.)
+    existing = get_by(Attendance, session_id=session.pk, user_id=user.pk)
     if existing and existing.checked_in_at:
         return existing
     status = (
@@ -202,7 +204,9 @@ def _lock(session: SessionPage) -> None:
 def _record(existing, session, user, fields: dict, now: datetime) -> Attendance:
     """Write the check-in and its log entry (inside the caller's transaction)."""
     if existing is None:
-        attendance = Attendance.objects.create(session=session, user=user, **fields)
+        # As `create()`, without its save() and signals (none concerns an
+        # attendance: the database's triggers keep what follows from it).
+        attendance = insert(Attendance(session=session, user=user, **fields))
     else:
         # A roster row without a check-in (marked on leave, say): updated
         # only if still without one, so the first is kept.

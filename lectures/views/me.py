@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -15,15 +15,18 @@ from lectures.models import ParticipationSettings
 from lectures.services import trainee_page
 from training_site.actions import post_by_member
 from training_site.ical import calendar_response
-from training_site.personal_pages import changes_at, keeping, personal_fragment
+from training_site.personal_pages import changes_at, keeping, personal_page
 
 
 @login_required
 def me(request):
-    # His page is kept until his rows, a session or the clock change it
-    # (training_site/personal_pages.py); the header around it is live.
-    body = personal_fragment(request, "me", lambda: _body(request))
-    return render(request, "lectures/me.html", {"body": body})
+    # His page, header and all, is kept until his rows, a session or the
+    # clock change it (training_site/personal_pages.py).
+    return personal_page(
+        request,
+        "me",
+        lambda: render_to_string("lectures/me.html", {"body": _body(request)}, request),
+    )
 
 
 def _body(request) -> str:

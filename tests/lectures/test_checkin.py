@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.cache import caches
+from django.db import connection
 from django.utils import timezone
 
 from lectures.models import Attendance, AttendanceStatus, CheckInMethod
@@ -288,3 +289,20 @@ def test_the_screen_status_costs_the_same_for_one_or_many(
         status = client.get(url).json()
     assert status["checked_in"] == count
     assert status["registered"] == count
+
+
+@pytest.mark.skipif(
+    connection.vendor != "sqlite", reason="SQLite's plan; PostgreSQL plans by size"
+)
+def test_a_check_in_recounts_its_forums_day_by_an_index_not_the_whole_forum():
+    """The kept figures' trigger (DayFigures) recounts the session's forum ×
+    day on every check-in: a forum's sessions of one day by (forum, start),
+    not all of the forum's sessions (5,600 of the district's own at 100×)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "EXPLAIN QUERY PLAN SELECT COUNT(*) FROM lectures_sessionpage s "
+            "WHERE s.forum_id = %s AND s.start >= %s AND s.start < %s",
+            [1, "2026-12-03", "2026-12-04"],
+        )
+        plan = " ".join(str(row) for row in cursor.fetchall())
+    assert "session_forum_start" in plan, plan

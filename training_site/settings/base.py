@@ -171,6 +171,8 @@ AUTHENTICATION_BACKENDS = [
 # Reset links (by email, or an administrator's one-time set-password link)
 # are valid for 72 hours and work once (they are tied to the password hash).
 PASSWORD_RESET_TIMEOUT = 72 * 3600
+# Django's database sessions, read without the ORM (training_site/sessions.py).
+SESSION_ENGINE = "training_site.sessions"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
