@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models, transaction
 from django.db.models import Q
+from django.db.models.functions import Left
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
@@ -53,6 +54,26 @@ class SessionQuerySet(PageQuerySet):
     def upcoming(self, now: datetime | None = None) -> "SessionQuerySet":
         now = now or timezone.now()
         return self.filter(end__gte=now).exclude(status=SessionStatus.HELD)
+
+    def next_first(self, now: datetime | None = None) -> "SessionQuerySet":
+        """The upcoming sessions, the soonest first (ties in tree order), as the
+        partial index of sessions not held (`session_not_held_by_start`)
+        reads them: a list of the next few stops after a few rows, however
+        many sessions were held before."""
+        return self.upcoming(now).order_by("start", "path")
+
+    def tested_in_subtree(self, page: Page) -> "SessionQuerySet":
+        """Sessions below `page`, tested row by row (the path starts with
+        the page's) instead of read as a range of the path index. For a
+        short list read in another index's order, `next_first`: the range
+        would make the database read every session the subtree ever held
+        and sort them (the district's page at 100×: 66,000 pages for its
+        next ten), while the index of sessions not held reaches ten of the
+        subtree's after at most the network's upcoming ones (4,000 at
+        100×)."""
+        return self.alias(_subtree=Left("path", len(page.path))).filter(
+            _subtree=page.path
+        )
 
     def lectures(self) -> "SessionQuerySet":
         """The forum network's own sessions, without training-class lessons."""
@@ -317,6 +338,13 @@ class SessionPage(ViewContextMixin, PublicPageMixin, RoutablePageMixin, Page):
         indexes = [
             models.Index(fields=["start"]),
             models.Index(fields=["status", "start"]),
+            # The upcoming lists (`next_first`): the few sessions not held,
+            # in order of start, without the many held ones.
+            models.Index(
+                fields=["start"],
+                condition=~Q(status=SessionStatus.HELD),
+                name="session_not_held_by_start",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
