@@ -64,13 +64,10 @@ class SessionQuerySet(PageQuerySet):
 
     def tested_in_subtree(self, page: Page) -> "SessionQuerySet":
         """Sessions below `page`, tested row by row (the path starts with
-        the page's) instead of read as a range of the path index. For a
-        short list read in another index's order, `next_first`: the range
-        would make the database read every session the subtree ever held
-        and sort them (the district's page at 100×: 66,000 pages for its
-        next ten), while the index of sessions not held reaches ten of the
-        subtree's after at most the network's upcoming ones (4,000 at
-        100×)."""
+        the page's) instead of read as a range of the path index: for a
+        short list read in another index's order, where the range would
+        read every session of a large subtree (see
+        `lectures.services.overview.next_in_subtree`)."""
         return self.alias(_subtree=Left("path", len(page.path))).filter(
             _subtree=page.path
         )

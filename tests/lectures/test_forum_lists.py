@@ -70,12 +70,18 @@ def _next_by_hand(sessions, page, count: int) -> list:
     return sorted(mine, key=lambda s: (s.start, s.path))[:count]
 
 
-def test_the_coming_up_lists_are_the_subtrees_next_sessions(client, tree):
-    """Read from the index of sessions not held and tested in the subtree
-    row by row: the same list as the rule gives, on every tier, with held,
-    past, unpublished, class and same-minute sessions around."""
+@pytest.mark.parametrize("walk_from_held", [0, 2000], ids=["walked", "ranged"])
+def test_the_coming_up_lists_are_the_subtrees_next_sessions(
+    client, tree, monkeypatch, walk_from_held
+):
+    """Read along the index of sessions not held and tested in the subtree
+    row by row (SQLite, a subtree that has held many) or read by its range:
+    the same list as the rule gives, on every tier, with held, past,
+    unpublished, class and same-minute sessions around."""
     from lectures.models import SessionPage
     from tests.factories import ClassFactory
+
+    monkeypatch.setattr(overview, "WALK_FROM_HELD", walk_from_held)
 
     now = timezone.now().replace(second=0, microsecond=0)
     places = [tree[n] for n in ("district", "town", "village", "village2", "sibling")]
