@@ -24,9 +24,10 @@ RECORDS_PER_PAGE = 12
 #: A district forum has thousands of forums below it at the scale of a
 #: province: its page lists them a page at a time (`?forums=`).
 SUBFORUMS_PER_PAGE = 100
-#: On SQLite, a subtree that has held more sessions than this finds its next
-#: sessions along the index of sessions not held (`next_in_subtree`).
-WALK_FROM_HELD = 2000
+#: On SQLite, a subtree that has held more sessions than this is read along
+#: the sessions' indexes by start, a smaller one by its range of paths
+#: (`subtree_lists`).
+LARGE_SUBTREE = 2000
 
 
 def annotate_listing(sessions) -> list:
@@ -97,26 +98,33 @@ def held_figures(forum: ForumPage | None = None) -> tuple[int, int]:
     return sums["held"] or 0, sums["people"] or 0
 
 
-def next_in_subtree(forum: ForumPage, held_count: int):
-    """The forum's coming-up list (live lectures at or below it, not held,
-    the soonest first), read the cheaper way.
+def subtree_lists(forum: ForumPage, held_count: int) -> tuple:
+    """(coming up, records) of a forum: its live lectures not held, the
+    soonest first, and held, the latest first, each read the cheaper way.
 
-    PostgreSQL's planner, with its statistics, picks between the subtree's
-    range of paths and the index of sessions not held by itself. SQLite has
-    no statistics and always takes the range, which for a large subtree reads
-    every session it ever held and sorts them (the district's page at 100×:
-    66,000 pages, 100 ms, for its next ten). So on SQLite a subtree that
-    has held more than `WALK_FROM_HELD` sessions (its kept count, already
-    read) is tested row by row along the index of sessions not held, which
-    stops after ten of its own and reads at most the network's upcoming
-    sessions (4,000 at 100×, about 3 ms); a smaller one is read by its
-    range (a village: a few dozen rows)."""
+    PostgreSQL's planner, with its statistics, chooses between the
+    subtree's range of paths and the sessions' indexes by start by itself.
+    SQLite has no statistics and chooses by the query's shape, wrongly for
+    one size of subtree or the other. So, on SQLite only:
+    - a subtree that has held more than `LARGE_SUBTREE` sessions (its kept
+      count, already read) finds its next sessions along the index of
+      sessions not held, testing each row's path (`tested_in_subtree`):
+      by the range it would read every session it ever held and sort them
+      (the district at 100×: 66,000 pages, 100 ms, for ten); its records
+      come along the (status, start) index, which it then takes anyway;
+    - a smaller one is read by its range, its held sessions tested row by
+      row (`held_by_row`): along the (status, start) index SQLite would
+      walk every session held in the network to find a village's last
+      twelve (60–100 ms at 100×)."""
     sessions = SessionPage.objects.live().lectures()
-    if connection.vendor == "sqlite" and held_count > WALK_FROM_HELD:
-        sessions = sessions.tested_in_subtree(forum)
+    ranged = sessions.in_subtree(forum)
+    if connection.vendor != "sqlite":
+        coming, held = ranged.next_first(), ranged.held()
+    elif held_count > LARGE_SUBTREE:
+        coming, held = sessions.tested_in_subtree(forum).next_first(), ranged.held()
     else:
-        sessions = sessions.in_subtree(forum)
-    return sessions.next_first().for_listing()
+        coming, held = ranged.next_first(), ranged.held_by_row()
+    return coming.for_listing(), held.for_listing().order_by("-start")
 
 
 class CountedPaginator(Paginator):
@@ -144,7 +152,6 @@ def network_overview() -> dict:
 
 
 def forum_overview(forum: ForumPage, request) -> dict:
-    sessions = SessionPage.objects.live().lectures().in_subtree(forum)
     # Listed by title and URL path (linked with `{% path_url %}`), without
     # building each forum's page.
     subforums = Paginator(
@@ -156,14 +163,11 @@ def forum_overview(forum: ForumPage, request) -> dict:
         SUBFORUMS_PER_PAGE,
     )
     held_count, people = held_figures(forum)
-    records = CountedPaginator(
-        sessions.held().for_listing().order_by("-start"),
-        RECORDS_PER_PAGE,
-        count=held_count,
-    )
+    upcoming, held = subtree_lists(forum, held_count)
+    records = CountedPaginator(held, RECORDS_PER_PAGE, count=held_count)
     return {
         "subforums": subforums.get_page(request.GET.get("forums")),
-        "upcoming": list(next_in_subtree(forum, held_count)[:UPCOMING_ON_FORUM]),
+        "upcoming": list(upcoming[:UPCOMING_ON_FORUM]),
         "records": records.get_page(request.GET.get("page")),
         "held_count": held_count,
         "person_times": people,

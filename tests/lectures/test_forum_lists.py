@@ -70,9 +70,9 @@ def _next_by_hand(sessions, page, count: int) -> list:
     return sorted(mine, key=lambda s: (s.start, s.path))[:count]
 
 
-@pytest.mark.parametrize("walk_from_held", [0, 2000], ids=["walked", "ranged"])
+@pytest.mark.parametrize("large_subtree", [0, 2000], ids=["walked", "ranged"])
 def test_the_coming_up_lists_are_the_subtrees_next_sessions(
-    client, tree, monkeypatch, walk_from_held
+    client, tree, monkeypatch, large_subtree
 ):
     """Read along the index of sessions not held and tested in the subtree
     row by row (SQLite, a subtree that has held many) or read by its range:
@@ -81,7 +81,7 @@ def test_the_coming_up_lists_are_the_subtrees_next_sessions(
     from lectures.models import SessionPage
     from tests.factories import ClassFactory
 
-    monkeypatch.setattr(overview, "WALK_FROM_HELD", walk_from_held)
+    monkeypatch.setattr(overview, "LARGE_SUBTREE", large_subtree)
 
     now = timezone.now().replace(second=0, microsecond=0)
     places = [tree[n] for n in ("district", "town", "village", "village2", "sibling")]
@@ -99,10 +99,25 @@ def test_the_coming_up_lists_are_the_subtrees_next_sessions(
     SessionFactory(parent=lessons, start=now + timedelta(minutes=2))
     everything = list(SessionPage.objects.all())
     for name in ("district", "town", "village", "sibling"):
-        shown = client.get(tree[name].url).context["upcoming"]
+        context = client.get(tree[name].url).context
+        shown = context["upcoming"]
         expected = _next_by_hand(everything, tree[name], overview.UPCOMING_ON_FORUM)
         assert [s.pk for s in shown] == [s.pk for s in expected], name
         assert expected, name
+        # The records: its held lectures, the latest first (ties compared
+        # by their start: their order among themselves is not promised).
+        held = [
+            s
+            for s in everything
+            if s.live
+            and s.kind == "lecture"
+            and s.path.startswith(tree[name].path)
+            and s.status == SessionStatus.HELD
+        ]
+        records = context["records"].object_list
+        starts = sorted((s.start for s in held), reverse=True)
+        assert [s.start for s in records] == starts[: overview.RECORDS_PER_PAGE]
+        assert held, name
     shown = client.get("/").context["upcoming"]
     home = tree["district"].get_parent()
     expected = _next_by_hand(everything, home, overview.UPCOMING_ON_HOME)
