@@ -22,6 +22,8 @@ PAGES = [
     ("lecturer", None, "url('lectures:lecturer_detail', first_lecturer())"),
     ("/schedule.ics", None, "'/schedule.ics'"),
     ("forum feed.ics", None, "first('lectures.DistrictForumPage').url + 'feed.ics'"),
+    ("town feed.ics", None, "busy('unit').url + 'feed.ics'"),
+    ("village feed.ics", None, "busy('village').url + 'feed.ics'"),
     ("event.ics", None, "upcoming_session().url + 'event.ics'"),
     ("/classes/", None, "'/classes/'"),
     ("class page", None, "first('courses.ClassPage').url"),

@@ -1,21 +1,37 @@
-"""`make bench`: latency, query counts, load times and rushes at 1×, 10×, 100×.
+"""`make bench`: the whole table of issue 21 at 1×, 10×, 100×, on SQLite and
+PostgreSQL, in one run.
 
-For each scale in BENCH_SCALES (default "1 10 100") a database is built with
-`load_demo --scale N` (cached, see databases.py) on SQLite, and on PostgreSQL
-too when DATABASE_URL is set. The real server (gunicorn, as `make run`
-starts it) is measured over HTTP from separate client processes: median and
-p95 of every page in pages.py from two clients at once (a report one person
-waits for, `pages.ALONE`, from one, and from two for comparison), served as
-visitors get them (public pages from the page cache, after one request fills
-it) and, for the public pages, rendered afresh with the page cache off.
-Query counts come from Django's test client with the page cache off; they
-must not change with the scale.
-`lecture_stats` for the last year is timed in-process. The rushes (rush.py)
-run on the smallest scale, and the notices (notices.py) on a copy of its
-SQLite database. Results go to bench/results/<time>.json with the
-machine; ratios to /healthz are what to quote: the floor is timed again
-right before each page, with the same number of clients, so a ratio compares
-two figures taken under the same load of a shared host.
+For each scale in BENCH_SCALES (default "1 10 100") and each database in
+BENCH_VENDORS (default "sqlite", with "postgresql" too when DATABASE_URL is
+set; "sqlite,postgresql" asks for both and refuses to start without
+DATABASE_URL) a database is built with `load_demo --scale N` (cached, see
+databases.py), and the real server (gunicorn, as `make run` starts it) is
+measured over HTTP from separate client processes: median and p95 of every
+page in pages.py from two clients at once (a report one person waits for,
+`pages.ALONE`, from one, and from two for comparison), served as visitors
+get them (public pages from the page cache, after one request fills it)
+and, for the public pages, rendered afresh with the page cache off (the
+feeds with their number of events, for the cost per VEVENT). Query counts
+come from Django's test client with the page cache off; they must not
+change with the scale. `lecture_stats` for the last year is timed
+in-process. The rushes (rush.py) run at every scale (BENCH_RUSHES=smallest:
+the smallest only, =none: not at all), the notices (notices.py) on a copy
+of the smallest SQLite database (BENCH_NOTICES=0: not at all), and the two
+instances (scale_out.py) when DATABASE_URL is set.
+
+One column (scale × database) after the other, the two databases side by
+side at each scale. Each page's statuses, the load average and a CPU-speed
+probe are kept with each column. Results go to bench/results/<time>.json,
+and the table is printed as markdown; `python -m bench.table <json>`
+prints it again. Ratios to /healthz are what to quote: the floor is timed
+again right before each page, with the same number of clients, so a ratio
+compares two figures taken under the same load of a shared host.
+
+Requests per page (chosen so that a whole run of six columns stays under
+half an hour on the 2-core host): BENCH_REQUESTS (default 40) for a page
+as served and for its /healthz, BENCH_ALONE_REQUESTS (10, and as many
+from two clients) for the reports that take seconds at 100×,
+BENCH_COLD_REQUESTS (16) for a page rendered afresh.
 """
 
 import json
@@ -33,15 +49,19 @@ import notices
 import pages as page_list
 import rush
 import scale_out
+import table as results_table
 from server import LOGIN, PYTHON, ROOT, THREADS, WORKERS, django_shell, gunicorn
-from timing import CLIENTS, latency
+from timing import CLIENTS, count_events, latency
 
 RESULTS = ROOT / "bench" / "results"
 SCALES = [
     int(s) for s in os.environ.get("BENCH_SCALES", "1 10 100").replace(",", " ").split()
 ]
-REQUESTS = int(os.environ.get("BENCH_REQUESTS", "100"))
-COLD_REQUESTS = int(os.environ.get("BENCH_COLD_REQUESTS", "20"))
+REQUESTS = int(os.environ.get("BENCH_REQUESTS", "40"))
+ALONE_REQUESTS = int(os.environ.get("BENCH_ALONE_REQUESTS", "10"))
+COLD_REQUESTS = int(os.environ.get("BENCH_COLD_REQUESTS", "16"))
+RUSHES = os.environ.get("BENCH_RUSHES", "all")
+NOTICES = os.environ.get("BENCH_NOTICES", "1") == "1"
 PORT = int(os.environ.get("BENCH_PORT", "8765"))
 # While working on a few pages: BENCH_ONLY="/me/,class page (trainee)" times
 # those (and /healthz, the floor) and skips the uncached pass, lecture_stats
@@ -75,7 +95,7 @@ args = ['lecture_stats', '--from', start.isoformat(), '--to', end.isoformat(),
         '--format', 'json']
 call_command(*args, stdout=io.StringIO())
 samples = []
-for _ in range(5):
+for _ in range(3):
     began = time.perf_counter()
     call_command(*args, stdout=io.StringIO())
     samples.append(time.perf_counter() - began)
@@ -84,7 +104,26 @@ print(json.dumps({'median_ms': round(statistics.median(samples) * 1000, 1),
 """
 
 
+def vendors() -> list[str]:
+    """The databases to run on: BENCH_VENDORS ("sqlite,postgresql", commas
+    or spaces), by default SQLite and PostgreSQL when DATABASE_URL is set."""
+    default = "sqlite" + (" postgresql" if os.environ.get("DATABASE_URL") else "")
+    chosen = os.environ.get("BENCH_VENDORS", "").replace(",", " ").split()
+    chosen = chosen or default.split()
+    unknown = set(chosen) - {"sqlite", "postgresql"}
+    if unknown:
+        raise SystemExit(f"BENCH_VENDORS: unknown {sorted(unknown)}")
+    if "postgresql" in chosen and not os.environ.get("DATABASE_URL"):
+        raise SystemExit(
+            "BENCH_VENDORS names postgresql: set DATABASE_URL="
+            "postgres://user:password@host:5432/any (the bench's databases are "
+            "named bench_<key>_<scale> on that server)"
+        )
+    return chosen
+
+
 def measure(scale: int, vendor: str, key: str) -> dict:
+    began = time.monotonic()
     env, load_seconds, cached = databases.prepare(scale, vendor, key)
     speed = cpu_loop_ms()
     found = page_list.discover(env)
@@ -109,6 +148,7 @@ def measure(scale: int, vendor: str, key: str) -> dict:
                 cookie = cookies.get(page["user"], "") if page["user"] else ""
                 alone = name in page_list.ALONE
                 clients = 1 if alone else CLIENTS
+                requests = ALONE_REQUESTS if alone else REQUESTS
                 # The floor is timed again just before each page, with as many
                 # clients: this host's speed drifts over a run (it is shared),
                 # and a ratio to a floor timed minutes earlier drifts with it.
@@ -116,23 +156,30 @@ def measure(scale: int, vendor: str, key: str) -> dict:
                 floor = None
                 if page["path"] != "/healthz":
                     floor = latency(PORT, "/healthz", REQUESTS, "", clients)
-                timed = latency(PORT, page["path"], REQUESTS, cookie, clients)
+                timed = latency(PORT, page["path"], requests, cookie, clients)
                 floor = floor or timed
                 figures[name] = {
                     **timed,
+                    "requests": requests,
+                    "path": page["path"],
                     "queries": counts[name]["queries"],
+                    "query_status": counts[name].get("status"),
                     "user": page["user"],
                     "healthz_median_ms": floor["median_ms"],
                 }
                 if alone:
-                    both = latency(PORT, page["path"], REQUESTS // 2, cookie, CLIENTS)
+                    both = latency(PORT, page["path"], requests, cookie, CLIENTS)
                     figures[name]["two_clients_median_ms"] = both["median_ms"]
+                    figures[name]["two_clients_statuses"] = both["statuses"]
+                if page["path"].endswith(".ics"):
+                    figures[name]["events"] = count_events(PORT, page["path"])
         if not ONLY or COLD:
             with gunicorn({**env, "PAGE_CACHE_SECONDS": "0"}, PORT, log=log):
                 for name, page in found.items():
                     if "skip" not in figures[name] and not page["user"]:
                         cold = latency(PORT, page["path"], COLD_REQUESTS)
                         figures[name]["uncached_median_ms"] = cold["median_ms"]
+                        figures[name]["uncached_p95_ms"] = cold["p95_ms"]
                         figures[name]["uncached_statuses"] = cold["statuses"]
     for values in figures.values():
         if "median_ms" in values:
@@ -149,10 +196,13 @@ def measure(scale: int, vendor: str, key: str) -> dict:
         "pages": figures,
         "lecture_stats_year": stats,
     }
-    if scale == min(SCALES) and not ONLY:
+    smallest = scale == min(SCALES)
+    if not ONLY and (RUSHES == "all" or (RUSHES == "smallest" and smallest)):
         result["rush"] = {"cpu_loop_ms": cpu_loop_ms(), **rush.rushes(env, PORT + 1)}
-        if vendor == "sqlite":  # on a copy: it adds 22,000 people
-            result["notices"] = notices.notices(env)
+    if not ONLY and NOTICES and smallest and vendor == "sqlite":
+        result["notices"] = notices.notices(env)  # on a copy: it adds 22,000 people
+    result["load_average_after"] = os.getloadavg()
+    result["seconds"] = round(time.monotonic() - began, 1)
     return result
 
 
@@ -198,56 +248,28 @@ def machine(vendors: list[str]) -> dict:
     return info
 
 
-def table(runs: list[dict]) -> str:
-    names = list(runs[0]["pages"])
-    lines = []
-    header = f"{'page':24}" + "".join(
-        f"{'×' + str(r['scale']) + ' ' + r['database'][:6]:>42}" for r in runs
-    )
-    lines.append(header)
-    lines.append(
-        f"{'':24}"
-        + "".join(f"{'median/p95 ms ×healthz (q) uncached*':>42}" for _ in runs)
-    )
-    for name in names:
-        row = f"{name:24}"
-        for r in runs:
-            p = r["pages"].get(name, {})
-            if "skip" in p:
-                cell = "skipped: " + p["skip"][:28]
-            else:
-                cold = p.get("uncached_median_ms", p.get("two_clients_median_ms"))
-                cell = (
-                    f"{p['median_ms']:>7}/{p['p95_ms']:<7} {p['x_healthz']:>5}× "
-                    f"({p['queries']:>2}) {'' if cold is None else cold:>8}"
-                )
-            row += f"{cell:>42}"
-        lines.append(row)
-    lines.append("* for pages timed with one client (pages.ALONE): two clients at once")
-    for r in runs:
-        cached = " (when built)" if r["load_demo_cached"] else ""
-        load = ", ".join(f"{n:.1f}" for n in r.get("load_average", ()))
-        lines.append(
-            f"×{r['scale']} {r['database']}: load_demo {r['load_demo_seconds']} s"
-            f"{cached}; lecture_stats, last year: "
-            f"{r['lecture_stats_year']['median_ms']} ms; load average after: {load}"
-        )
-    return "\n".join(lines)
-
-
 def main():
+    began = time.monotonic()
+    chosen = vendors()
     subprocess.run(
         [PYTHON, "manage.py", "collectstatic", "--noinput", "-v0"],
         cwd=ROOT,
         check=True,
         env={**os.environ, "DJANGO_SETTINGS_MODULE": "training_site.settings.dev"},
     )
-    vendors = ["sqlite"] + (["postgresql"] if os.environ.get("DATABASE_URL") else [])
-    # BENCH_VENDORS="postgresql" times one database only.
-    vendors = os.environ.get("BENCH_VENDORS", "").split() or vendors
     key = databases.data_key()
     started = datetime.now()
-    runs = [measure(scale, vendor, key) for vendor in vendors for scale in SCALES]
+    # Scale by scale, the databases side by side: the two columns of a scale
+    # are taken minutes apart, under much the same load.
+    runs = []
+    for scale in SCALES:
+        for vendor in chosen:
+            runs.append(measure(scale, vendor, key))
+            print(
+                f"×{scale} {vendor}: {runs[-1]['seconds']} s, load average "
+                f"{runs[-1]['load_average_after'][0]:.1f}",
+                flush=True,
+            )
     # Two instances on one PostgreSQL and Redis (both needed; see scale_out.py).
     out_figures = (
         scale_out.scale_out(PORT) if scale_out.available() and not ONLY else None
@@ -256,17 +278,18 @@ def main():
         "scale_out": out_figures,
         "when": started.isoformat(timespec="seconds"),
         "data_key": key,
-        "machine": machine(vendors),
+        "machine": machine(chosen),
         "requests_per_page": REQUESTS,
+        "alone_requests_per_page": ALONE_REQUESTS,
+        "cold_requests_per_page": COLD_REQUESTS,
         "only": sorted(ONLY) or None,
         "runs": runs,
+        "duration_seconds": round(time.monotonic() - began, 1),
     }
     RESULTS.mkdir(parents=True, exist_ok=True)
     out = RESULTS / f"{started:%Y%m%d-%H%M%S}.json"
     out.write_text(json.dumps(report, ensure_ascii=False, indent=2))
-    print(table(runs))
-    loops = ", ".join(f"×{r['scale']} {r['cpu_loop_ms']}" for r in runs)
-    print(f"plain Python, ms for ten million additions: {loops}")
+    print(results_table.markdown(report))
     for r in runs:
         if "rush" in r:
             print(
@@ -279,7 +302,7 @@ def main():
             notices.print_notices(r["notices"])
     if out_figures:
         scale_out.print_scale_out(out_figures)
-    print(f"written to {out.relative_to(ROOT)}")
+    print(f"written to {out.relative_to(ROOT)} in {report['duration_seconds']} s")
 
 
 if __name__ == "__main__":

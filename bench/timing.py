@@ -48,11 +48,9 @@ def _samples(args) -> tuple[list[float], Counter]:
 LOGGED_IN_MARKS = (b'action="/accounts/logout/"', b'"/admin/logout/"')
 
 
-def check_page(port: int, path: str, cookie: str = "") -> int:
-    """The status of one GET, refusing to time a page that is not the one
-    meant: anything but 200, or a logged-in page served as to a stranger
-    (a session the server does not know redirects or shows the public page)."""
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+def fetch(port: int, path: str, cookie: str = "") -> tuple[int, bytes]:
+    """One GET: its status and its body, decompressed."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
     headers = {"Cookie": cookie} if cookie else {}
     connection.request("GET", path, headers=headers)
     response = connection.getresponse()
@@ -60,11 +58,24 @@ def check_page(port: int, path: str, cookie: str = "") -> int:
     connection.close()
     if response.getheader("Content-Encoding") == "gzip":
         body = gzip.decompress(body)
-    if response.status != 200:
-        raise SystemExit(f"{path}: status {response.status}, not 200: not timed")
+    return response.status, body
+
+
+def check_page(port: int, path: str, cookie: str = "") -> int:
+    """The status of one GET, refusing to time a page that is not the one
+    meant: anything but 200, or a logged-in page served as to a stranger
+    (a session the server does not know redirects or shows the public page)."""
+    status, body = fetch(port, path, cookie)
+    if status != 200:
+        raise SystemExit(f"{path}: status {status}, not 200: not timed")
     if cookie and not any(mark in body for mark in LOGGED_IN_MARKS):
         raise SystemExit(f"{path}: not logged in with {cookie[:20]}…: not timed")
-    return response.status
+    return status
+
+
+def count_events(port: int, path: str) -> int:
+    """How many VEVENTs a feed holds (for its cost per event)."""
+    return fetch(port, path)[1].count(b"BEGIN:VEVENT")
 
 
 def latency(

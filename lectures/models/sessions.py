@@ -4,8 +4,9 @@ from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
-from django.db import models, transaction
-from django.db.models import Q
+from django.db import connections, models, transaction
+from django.db.models import ExpressionWrapper, F, Func, Q
+from django.db.models.functions import Left
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
@@ -54,6 +55,23 @@ class SessionQuerySet(PageQuerySet):
         now = now or timezone.now()
         return self.filter(end__gte=now).exclude(status=SessionStatus.HELD)
 
+    def next_first(self, now: datetime | None = None) -> "SessionQuerySet":
+        """The upcoming sessions, the soonest first (ties in tree order), as the
+        partial index of sessions not held (`session_not_held_by_start`)
+        reads them: a list of the next few stops after a few rows, however
+        many sessions were held before."""
+        return self.upcoming(now).order_by("start", "path")
+
+    def tested_in_subtree(self, page: Page) -> "SessionQuerySet":
+        """Sessions below `page`, tested row by row (the path starts with
+        the page's) instead of read as a range of the path index: for a
+        short list read in another index's order, where the range would
+        read every session of a large subtree (see
+        `lectures.services.overview.subtree_lists`)."""
+        return self.alias(_subtree=Left("path", len(page.path))).filter(
+            _subtree=page.path
+        )
+
     def lectures(self) -> "SessionQuerySet":
         """The forum network's own sessions, without training-class lessons."""
         return self.filter(kind=SessionKind.LECTURE)
@@ -63,6 +81,19 @@ class SessionQuerySet(PageQuerySet):
 
     def held(self) -> "SessionQuerySet":
         return self.filter(status=SessionStatus.HELD)
+
+    def held_by_row(self) -> "SessionQuerySet":
+        """`held()`, with the status tested on each row rather than read
+        from an index: on SQLite a unary `+` (a no-op on the value) keeps
+        its planner off the (status, start) index, for a small subtree read
+        by its range of paths (see
+        `lectures.services.overview.subtree_lists`). Elsewhere `held()`."""
+        if connections[self.db].vendor != "sqlite":
+            return self.held()
+        row_status = Func(F("status"), template="+%(expressions)s")
+        return self.alias(
+            _status=ExpressionWrapper(row_status, output_field=models.CharField())
+        ).filter(_status=SessionStatus.HELD)
 
     def starting_between(self, start=None, end=None) -> "SessionQuerySet":
         qs = self
@@ -322,6 +353,13 @@ class SessionPage(ViewContextMixin, PublicPageMixin, RoutablePageMixin, Page):
             # forum alone that read all of a forum's sessions (5,600 of the
             # district's own at 100×: 4.6 ms of each check-in's insert).
             models.Index(fields=["forum", "start"], name="session_forum_start"),
+            # The upcoming lists (`next_first`): the few sessions not held,
+            # in order of start, without the many held ones.
+            models.Index(
+                fields=["start"],
+                condition=~Q(status=SessionStatus.HELD),
+                name="session_not_held_by_start",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -51,3 +51,107 @@ def test_the_records_are_paginated_by_the_kept_count(client, tree, monkeypatch):
         3,
         30,
     )
+
+
+def _next_by_hand(sessions, page, count: int) -> list:
+    """The coming-up list as the rule says it, in Python: live lectures at
+    or below `page`, not held and not over, the soonest first, ties in tree
+    order."""
+    now = timezone.now()
+    mine = [
+        s
+        for s in sessions
+        if s.live
+        and s.kind == "lecture"
+        and s.path.startswith(page.path)
+        and s.end >= now
+        and s.status != SessionStatus.HELD
+    ]
+    return sorted(mine, key=lambda s: (s.start, s.path))[:count]
+
+
+@pytest.mark.parametrize("large_subtree", [0, 2000], ids=["walked", "ranged"])
+def test_the_coming_up_lists_are_the_subtrees_next_sessions(
+    client, tree, monkeypatch, large_subtree
+):
+    """Read along the index of sessions not held and tested in the subtree
+    row by row (SQLite, a subtree that has held many) or read by its range:
+    the same list as the rule gives, on every tier, with held, past,
+    unpublished, class and same-minute sessions around."""
+    from lectures.models import SessionPage
+    from tests.factories import ClassFactory
+
+    monkeypatch.setattr(overview, "LARGE_SUBTREE", large_subtree)
+
+    now = timezone.now().replace(second=0, microsecond=0)
+    places = [tree[n] for n in ("district", "town", "village", "village2", "sibling")]
+    for n in range(30):
+        start = now + timedelta(hours=(n * 7) % 20 - 6)  # some at the same hour
+        SessionFactory(
+            parent=places[n % len(places)],
+            start=start,
+            status=[SessionStatus.SCHEDULED, SessionStatus.POSTPONED][n % 2]
+            if start > now or n % 3
+            else SessionStatus.HELD,
+        )
+    SessionFactory(parent=tree["town"], start=now + timedelta(minutes=1)).unpublish()
+    lessons = ClassFactory(parent=tree["town"])
+    SessionFactory(parent=lessons, start=now + timedelta(minutes=2))
+    everything = list(SessionPage.objects.all())
+    for name in ("district", "town", "village", "sibling"):
+        context = client.get(tree[name].url).context
+        shown = context["upcoming"]
+        expected = _next_by_hand(everything, tree[name], overview.UPCOMING_ON_FORUM)
+        assert [s.pk for s in shown] == [s.pk for s in expected], name
+        assert expected, name
+        # The records: its held lectures, the latest first (ties compared
+        # by their start: their order among themselves is not promised).
+        held = [
+            s
+            for s in everything
+            if s.live
+            and s.kind == "lecture"
+            and s.path.startswith(tree[name].path)
+            and s.status == SessionStatus.HELD
+        ]
+        records = context["records"].object_list
+        starts = sorted((s.start for s in held), reverse=True)
+        assert [s.start for s in records] == starts[: overview.RECORDS_PER_PAGE]
+        assert held, name
+    shown = client.get("/").context["upcoming"]
+    home = tree["district"].get_parent()
+    expected = _next_by_hand(everything, home, overview.UPCOMING_ON_HOME)
+    assert [s.pk for s in shown] == [s.pk for s in expected]
+
+
+def test_the_forums_by_tier_are_the_live_forums_of_the_subtree(client, tree):
+    """Counted by page type in the page table: the same as the forums'
+    own levels, live ones only."""
+    from django.db.models import Count
+
+    from lectures.models import ForumPage
+    from tests.factories import VillageFactory
+
+    VillageFactory(parent=tree["sibling"]).unpublish()
+    TownFactory(parent=tree["district"])
+
+    def by_hand(page=None):
+        forums = ForumPage.objects.live()
+        if page is not None:
+            forums = forums.in_subtree(page)
+        counts = dict.fromkeys(("district", "unit", "village"), 0)
+        for row in forums.order_by().values("level").annotate(n=Count("pk")):
+            counts[row["level"]] = row["n"]
+        return counts
+
+    assert (
+        overview.forum_counts()
+        == by_hand()
+        == {
+            "district": 1,
+            "unit": 3,
+            "village": 3,
+        }
+    )
+    for name in ("district", "town", "village", "sibling"):
+        assert overview.forum_counts(tree[name]) == by_hand(tree[name]), name
