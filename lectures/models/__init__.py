@@ -9,7 +9,7 @@ from .evaluations import (
     RatingTally,
     SessionEvaluation,
 )
-from .figures import DayFigures
+from .figures import FIRST_VISIT, DayFigures, PersonDay, VisitGaps
 from .forums import (
     DistrictForumPage,
     ForumApplicationDocument,
@@ -54,6 +54,7 @@ __all__ = [
     "Category",
     "CheckInMethod",
     "DayFigures",
+    "FIRST_VISIT",
     "DistrictForumPage",
     "EvaluationComment",
     "EvaluationForm",
@@ -69,6 +70,7 @@ __all__ = [
     "Lecturer",
     "OtherAttendees",
     "ParticipationSettings",
+    "PersonDay",
     "PersonalCalendar",
     "Rank",
     "RatingCount",
@@ -88,4 +90,5 @@ __all__ = [
     "UnitForumPage",
     "UnitKind",
     "VillageForumPage",
+    "VisitGaps",
 ]
