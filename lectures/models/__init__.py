@@ -48,13 +48,13 @@ from .workflow import ForumApprovalTask
 
 __all__ = [
     "ATTENDED",
+    "FIRST_VISIT",
     "Attendance",
     "AttendanceStatus",
     "AttendeeCount",
     "Category",
     "CheckInMethod",
     "DayFigures",
-    "FIRST_VISIT",
     "DistrictForumPage",
     "EvaluationComment",
     "EvaluationForm",

@@ -145,9 +145,7 @@ class VisitGaps(models.Model):
         verbose_name = _("visit gaps")
         verbose_name_plural = _("visit gaps")
         constraints = [
-            models.UniqueConstraint(
-                fields=["day", "previous"], name="visit_gaps_key"
-            )
+            models.UniqueConstraint(fields=["day", "previous"], name="visit_gaps_key")
         ]
 
     def __str__(self):

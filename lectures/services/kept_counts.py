@@ -19,8 +19,8 @@ from lectures.models import (
     RatingCount,
     RatingTally,
     RosterCount,
-    SessionPage,
     SessionKind,
+    SessionPage,
     SessionStatus,
     VisitGaps,
 )
@@ -217,12 +217,8 @@ def visits_drift() -> dict[tuple, tuple[int, int]]:
     {("day", person, day) or ("gap", day, previous): (kept, counted)}."""
     counted = recount_days()
     kept = PersonDay.objects.order_by().values_list("user", "day", "sessions")
-    found = {
-        ("day", user, _day(day)): n for user, day, n in kept.difference(counted)
-    }
-    missing = {
-        ("day", user, _day(day)): n for user, day, n in counted.difference(kept)
-    }
+    found = {("day", user, _day(day)): n for user, day, n in kept.difference(counted)}
+    missing = {("day", user, _day(day)): n for user, day, n in counted.difference(kept)}
     drift = _drift(found, missing, zero=0)
     gaps = {
         ("gap", day, previous): people
