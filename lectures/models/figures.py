@@ -28,8 +28,8 @@ class DayFigures(models.Model):
     that any period of days is answered exactly; at 100× there are about as
     many rows as sessions, but each is one narrow row without a join.
     `lectures.services.kept_counts.figures_drift` compares them with the
-    sessions themselves. Unique participants cannot be summed: they are
-    counted from `PersonDay` and `VisitGaps`.
+    sessions themselves. Unique participants are no sum of these rows (one
+    person comes to many sessions): see `VisitGaps`.
 
     On SQLite a migration that remakes one of the tables the triggers sit
     on (`lectures_sessionpage`, `wagtailcore_page`, the kept counts, the
@@ -99,7 +99,11 @@ class PersonDay(models.Model):
     added, removed or changed (its status, person or session), a session's
     start, status or kind changed, its page published or unpublished — in
     the same transaction, whatever makes the change. The row goes when its
-    count reaches 0. Its only use is to keep `VisitGaps`."""
+    count reaches 0. Its only use is to keep `VisitGaps`;
+    `lectures.services.kept_counts.visits_drift` recounts both. As with
+    `DayFigures`, a migration that makes SQLite remake the attendance,
+    session or page table drops the triggers on it and must create them
+    again; `tests/stats/test_kept_participants.py` fails until it does."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
