@@ -25,7 +25,11 @@ from stats.facts import (
     kept_facts,
     total,
 )
-from stats.participants import unique_participants
+from stats.participants import (
+    covers_the_network,
+    kept_unique_participants,
+    unique_participants,
+)
 from stats.query import ReportQuery
 from training_site.background import beside
 
@@ -134,7 +138,13 @@ def first_day(query: ReportQuery) -> date:
 
 def count_participants(query: ReportQuery) -> Future:
     """Start counting the selection's unique participants beside the caller
-    (`training_site.background`); one query."""
+    (`training_site.background`); one query. The whole network's are summed
+    from the kept rows at once: a few milliseconds, less than a connection
+    of its own would cost."""
+    if covers_the_network(query):
+        counted: Future = Future()
+        counted.set_result(kept_unique_participants(query.start, query.last_day))
+        return counted
     return beside(unique_participants, query.sessions().held())
 
 

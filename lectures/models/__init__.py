@@ -9,7 +9,7 @@ from .evaluations import (
     RatingTally,
     SessionEvaluation,
 )
-from .figures import DayFigures
+from .figures import FIRST_VISIT, DayFigures, PersonDay, VisitGaps
 from .forums import (
     DistrictForumPage,
     ForumApplicationDocument,
@@ -48,6 +48,7 @@ from .workflow import ForumApprovalTask
 
 __all__ = [
     "ATTENDED",
+    "FIRST_VISIT",
     "Attendance",
     "AttendanceStatus",
     "AttendeeCount",
@@ -69,6 +70,7 @@ __all__ = [
     "Lecturer",
     "OtherAttendees",
     "ParticipationSettings",
+    "PersonDay",
     "PersonalCalendar",
     "Rank",
     "RatingCount",
@@ -88,4 +90,5 @@ __all__ = [
     "UnitForumPage",
     "UnitKind",
     "VillageForumPage",
+    "VisitGaps",
 ]
