@@ -165,6 +165,39 @@ def test_typing_the_code_over_http(client, session):
     assert wrong.status_code == 200
 
 
+def test_the_check_in_page_shows_the_session_as_it_is_now(client, session):
+    """The page's frame is kept per process: an edited session, another
+    language, a message and the result still show as they are."""
+    user = UserFactory()
+    client.force_login(user)
+    url = session.url + "checkin/"
+    first = client.get(url).content.decode()
+    assert f"<h1>{session.title}</h1>" in first
+    assert 'name="code"' in first
+    assert "csrfmiddlewaretoken" in first
+    assert f'href="{session.url}"' in first
+    session.title = "改过的<标题>"
+    session.venue = "新会场"
+    session.save_revision().publish()
+    wrong = client.post(url, {"code": "000000x"}).content.decode()
+    assert "<h1>改过的&lt;标题&gt;</h1>" in wrong
+    assert "新会场" in wrong
+    assert 'class="message error"' in wrong
+    code = service.current_credentials(session).code
+    done = client.post(url, {"code": code}, HTTP_ACCEPT_LANGUAGE="en").content
+    attended = Attendance.objects.get()
+    when = timezone.localtime(attended.checked_in_at).strftime("%H:%M")
+    assert f"Checked in at {when} (Present)." in done.decode()
+    assert 'lang="en"' in done.decode()
+    assert "Back to the session" in done.decode()
+    assert 'class="message' not in done.decode()
+    again = client.get(url).content.decode()
+    assert f"已于 {when} 签到（出勤）。" in again
+    assert "返回" in again
+    assert again.count("<h1>") == 1
+    assert 'name="code"' not in again
+
+
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_check_in_over_http_writes_the_attendance_alone(client, tree):
     """The one write transaction holds the guess counters' read and the
