@@ -42,7 +42,7 @@ def _subtree(forum: ForumPage):
     one's path, stopping at FEED_LIMIT (7 ms at 100× the seed); a prefix it
     cannot estimate (`tested_in_subtree`) made it visit every page below the
     district (100 ms). SQLite has no statistics and reads any range by the
-    path index, then sorts every session of it by date (two seconds for the
+    path index, then sorts every session of it by date (0.5–2 s for the
     district at 100×): there the district's sessions are tested row by row
     along the start index. A town's or a village's few are found by their
     range on both (see `lectures.services.overview.subtree_lists`)."""
