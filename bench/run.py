@@ -239,7 +239,7 @@ def machine(vendors: list[str]) -> dict:
         "databases": vendors,
     }
     if "postgresql" in vendors:
-        env = databases.postgres_env(1, databases.data_key())[0]
+        env = databases.postgres_env(SCALES[0], databases.data_key())[0]
         info["postgresql"] = django_shell(
             env,
             "import json;from django.db import connection;"

@@ -11,7 +11,13 @@ from icalendar import Calendar
 
 from lectures.events import feed, session_calendar
 from lectures.models import SessionEvent, SessionPage
-from tests.factories import FieldFactory, LecturerFactory, SessionFactory
+from lectures.views.calendars import FEED_HISTORY
+from tests.factories import (
+    ClassFactory,
+    FieldFactory,
+    LecturerFactory,
+    SessionFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -116,6 +122,47 @@ def test_a_forum_feed_is_a_window_of_dates_with_any_range_on_request(client, tre
     assert summaries(client, url, start=since) == ["旧讲座", "新讲座"]
     until = timezone.localdate(long_ago + timedelta(days=1)).isoformat()
     assert summaries(client, url, start=since, end=until) == ["旧讲座"]
+
+
+@pytest.mark.parametrize("forum", ["district", "town", "village", "village2"])
+def test_a_forum_feed_is_its_subtree_in_the_window_as_built_afresh(
+    client, tree, commit, forum
+):
+    """However the database is asked for a subtree (the district's tested
+    row by row on SQLite, a range of paths elsewhere), the feed is every
+    live session below the forum that starts in the window, in date order,
+    exactly as building each event gives it."""
+    now = timezone.now()
+    places = ("district", "town", "village", "village2", "sibling_village")
+    commit(
+        lambda: [
+            SessionFactory(
+                parent=tree[place],
+                title=f"{place}{days}",
+                start=now + timedelta(days=days, hours=n),
+            )
+            for n, place in enumerate(places)
+            for days in (-200, -30, 0, 5, 40)
+        ]
+    )
+    commit(lambda: SessionFactory(parent=tree["village"], title="草稿", live=False))
+    outside = commit(lambda: ClassFactory(parent=tree["district"].get_parent()))
+    commit(lambda: SessionFactory(parent=outside, title="培训班的课"))
+    page = tree[forum]
+    below = (
+        SessionPage.objects.live()
+        .descendant_of(page)
+        .filter(start__gte=now - FEED_HISTORY)
+    )
+    built = session_calendar(
+        below.order_by("start", "pk").for_listing(),
+        page.title,
+        RequestFactory().get("/"),
+    )
+    response = client.get(page.url + "feed.ics")
+    assert response.status_code == 200
+    assert response.content == built
+    assert response.content.count(b"BEGIN:VEVENT") == below.count() > 0
 
 
 @pytest.mark.parametrize("count", [1, 12])
