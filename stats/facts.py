@@ -311,9 +311,23 @@ def kept_facts(query, grouping: Grouping | None = None) -> list[Fact]:
 
 
 def _kept_contribution(values: tuple) -> tuple:
-    return tuple(
-        Decimal(value or 0) * _TENTH if index in _HOURS else (value or 0)
-        for index, value in enumerate(values)
+    """A kept row's sums as `CONTRIBUTION`: zeros for NULL, the hours (kept
+    in tenths) as decimals. Built by position, not value by value: a year
+    by forum at 100× is 10,000 rows of eleven values."""
+    held, cancelled, postponed, people, size, attended = values[:6]
+    offered, credited, satisfied, rated, others = values[6:]
+    return (
+        held or 0,
+        cancelled or 0,
+        postponed or 0,
+        people or 0,
+        size or 0,
+        attended or 0,
+        Decimal(offered or 0) * _TENTH,
+        Decimal(credited or 0) * _TENTH,
+        satisfied or 0,
+        rated or 0,
+        others or 0,
     )
 
 
