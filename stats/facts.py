@@ -37,6 +37,7 @@ from django.db.models import (
     ExpressionWrapper,
     F,
     IntegerField,
+    Max,
     Q,
     Sum,
     Value,
@@ -291,6 +292,8 @@ def kept_facts(query, grouping: Grouping | None = None) -> list[Fact]:
     """`session_facts` of `query.sessions()`, summed from the kept rows
     (`DayFigures`) in one query: the same facts, without reading a session."""
     grouping = grouping or Grouping()
+    if grouping.forum and not grouping.months and not grouping.classification:
+        return _kept_by_forum(query, grouping)
     rows = kept_rows(query)
     if grouping.path_length is not None:
         rows = rows.annotate(forum_length=Length("forum_path"))
@@ -310,10 +313,67 @@ def kept_facts(query, grouping: Grouping | None = None) -> list[Fact]:
     ]
 
 
+def _kept_by_forum(query, grouping: Grouping) -> list[Fact]:
+    """`kept_facts` grouped by forum (and by its tier or the first characters
+    of its path): grouped by the forum alone, its path and tier being the
+    same in each of its rows (a move copies the new path to them), so that
+    SQLite sums along the index on forum instead of sorting a year's rows by
+    three keys (80 against 115 ms of CPU for a year at 100×)."""
+    sums = [f"kept_{name}" for name in KEPT]
+    values = (
+        kept_rows(query)
+        .values("forum_id")
+        .annotate(
+            kept_path=Max("forum_path"),
+            kept_level=Max("level"),
+            **{f"kept_{name}": Sum(name) for name in KEPT},
+        )
+        .values_list("forum_id", "kept_path", "kept_level", *sums)
+    )
+    sql, params = values.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        found = cursor.fetchall()
+    length = grouping.path_length
+
+    def key(path: str) -> str:
+        # As `_kept_keys`: a forum above the listed children is in none.
+        if length is None or len(path) < length:
+            return ""
+        return path[:length]
+
+    return [
+        Fact(
+            "",
+            level if grouping.level else "",
+            key(path),
+            None,
+            None,
+            forum,
+            contribution=_kept_contribution(row),
+        )
+        for forum, path, level, *row in found
+    ]
+
+
 def _kept_contribution(values: tuple) -> tuple:
-    return tuple(
-        Decimal(value or 0) * _TENTH if index in _HOURS else (value or 0)
-        for index, value in enumerate(values)
+    """A kept row's sums as `CONTRIBUTION`: zeros for NULL, the hours (kept
+    in tenths) as decimals. Built by position, not value by value: a year
+    by forum at 100× is 10,000 rows of eleven values."""
+    held, cancelled, postponed, people, size, attended = values[:6]
+    offered, credited, satisfied, rated, others = values[6:]
+    return (
+        held or 0,
+        cancelled or 0,
+        postponed or 0,
+        people or 0,
+        size or 0,
+        attended or 0,
+        Decimal(offered or 0) * _TENTH,
+        Decimal(credited or 0) * _TENTH,
+        satisfied or 0,
+        rated or 0,
+        others or 0,
     )
 
 

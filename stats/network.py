@@ -20,8 +20,13 @@ from lectures.models import (
     ForumLevel,
     ForumPage,
 )
-from lectures.models.tree import below
-from stats.activity import ForumActivity, forum_lines, held_by
+from stats.activity import (
+    ForumActivity,
+    ForumLine,
+    held_by,
+    selected,
+    subtree_lines,
+)
 from stats.facts import (
     Fact,
     Grouping,
@@ -104,28 +109,28 @@ def forum_root(query: ReportQuery) -> ForumPage | None:
     return DistrictForumPage.objects.live().order_by("path").first()
 
 
-def forums(facts: list[Fact], root: ForumPage | None) -> list[Row]:
+def forums(
+    facts: list[Fact], root: ForumPage | None, lines: list[ForumLine]
+) -> list[Row]:
     """Each child forum of `root` with everything below it, then `root`'s own
-    sessions (and any below a child that is no longer published)."""
+    sessions (and any below a child that is no longer published).
+
+    The children are found among `lines`, the subtree's live forums in tree
+    order (`subtree_lines`), which the report reads anyway."""
     if root is None:
         return []
     length = len(root.path) + ForumPage.steplen
     found = fold(facts, lambda fact: fact.path[:length])
-    children = list(
-        ForumPage.objects.live()
-        .filter(below(root.path), depth=root.depth + 1)
-        .order_by("path")
-        .values_list("path", "slug", "title", "level")
-    )
     rows = [
         _row(
-            _figures(found.pop(path, None)),
-            key=slug,
-            label=title,
-            slug=slug,
-            level=level,
+            _figures(found.pop(line.path, None)),
+            key=line.slug,
+            label=line.title,
+            slug=line.slug,
+            level=line.level,
         )
-        for path, slug, title, level in children
+        for line in lines
+        if len(line.path) == length and line.path.startswith(root.path)
     ]
     # What is left: the root's own sessions, and any below an unpublished child.
     rows.append(
@@ -212,12 +217,13 @@ def network_report(
             forum=True,
         ),
     )
-    activity = ForumActivity(forum_lines(query), held_by(by_forum))
+    lines = subtree_lines(query)
+    activity = ForumActivity(selected(lines, query), held_by(by_forum))
     facts = by_time.result()
     breakdowns = {
         "months": months(facts, query, start),
         "tiers": tiers(grouped(by_forum, level_key)),
-        "forums": forums(by_forum, root),
+        "forums": forums(by_forum, root, lines),
         "fields": _classified(facts, Field, "field_id"),
         "categories": _classified(facts, Category, "category_id"),
         "not_reporting": activity.not_reporting(not_reporting_limit),

@@ -56,16 +56,28 @@ class ReportQuery:
             sessions = sessions.filter(forum__level=self.level)
         return sessions.starting_between(*self.bounds)
 
-    def forums(self):
-        """Live forums of the selection founded by the period's last day."""
-        forums = ForumPage.objects.live().filter(
-            Q(founded_on__isnull=True) | Q(founded_on__lte=self.last_day)
-        )
+    def subtree_forums(self):
+        """Live forums of the subtree, whatever their tier or founding day."""
+        forums = ForumPage.objects.live()
         if self.forum is not None:
             forums = forums.in_subtree(self.forum)
+        return forums
+
+    def forums(self):
+        """Live forums of the selection founded by the period's last day
+        (`selects_forum` says the same of one forum)."""
+        forums = self.subtree_forums().filter(
+            Q(founded_on__isnull=True) | Q(founded_on__lte=self.last_day)
+        )
         if self.level:
             forums = forums.filter(level=self.level)
         return forums
+
+    def selects_forum(self, level: str, founded_on: date | None) -> bool:
+        """Whether a forum of the subtree is one of `forums()`."""
+        if self.level and level != self.level:
+            return False
+        return founded_on is None or founded_on <= self.last_day
 
     def describe(self) -> dict:
         """The filters besides the period, for JSON and spreadsheet titles."""

@@ -7,6 +7,7 @@ and ends with the selection's totals, which its rows add up to.
 
 from dataclasses import dataclass
 
+from django.core.paginator import Page, Paginator
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext, pgettext
@@ -21,6 +22,10 @@ from training_site.spreadsheets import Column, Sheet
 #: the seed the district has 5,700 towns, and a page of 5,700 rows helps no
 #: one. The rows beyond are shown as one line of their sum.
 ROWS_SHOWN = 200
+#: Rows of the table by forum on a page of the report (`?forum_rows=N`), in
+#: the table's order, as the forum pages list the forums below them; the
+#: spreadsheets have every row.
+FORUM_ROWS_PER_PAGE = 100
 
 _SESSIONS = gettext_lazy("Sessions")
 _TAKING_PART = gettext_lazy("Taking part")
@@ -69,6 +74,22 @@ class Table:
     rows: list
     totals: Figures
     columns: tuple = FIGURE_COLUMNS
+    #: A page number (`paged`): the page shows the rows a page at a time.
+    page_number: str | int | None = None
+    per_page: int | None = None
+    #: The page's query string without the page's parameter, for its links.
+    query: str = ""
+
+    def paged(self, number, per_page: int, query: str = "") -> "Table":
+        self.page_number, self.per_page, self.query = number, per_page, query
+        return self
+
+    @property
+    def page(self) -> Page | None:
+        """The page of rows shown, when the table is shown a page at a time."""
+        if self.per_page is None:
+            return None
+        return Paginator(self.rows, self.per_page).get_page(self.page_number)
 
     @property
     def all_columns(self) -> tuple[Column, ...]:
@@ -97,10 +118,13 @@ class Table:
         return Sheet.of(self.all_columns, []).header_rows()
 
     def lines(self) -> list[tuple]:
-        """(row, its values without the label) for the HTML table; past
-        `ROWS_SHOWN` rows, the rest as one line."""
+        """(row, its values without the label) for the HTML table: the page
+        shown, or past `ROWS_SHOWN` rows the rest as one line."""
         rows = self.rows
-        if len(rows) > ROWS_SHOWN:
+        page = self.page
+        if page is not None:
+            rows = page.object_list
+        elif len(rows) > ROWS_SHOWN:
             rest = rows[ROWS_SHOWN - 1 :]
             label = ngettext(
                 "%(count)s more row (all are in the spreadsheet)",

@@ -14,6 +14,7 @@ from lectures.rules import can_administer
 from stats.network import network_report
 from stats.paragraph import work_report_paragraph
 from stats.tables import (
+    FORUM_ROWS_PER_PAGE,
     forum_headers,
     forum_tier_rows,
     heading,
@@ -53,6 +54,15 @@ class NetworkReportView(NetworkSelectionMixin, StatsReportView):
                 fmt: self.url_with(export=fmt, table=table.name)
                 for fmt in ("xlsx", "csv")
             }
+            if table.name == "forum" and not self.request.GET.get("print"):
+                # A district's thousands of forums a page at a time.
+                params = self.request.GET.copy()
+                params.pop("forum_rows", None)
+                table.paged(
+                    self.request.GET.get("forum_rows"),
+                    FORUM_ROWS_PER_PAGE,
+                    params.urlencode(),
+                )
         return tables
 
     def get_queryset(self):

@@ -341,3 +341,26 @@ def test_a_download_is_named_for_what_where_and_when(data, people, login):
         quote("讲坛网络统计_城关镇_2025-01-01_2026-12-31_forum.csv")
         in (table["Content-Disposition"])
     )
+
+
+def test_the_forum_table_is_shown_a_page_at_a_time(data, superuser, login, monkeypatch):
+    """The page lists the table by forum a page at a time, in its order; the
+    spreadsheet still has every row."""
+    from stats.views import network
+
+    monkeypatch.setattr(network, "FORUM_ROWS_PER_PAGE", 2)
+    client = login(superuser)
+    xlsx = client.get(NETWORK, dict(PERIOD, export="xlsx", table="forum"))
+    book = load_workbook(io.BytesIO(xlsx.content))
+    labels = [row[0] for row in book.worksheets[0].iter_rows(values_only=True)]
+    # Between the two header rows and 合计.
+    body = labels[labels.index("讲坛") + 2 : -1]
+    assert len(body) > 2
+    shown = []
+    for number in range(1, len(body) // 2 + 2):
+        response = client.get(NETWORK, dict(PERIOD, forum_rows=number))
+        assert response.status_code == 200
+        table = next(t for t in response.context["tables"] if t.name == "forum")
+        shown += [row.label for row, _values in table.lines()]
+        assert "forum_rows=" in response.content.decode()
+    assert shown == body
