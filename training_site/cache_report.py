@@ -11,6 +11,7 @@ from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.admin.views.reports import ReportView
 
+from training_site.invalidations import KEPT_DAYS
 from training_site.models import PendingInvalidation
 from training_site.notify import registry
 
@@ -76,6 +77,16 @@ class CacheInvalidationsView(ReportView):
         "last_error": _("Last error"),
         "applied_at": _("Applied"),
     }
+
+    @property
+    def no_results_message(self):
+        if self.is_filtering:
+            return _("No invalidation matches these filters.")
+        return _(
+            "The cache has taken every invalidation: none is waiting, and none "
+            "needed a retry in the last %(days)d days."
+        ) % {"days": KEPT_DAYS}
+
     columns = [
         DateColumn("recorded_at", label=_("Recorded")),
         Column("what", label=_("What")),

@@ -403,6 +403,14 @@ def test_the_report_is_for_superusers_and_the_district(
     assert b"down" in b"".join(export.streaming_content)
 
 
+def test_an_empty_report_says_the_cache_took_everything(client, superuser):
+    client.force_login(superuser)
+    page = client.get(reverse("cache_invalidations")).content.decode()
+    assert "没有待补的记录" in page
+    filtered = client.get(reverse("cache_invalidations") + "?pending=true")
+    assert "没有符合筛选条件的失效记录" in filtered.content.decode()
+
+
 @pytest.mark.parametrize("rows", [1, 30])
 def test_the_report_costs_the_same_with_one_row_or_many(
     client, superuser, rows, django_assert_num_queries
