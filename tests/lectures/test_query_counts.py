@@ -36,7 +36,7 @@ QUERIES = {
     "session": 14,
     "schedule.ics": 2,
     "forum feed.ics": 4,
-    "event.ics": 5,
+    "event.ics": 4,
     "lecturers": 3,
     "lecturer": 6,
 }
