@@ -63,7 +63,8 @@ def _subtree(forum: ForumPage):
     along the start index. A town's or a village's few are found by their
     range on both (see `lectures.services.overview.subtree_lists`)."""
     sessions = SessionPage.objects.live()
-    if forum.level == ForumLevel.DISTRICT and connection.vendor == "sqlite":
+    # Its class's level (`level` is saved from it), not a read of the field.
+    if forum.forum_level == ForumLevel.DISTRICT and connection.vendor == "sqlite":
         return sessions.tested_in_subtree(forum)
     return sessions.in_subtree(forum)
 
@@ -114,11 +115,15 @@ def page_calendar(request, page_path: str, kind: str):
             slug=page_path.rstrip("/").rsplit("/", 1)[-1],
             url_path=site.root_page.url_path + page_path,
         )
-        .specific()
         .first()
     )
     if page is None:
         raise Http404
+    # Of its own class, without reading its own table (a second query, the
+    # largest of a small feed's): the feeds need the page's tree fields
+    # (title, path, slug) and what its class says; a handler reading a
+    # field of its own class has it read then.
+    page = page.specific_deferred
     handler = getattr(page, f"serve_{kind}_ics", None)
     if handler is None:
         raise Http404
