@@ -6,9 +6,14 @@ steadiest figure to compare two versions of the code with. On a copy of a
 bench database (SQLITE_PATH, or DATABASE_URL): `/healthz`, a check-in by
 code (each of ONE_PROCESS_TRAINEES trainees once, so each writes), the same
 check-ins again (nothing left to write), `/me/` and the class page as
-`demo_trainee`, each as the median CPU time of its requests.
-`ONE_PROCESS_PROFILE=<name>` prints a cProfile of that kind instead
-(`checkin`, `again`, `me`, `class`, `healthz`); `ONE_PROCESS_LAYERS=1`
+`demo_trainee`, each as the median CPU time of its requests; and the feeds
+a stranger asks for (`schedule.ics`, the district's, a town's and a
+village's `feed.ics`, a session's `event.ics`: the pages `make bench`
+times), rendered afresh with `PAGE_CACHE_SECONDS=0` as its uncached pass
+serves them (else from the page cache). `ONE_PROCESS_KINDS=healthz,
+district.ics` times only those kinds. `ONE_PROCESS_PROFILE=<name>` prints a
+cProfile of that kind instead (`checkin`, `again`, `me`, `class`,
+`healthz`, `village.ics`, …); `ONE_PROCESS_LAYERS=1`
 prints where each kind's time goes: each middleware, the session and user
 loads, the view and what it calls, the template (CPU per request, each
 layer without the layers inside it).
@@ -56,6 +61,7 @@ from training_site.navigation import may_administer  # noqa: E402
 TRAINEES = int(os.environ.get("ONE_PROCESS_TRAINEES", "300"))
 REPEAT = int(os.environ.get("ONE_PROCESS_REPEAT", "200"))
 PROFILE = os.environ.get("ONE_PROCESS_PROFILE", "")
+KINDS = {kind for kind in os.environ.get("ONE_PROCESS_KINDS", "").split(",") if kind}
 LAYERS = os.environ.get("ONE_PROCESS_LAYERS") == "1"
 CSRF = "benchcsrfbenchcsrfbenchcsrfbench"
 HOST = "127.0.0.1"
@@ -233,6 +239,39 @@ def setup():
     return session, keys, trainee, class_url
 
 
+def feeds() -> dict:
+    """The feeds as bench/pages.py picks them: {kind: path}."""
+    from lectures.models import DistrictForumPage, ForumPage, SessionPage
+
+    def busy(level):
+        sessions = SessionPage.objects.live()
+        for forum in ForumPage.objects.live().filter(level=level).order_by("path"):
+            if (
+                sessions.upcoming().filter(forum=forum).exists()
+                and sessions.in_subtree(forum).held().exists()
+                and (
+                    level == "village"
+                    or forum.get_children().live().type(ForumPage).exists()
+                )
+            ):
+                return forum
+        raise LookupError(level)
+
+    upcoming = (
+        SessionPage.objects.live()
+        .upcoming()
+        .filter(status="scheduled")
+        .order_by("path")
+    )
+    return {
+        "schedule.ics": "/schedule.ics",
+        "district.ics": DistrictForumPage.objects.get().url + "feed.ics",
+        "town.ics": busy("unit").url + "feed.ics",
+        "village.ics": busy("village").url + "feed.ics",
+        "event.ics": upcoming.first().url + "event.ics",
+    }
+
+
 def main():
     from lectures.services.checkin import _slot, code_for
 
@@ -240,8 +279,13 @@ def main():
     if LAYERS:
         layers.install()
     server = Server()
-    session, keys, trainee, class_url = setup()
-    checkin = session.url + "checkin/"
+    feed_paths = feeds()  # before setup() adds its session
+    logged_in_kinds = {"checkin", "again", "me", "class"}
+    if KINDS and not KINDS & logged_in_kinds:  # the feeds alone write nothing
+        session = keys = trainee = class_url = checkin = None
+    else:
+        session, keys, trainee, class_url = setup()
+        checkin = session.url + "checkin/"
 
     def code():
         return {"code": code_for(session, _slot(timezone.now()))}
@@ -255,10 +299,19 @@ def main():
             server.environ("GET", class_url, trainee) for _ in range(REPEAT)
         ],
     }
+    for kind, path in feed_paths.items():
+        kinds[kind] = lambda path=path: [
+            server.environ("GET", path) for _ in range(REPEAT)
+        ]
+    if KINDS:
+        kinds = {kind: make for kind, make in kinds.items() if kind in KINDS}
     # Warm the process: routes, templates, the kept copies.
-    for path in ("/healthz", "/me/", class_url):
+    for path in ("/healthz", "/me/", class_url) if trainee else ("/healthz",):
         for _ in range(3):
             server(server.environ("GET", path, trainee))
+    for path in feed_paths.values():
+        for _ in range(3):
+            server(server.environ("GET", path))
     server(server.environ("GET", "/healthz"))
     figures = {}
     for name, make in kinds.items():

@@ -106,12 +106,13 @@ def _url_maker(request) -> Callable[[str], str]:
     site = Site.find_for_request(request)
     root = site.root_page.url_path if site is not None else None
     base = request.build_absolute_uri("/")
-    others = Site.get_site_root_paths()
 
     def url(path: str) -> str:
         if root is not None and path.startswith(root):
             return base + path[len(root) :]
-        for other in others:  # a page of another site: its root URL
+        # A page of another site: its root URL (the sites' root paths are
+        # a read of the cache, asked only for such a page).
+        for other in Site.get_site_root_paths():
             if path.startswith(other.root_path):
                 return other.root_url + "/" + path[len(other.root_path) :]
         return base + path.lstrip("/")

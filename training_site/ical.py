@@ -23,16 +23,22 @@ LINE_OCTETS = 75
 def calendar(name: str, events: Iterable[str]) -> bytes:
     """A calendar called `name` in the site's time zone, holding `events`
     (each an event's text, as `event_text` gives it)."""
+    return "".join((_head(name, settings.TIME_ZONE), *events, END)).encode()
+
+
+@functools.lru_cache(maxsize=1024)
+def _head(name: str, tzid: str) -> str:
+    """What comes before the events, with the time zone: built by icalendar
+    once a process for each name (a forum's title), not for every feed."""
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("x-wr-calname", name)
-    cal.add("x-wr-timezone", settings.TIME_ZONE)
+    cal.add("x-wr-timezone", tzid)
     head = cal.to_ical().decode()
     assert head.endswith(END)
-    zone = time_zone(settings.TIME_ZONE)
-    return "".join((head[: -len(END)], zone, *events, END)).encode()
+    return head[: -len(END)] + time_zone(tzid)
 
 
 @functools.cache

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.models import Page, Site
 
-from lectures.events import feed, session_calendar
+from lectures.events import feed
 from lectures.filters import ScheduleFilter
 from lectures.models import ForumLevel, ForumPage, SessionPage
 from training_site import page_cache
@@ -25,12 +25,28 @@ FEED_HISTORY = timedelta(days=90)
 FEED_LIMIT = 2000
 
 
-def _window(filterset: ScheduleFilter, sessions):
-    """Sessions starting in the last FEED_HISTORY and later, unless dates
-    were asked for (by start, which is indexed: the database walks the
-    latest sessions backwards and stops at FEED_LIMIT)."""
+def _selected(request, sessions, names=None):
+    """The sessions `request.GET` asks for by ScheduleFilter's filters (only
+    `names` of them, if given), within the window of dates unless dates were
+    asked for (by start, which is indexed: the database walks the latest
+    sessions backwards and stops at FEED_LIMIT); and the filterset, or None.
+
+    A feed polled as published asks for none of them: it gets no filterset,
+    whose form was a tenth of a small feed's cost and filtered nothing."""
+    asked = [
+        name for name in names or ScheduleFilter.base_filters if name in request.GET
+    ]
+    if not asked:
+        return _recent(sessions), None
+    data = request.GET if names is None else {name: request.GET[name] for name in asked}
+    filterset = ScheduleFilter(data, queryset=sessions)
     if filterset.has_dates:
-        return sessions
+        return filterset.qs, filterset
+    return _recent(filterset.qs), filterset
+
+
+def _recent(sessions):
+    """Sessions starting in the last FEED_HISTORY and later."""
     return sessions.filter(start__gte=timezone.now() - FEED_HISTORY)
 
 
@@ -47,16 +63,17 @@ def _subtree(forum: ForumPage):
     along the start index. A town's or a village's few are found by their
     range on both (see `lectures.services.overview.subtree_lists`)."""
     sessions = SessionPage.objects.live()
-    if forum.level == ForumLevel.DISTRICT and connection.vendor == "sqlite":
+    # Its class's level (`level` is saved from it), not a read of the field.
+    if forum.forum_level == ForumLevel.DISTRICT and connection.vendor == "sqlite":
         return sessions.tested_in_subtree(forum)
     return sessions.in_subtree(forum)
 
 
 @public_page
 def schedule_ics(request):
-    filterset = ScheduleFilter(request.GET, queryset=SessionPage.objects.live())
-    filterset.keep_cached_with(request)
-    sessions = _window(filterset, filterset.qs)
+    sessions, filterset = _selected(request, SessionPage.objects.live())
+    if filterset is not None:
+        filterset.keep_cached_with(request)
     body = feed(sessions, _("Cadre lecture schedule"), request, limit=FEED_LIMIT)
     return calendar_response(body, "schedule.ics")
 
@@ -64,11 +81,7 @@ def schedule_ics(request):
 @public_page
 def forum_feed(request, forum):
     """A forum and everything below it; the dates as `schedule.ics` takes them."""
-    dates = ScheduleFilter(
-        {key: request.GET[key] for key in ("start", "end") if key in request.GET},
-        queryset=_subtree(forum),
-    )
-    sessions = _window(dates, dates.qs)
+    sessions, _dates = _selected(request, _subtree(forum), ("start", "end"))
     return calendar_response(
         feed(sessions, forum.title, request, limit=FEED_LIMIT), f"{forum.slug}.ics"
     )
@@ -76,9 +89,12 @@ def forum_feed(request, forum):
 
 @public_page
 def session_event(request, session):
-    return calendar_response(
-        session_calendar([session], session.title, request), f"session-{session.pk}.ics"
+    """The session's kept event, as a feed of one (built afresh, two
+    queries and icalendar's work, it cost as much as a village's feed)."""
+    body = feed(
+        SessionPage.objects.filter(pk=session.pk), session.title, request, limit=1
     )
+    return calendar_response(body, f"session-{session.pk}.ics")
 
 
 def page_calendar(request, page_path: str, kind: str):
@@ -99,11 +115,15 @@ def page_calendar(request, page_path: str, kind: str):
             slug=page_path.rstrip("/").rsplit("/", 1)[-1],
             url_path=site.root_page.url_path + page_path,
         )
-        .specific()
         .first()
     )
     if page is None:
         raise Http404
+    # Of its own class, without reading its own table (a second query, the
+    # largest of a small feed's): the feeds need the page's tree fields
+    # (title, path, slug) and what its class says; a handler reading a
+    # field of its own class has it read then.
+    page = page.specific_deferred
     handler = getattr(page, f"serve_{kind}_ics", None)
     if handler is None:
         raise Http404

@@ -48,7 +48,7 @@ QUERIES = {
     "classes filtered": 8,
     "class page (anonymous)": 10,
     "class page (enrolled)": 15,  # no permission query: not in the admin
-    "class feed.ics": 5,
+    "class feed.ics": 4,
     "test page": 14,
     "test page (attempt under way)": 14,
     "admin enrolment": 17,  # +1: the 统计 menu asks if he administers a forum

@@ -103,6 +103,30 @@ def test_a_session_without_a_kept_event_is_built_and_kept_by_the_feed(client, tr
     assert "批量导入的讲座" in kept(session)
 
 
+@pytest.mark.parametrize("kept_first", [True, False], ids=["kept", "missing"])
+def test_an_event_ics_is_the_session_built_afresh(client, tree, commit, kept_first):
+    """`event.ics` joins the session's kept event as the feeds do (building
+    and keeping it if it is missing): byte for byte what building it gives."""
+    lecturer = LecturerFactory(name="李教授")
+    session = commit(
+        lambda: SessionFactory(
+            parent=tree["village"],
+            title="村讲座",
+            lecturers=[lecturer],
+            field=FieldFactory(name="党的理论"),
+            description="<p>" + "折行测试" * 30 + "</p>",
+        )
+    )
+    if not kept_first:
+        SessionEvent.objects.all().delete()  # as after a bulk import
+    session = SessionPage.objects.for_listing().get(pk=session.pk)
+    built = session_calendar([session], session.title, RequestFactory().get("/"))
+    response = client.get(session.url + "event.ics")
+    assert response.status_code == 200
+    assert response.content == built
+    assert "李教授" in kept(session)
+
+
 def test_the_url_follows_the_tree_and_the_host(client, tree, commit):
     session = commit(lambda: SessionFactory(parent=tree["village"], slug="jiangzuo"))
     commit(lambda: session.move(tree["sibling_village"], pos="last-child"))

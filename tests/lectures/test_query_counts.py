@@ -35,8 +35,8 @@ QUERIES = {
     "village forum": 15,
     "session": 14,
     "schedule.ics": 2,
-    "forum feed.ics": 4,
-    "event.ics": 5,
+    "forum feed.ics": 3,
+    "event.ics": 3,
     "lecturers": 3,
     "lecturer": 6,
 }
