@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from operator import add
+from typing import NamedTuple
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
@@ -33,9 +34,11 @@ from django.db.models import (
     Case,
     CharField,
     Count,
+    DateField,
     DecimalField,
     ExpressionWrapper,
     F,
+    Func,
     IntegerField,
     Max,
     Q,
@@ -74,9 +77,9 @@ _HOURS = {
 HOURS = DecimalField(max_digits=14, decimal_places=1)
 
 
-@dataclass(frozen=True, slots=True)
-class Fact:
-    """The sessions of a selection that share every key, and their sums."""
+class Fact(NamedTuple):
+    """The sessions of a selection that share every key, and their sums (a
+    tuple: a year by forum at 100× the seed is 10,000 of them)."""
 
     month: str
     level: str | None
@@ -271,12 +274,36 @@ def _kept_keys(grouping: Grouping) -> dict:
     }
 
 
-def kept_rows(query):
+#: From how many days a period's kept rows are grouped by forum along the
+#: forum's index (`kept_rows`, `days_by_row`).
+LONG_PERIOD_DAYS = 62
+
+
+def kept_rows(query, *, days_by_row: bool = False):
     """The kept rows of a `ReportQuery`'s selection: its days, subtree, field,
-    category and tier (see `ReportQuery.sessions`, whose sessions they sum)."""
-    rows = DayFigures.objects.order_by().filter(day__lte=query.last_day)
+    category and tier (see `ReportQuery.sessions`, whose sessions they sum).
+
+    `days_by_row`: on SQLite, the days are tested on each row (a unary `+`,
+    a no-op on the value) rather than read as a range of the day index, for
+    a sum grouped by forum over a long period: SQLite then reads the rows
+    along the (forum, day, …) key, grouped as they come, instead of looking
+    up each of the period's rows by the day index and sorting them by forum
+    (a year at 100× the seed: 44 against 84 ms). Elsewhere, and for a short
+    period, the day index."""
+    day = "day"
+    if days_by_row and connection.vendor == "sqlite" and _long(query):
+        day = "_row_day"
+        rows = DayFigures.objects.alias(
+            _row_day=ExpressionWrapper(
+                Func(F("day"), template="+%(expressions)s"),
+                output_field=DateField(),
+            )
+        )
+    else:
+        rows = DayFigures.objects.all()
+    rows = rows.order_by().filter(**{f"{day}__lte": query.last_day})
     if query.start is not None:
-        rows = rows.filter(day__gte=query.start)
+        rows = rows.filter(**{f"{day}__gte": query.start})
     if query.forum is not None:
         rows = rows.filter(below(query.forum.path, "forum_path"))
     if query.field is not None:
@@ -286,6 +313,12 @@ def kept_rows(query):
     if query.level:
         rows = rows.filter(level=query.level)
     return rows
+
+
+def _long(query) -> bool:
+    return (
+        query.start is None or (query.last_day - query.start).days >= LONG_PERIOD_DAYS
+    )
 
 
 def kept_facts(query, grouping: Grouping | None = None) -> list[Fact]:
@@ -321,7 +354,7 @@ def _kept_by_forum(query, grouping: Grouping) -> list[Fact]:
     three keys (80 against 115 ms of CPU for a year at 100×)."""
     sums = [f"kept_{name}" for name in KEPT]
     values = (
-        kept_rows(query)
+        kept_rows(query, days_by_row=True)
         .values("forum_id")
         .annotate(
             kept_path=Max("forum_path"),

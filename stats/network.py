@@ -8,6 +8,7 @@ field × category), so each table adds up to the totals by construction; the
 number of queries does not depend on the data.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -109,9 +110,45 @@ def forum_root(query: ReportQuery) -> ForumPage | None:
     return DistrictForumPage.objects.live().order_by("path").first()
 
 
+class ForumRows(Sequence):
+    """The drill-down's rows: each child forum, then the root's own line.
+
+    A row is made when it is read: at 100× the seed the district has 5,700
+    children, and its page shows 100 of them (`?forum_rows=N`); the
+    spreadsheets read them all."""
+
+    def __init__(self, children: list[ForumLine], found: dict, own: Row):
+        self._children, self._found, self._own = children, found, own
+        self._made: dict[int, Row] = {}
+
+    def __len__(self) -> int:
+        return len(self._children) + 1
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError(index)
+        if index == len(self._children):
+            return self._own
+        row = self._made.get(index)
+        if row is None:
+            line = self._children[index]
+            row = self._made[index] = _row(
+                _figures(self._found.get(line.path)),
+                key=line.slug,
+                label=line.title,
+                slug=line.slug,
+                level=line.level,
+            )
+        return row
+
+
 def forums(
     facts: list[Fact], root: ForumPage | None, lines: list[ForumLine]
-) -> list[Row]:
+) -> Sequence[Row]:
     """Each child forum of `root` with everything below it, then `root`'s own
     sessions (and any below a child that is no longer published).
 
@@ -121,26 +158,19 @@ def forums(
         return []
     length = len(root.path) + ForumPage.steplen
     found = fold(facts, lambda fact: fact.path[:length])
-    rows = [
-        _row(
-            _figures(found.pop(line.path, None)),
-            key=line.slug,
-            label=line.title,
-            slug=line.slug,
-            level=line.level,
-        )
+    children = [
+        line
         for line in lines
         if len(line.path) == length and line.path.startswith(root.path)
     ]
     # What is left: the root's own sessions, and any below an unpublished child.
-    rows.append(
-        _row(
-            Figures.summed(found.values()),
-            key=root.slug,
-            label=_("%(forum)s (its own sessions)") % {"forum": root.title},
-        )
+    paths = {line.path for line in children}
+    own = _row(
+        Figures.summed(value for key, value in found.items() if key not in paths),
+        key=root.slug,
+        label=_("%(forum)s (its own sessions)") % {"forum": root.title},
     )
-    return rows
+    return ForumRows(children, found, own)
 
 
 def _classified(facts: list[Fact], model, attribute: str) -> list[Row]:
@@ -164,7 +194,7 @@ class NetworkReport:
     stats: NetworkStats
     months: list[Row] = field(default_factory=list)
     tiers: list[Row] = field(default_factory=list)
-    forums: list[Row] = field(default_factory=list)
+    forums: Sequence[Row] = field(default_factory=list)
     forum_root: ForumPage | None = None
     fields: list[Row] = field(default_factory=list)
     categories: list[Row] = field(default_factory=list)
@@ -219,10 +249,11 @@ def network_report(
     )
     lines = subtree_lines(query)
     activity = ForumActivity(selected(lines, query), held_by(by_forum))
+    levels = fold(by_forum, level_key)
     facts = by_time.result()
     breakdowns = {
         "months": months(facts, query, start),
-        "tiers": tiers(grouped(by_forum, level_key)),
+        "tiers": tiers({level: Figures.of(summed) for level, summed in levels.items()}),
         "forums": forums(by_forum, root, lines),
         "fields": _classified(facts, Field, "field_id"),
         "categories": _classified(facts, Category, "category_id"),
@@ -230,6 +261,11 @@ def network_report(
     }
     # Last: it waits for the unique participants.
     stats = summary(
-        query, start=start, facts=by_forum, activity=activity, unique=unique
+        query,
+        start=start,
+        facts=by_forum,
+        activity=activity,
+        unique=unique,
+        levels=levels,
     )
     return NetworkReport(query=query, stats=stats, forum_root=root, **breakdowns)
