@@ -91,8 +91,11 @@ def queries(data) -> list[ReportQuery]:
     return [
         ReportQuery(start=date(2025, 1, 1), end=date(2026, 12, 31)),
         ReportQuery(),
-        # A period that starts and ends inside months.
+        # A period that starts and ends inside months: a town's, and the
+        # whole network's (read from the kept months and the days at its
+        # ends, `test_kept_months.py`).
         ReportQuery(start=date(2025, 3, 17), end=date(2026, 2, 3), forum=town),
+        ReportQuery(start=date(2025, 3, 4), end=date(2026, 2, 24)),
         ReportQuery(start=date(2025, 6, 1), level="village"),
         ReportQuery(
             field=some.field if some else None, category=some.category if some else None
