@@ -31,6 +31,7 @@ from typing import NamedTuple
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import (
+    Aggregate,
     Case,
     CharField,
     Count,
@@ -69,7 +70,9 @@ CONTRIBUTION = (
     "rated",
     "other_participants",
 )
-_ZERO = (0,) * 6 + (Decimal(0), Decimal(0), 0, 0, 0)
+#: The hours are summed in tenths (integers, exact and quicker to add than
+#: decimals); `Figures.of` makes them decimals.
+_ZERO = (0,) * 11
 _HOURS = {
     CONTRIBUTION.index("study_hours_offered"),
     CONTRIBUTION.index("study_hours_credited"),
@@ -235,7 +238,6 @@ KEPT = (
     "rated",
     "others",
 )
-_TENTH = Decimal("0.1")
 
 
 def _kept_keys(grouping: Grouping) -> dict:
@@ -354,6 +356,15 @@ def kept_facts(query, grouping: Grouping | None = None) -> list[Fact]:
     ]
 
 
+class _AnyRow(Aggregate):
+    """A column the same in every row of a group, as SQLite reads it from
+    any one of them (a "bare column"): 5 ms less than its `MAX` over a year
+    by forum at 100×. Other databases take `Max`."""
+
+    function = ""
+    template = "%(expressions)s"
+
+
 def _kept_by_forum(query, grouping: Grouping) -> list[Fact]:
     """`kept_facts` grouped by forum (and by its tier or the first characters
     of its path): grouped by the forum alone, its path and tier being the
@@ -361,12 +372,13 @@ def _kept_by_forum(query, grouping: Grouping) -> list[Fact]:
     SQLite sums along the index on forum instead of sorting a year's rows by
     three keys (80 against 115 ms of CPU for a year at 100×)."""
     sums = [f"kept_{name}" for name in KEPT]
+    same = _AnyRow if connection.vendor == "sqlite" else Max
     values = (
         kept_rows(query, days_by_row=True)
         .values("forum_id")
         .annotate(
-            kept_path=Max("forum_path"),
-            kept_level=Max("level"),
+            kept_path=same("forum_path"),
+            kept_level=same("level"),
             **{f"kept_{name}": Sum(name) for name in KEPT},
         )
         .values_list("forum_id", "kept_path", "kept_level", *sums)
@@ -517,9 +529,9 @@ def _kept_by_month(query, grouping: Grouping) -> list[Fact]:
 
 
 def _kept_contribution(values: tuple) -> tuple:
-    """A kept row's sums as `CONTRIBUTION`: zeros for NULL, the hours (kept
-    in tenths) as decimals. Built by position, not value by value: a year
-    by forum at 100× is 10,000 rows of eleven values."""
+    """A kept row's sums as `CONTRIBUTION`: zeros for NULL, the hours in
+    tenths as kept. Built by position, not value by value: a year by forum
+    at 100× is 10,000 rows of eleven values."""
     held, cancelled, postponed, people, size, attended = values[:6]
     offered, credited, satisfied, rated, others = values[6:]
     return (
@@ -529,8 +541,8 @@ def _kept_contribution(values: tuple) -> tuple:
         people or 0,
         size or 0,
         attended or 0,
-        Decimal(offered or 0) * _TENTH,
-        Decimal(credited or 0) * _TENTH,
+        offered or 0,
+        credited or 0,
         satisfied or 0,
         rated or 0,
         others or 0,
@@ -539,15 +551,23 @@ def _kept_contribution(values: tuple) -> tuple:
 
 def _contribution(values: tuple) -> tuple:
     return tuple(
-        _decimal(value) if index in _HOURS else (value or 0)
+        _tenths(value) if index in _HOURS else (value or 0)
         for index, value in enumerate(values)
     )
 
 
-def _decimal(value) -> Decimal:
+def _tenths(value) -> int:
+    """Hours summed by the database (a decimal, or on SQLite a number) in
+    tenths."""
     if value is None:
-        return Decimal(0)
-    return value if isinstance(value, Decimal) else Decimal(str(value))
+        return 0
+    summed = value if isinstance(value, Decimal) else Decimal(str(value))
+    return int((summed * 10).to_integral_value())
+
+
+def hours(tenths: int) -> Decimal:
+    """Hours in tenths as a decimal of one place."""
+    return Decimal(tenths).scaleb(-1)
 
 
 def total(contributions: Iterable[tuple]) -> tuple:

@@ -22,6 +22,7 @@ from stats.facts import (
     Fact,
     Grouping,
     fold,
+    hours,
     kept_facts,
     total,
 )
@@ -59,7 +60,7 @@ class Figures:
         values = dict(zip(CONTRIBUTION, contribution, strict=True))
         satisfied, rated = values.pop("satisfied"), values.pop("rated")
         for name in ("study_hours_offered", "study_hours_credited"):
-            values[name] = Decimal(values[name]).quantize(Decimal("0.1"))
+            values[name] = hours(values[name])
         return cls(
             **values,
             satisfaction_rate=satisfied * 100 / rated if rated else None,
