@@ -281,9 +281,10 @@ def _kept_keys(grouping: Grouping) -> dict:
 LONG_PERIOD_DAYS = 62
 
 
-def kept_rows(query, *, days_by_row: bool = False):
+def kept_rows(query, *, days_by_row: bool = False, part: "Part | None" = None):
     """The kept rows of a `ReportQuery`'s selection: its days, subtree, field,
-    category and tier (see `ReportQuery.sessions`, whose sessions they sum).
+    category and tier (see `ReportQuery.sessions`, whose sessions they sum);
+    of its `part` only, if one is given.
 
     `days_by_row`: on SQLite, the days are tested on each row (a unary `+`,
     a no-op on the value) rather than read as a range of the day index, for
@@ -314,7 +315,31 @@ def kept_rows(query, *, days_by_row: bool = False):
         rows = rows.filter(category_id=query.category.pk)
     if query.level:
         rows = rows.filter(level=query.level)
+    if part is not None:
+        rows = rows.filter(part.of_forums("forum_path", "forum_id"))
     return rows
+
+
+@dataclass(frozen=True)
+class Part:
+    """Some of a selection's forums: those whose path is in [lower, upper)
+    (upper None: to the end), or those of `forum_ids`. The report reads the
+    rows of the drill-down's children shown on a page, and of the root's own
+    line, apart."""
+
+    lower: str | None = None
+    upper: str | None = None
+    forum_ids: tuple[int, ...] | None = None
+
+    def of_forums(self, path: str, forum: str) -> Q:
+        """The part as a filter: `path` a page path at or below the forum,
+        `forum` its id."""
+        if self.forum_ids is not None:
+            # An id no forum has stands for none, so that the query runs
+            # (and counts) whatever the forums.
+            return Q(**{f"{forum}__in": self.forum_ids or (0,)})
+        found = Q(**{f"{path}__gte": self.lower})
+        return found if self.upper is None else found & Q(**{f"{path}__lt": self.upper})
 
 
 def _long(query) -> bool:
@@ -329,15 +354,18 @@ def from_months(query, grouping: Grouping) -> bool:
     return query.forum is None and not grouping.forum and grouping.path_length is None
 
 
-def kept_facts(query, grouping: Grouping | None = None) -> list[Fact]:
-    """`session_facts` of `query.sessions()`, summed from the kept rows
-    (`DayFigures`) in one query: the same facts, without reading a session."""
+def kept_facts(
+    query, grouping: Grouping | None = None, part: Part | None = None
+) -> list[Fact]:
+    """`session_facts` of `query.sessions()` (of its `part`'s forums, if one
+    is given), summed from the kept rows (`DayFigures`) in one query: the
+    same facts, without reading a session."""
     grouping = grouping or Grouping()
     if grouping.forum and not grouping.months and not grouping.classification:
-        return _kept_by_forum(query, grouping)
-    if from_months(query, grouping):
+        return _kept_by_forum(query, grouping, part)
+    if part is None and from_months(query, grouping):
         return _kept_by_month(query, grouping)
-    rows = kept_rows(query)
+    rows = kept_rows(query, part=part)
     if grouping.path_length is not None:
         rows = rows.annotate(forum_length=Length("forum_path"))
     values = (
@@ -365,7 +393,7 @@ class _AnyRow(Aggregate):
     template = "%(expressions)s"
 
 
-def _kept_by_forum(query, grouping: Grouping) -> list[Fact]:
+def _kept_by_forum(query, grouping: Grouping, part: Part | None = None) -> list[Fact]:
     """`kept_facts` grouped by forum (and by its tier or the first characters
     of its path): grouped by the forum alone, its path and tier being the
     same in each of its rows (a move copies the new path to them), so that
@@ -374,7 +402,7 @@ def _kept_by_forum(query, grouping: Grouping) -> list[Fact]:
     sums = [f"kept_{name}" for name in KEPT]
     same = _AnyRow if connection.vendor == "sqlite" else Max
     values = (
-        kept_rows(query, days_by_row=True)
+        kept_rows(query, days_by_row=True, part=part)
         .values("forum_id")
         .annotate(
             kept_path=same("forum_path"),
@@ -526,6 +554,25 @@ def _kept_by_month(query, grouping: Grouping) -> list[Fact]:
         )
         for month, level, field, category, *sums in found
     ]
+
+
+def forum_presence(query) -> list[tuple[int, str, int]]:
+    """(forum id, its path, sessions held) of every forum with a session in
+    the selection; one query, from the kept rows. Which forums held
+    something, and which are a report's root's own line, without summing
+    the other figures of 10,000 forums (9 against 45 ms in SQLite for a
+    year at 100×)."""
+    same = _AnyRow if connection.vendor == "sqlite" else Max
+    values = (
+        kept_rows(query, days_by_row=True)
+        .values("forum_id")
+        .annotate(kept_path=same("forum_path"), kept_held=Sum("held"))
+        .values_list("forum_id", "kept_path", "kept_held")
+    )
+    sql, params = values.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
 def _kept_contribution(values: tuple) -> tuple:

@@ -169,7 +169,7 @@ def summary(
     if unique is None:
         unique = count_participants(query)
     start = start or first_day(query)
-    if facts is None:
+    if facts is None and (levels is None or activity is None):
         facts = kept_facts(query, BY_FORUM)
     if levels is None:
         levels = fold(facts, level_key)

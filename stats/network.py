@@ -21,18 +21,20 @@ from lectures.models import (
     ForumLevel,
     ForumPage,
 )
+from lectures.models.tree import next_path
 from stats.activity import (
     ForumActivity,
     ForumLine,
-    held_by,
     selected,
     subtree_lines,
 )
 from stats.facts import (
     Fact,
     Grouping,
+    Part,
     calendar_months,
     fold,
+    forum_presence,
     from_months,
     kept_facts,
 )
@@ -111,67 +113,119 @@ def forum_root(query: ReportQuery) -> ForumPage | None:
     return DistrictForumPage.objects.live().order_by("path").first()
 
 
+#: Rows of the table by forum on a page of the report (`?forum_rows=N`);
+#: a page's rows are summed alone (`ForumRows`).
+FORUM_ROWS_PER_PAGE = 100
+
+
 class ForumRows(Sequence):
-    """The drill-down's rows: each child forum, then the root's own line.
+    """The drill-down's rows: each child forum of `root` with everything
+    below it, then `root`'s own line (its own sessions, and any below a
+    child that is no longer published).
 
-    A row is made when it is read: at 100× the seed the district has 5,700
-    children, and its page shows 100 of them (`?forum_rows=N`); the
-    spreadsheets read them all."""
+    At 100× the seed the district has 5,700 children and its page shows
+    100 of them: a slice of at most `FORUM_ROWS_PER_PAGE` children is summed
+    alone, from the rows below those children (one query); anything more —
+    the spreadsheets, the print view, `lecture_stats` — sums every child at
+    once (one query, grouped by forum and folded by child). The own line is
+    summed when the rows are made (one query), from the forums that are in
+    no published child (`forum_presence`)."""
 
-    def __init__(self, children: list[ForumLine], found: dict, own: Row):
-        self._children, self._found, self._own = children, found, own
+    def __init__(self, query, root: ForumPage, children: list, presence: list):
+        self._query, self._root, self._children = query, root, children
+        self._length = len(root.path) + ForumPage.steplen
+        paths = {line.path for line in children}
+        length = self._length
+        own = tuple(
+            forum
+            for forum, path, _held in presence
+            if len(path) < length or path[:length] not in paths
+        )
+        self._own = _row(
+            Figures.summed(
+                fact.contribution for fact in self._facts(Part(forum_ids=own))
+            ),
+            key=root.slug,
+            label=_("%(forum)s (its own sessions)") % {"forum": root.title},
+        )
+        self._found: dict | None = None
         self._made: dict[int, Row] = {}
+
+    def _facts(self, part: Part | None = None) -> list[Fact]:
+        grouping = Grouping(path_length=self._length, forum=True)
+        return kept_facts(self._query, grouping, part)
 
     def __len__(self) -> int:
         return len(self._children) + 1
 
     def __getitem__(self, index):
         if isinstance(index, slice):
-            return [self[i] for i in range(*index.indices(len(self)))]
+            wanted = range(*index.indices(len(self)))
+            missing = [i for i in wanted if i < len(self._children)]
+            missing = [i for i in missing if i not in self._made]
+            if missing and self._found is None:
+                if len(missing) <= FORUM_ROWS_PER_PAGE:
+                    self._read(missing[0], missing[-1])
+                else:
+                    self._read_all()
+            return [self._row(i) for i in wanted]
         if index < 0:
             index += len(self)
         if not 0 <= index < len(self):
             raise IndexError(index)
+        missing = index < len(self._children) and index not in self._made
+        if missing and self._found is None:
+            self._read_all()
+        return self._row(index)
+
+    def _read(self, first: int, last: int) -> None:
+        """Sum the children from `first` to `last` (positions) alone."""
+        children = self._children[first : last + 1]
+        part = Part(children[0].path, next_path(children[-1].path))
+        found = fold(self._facts(part), lambda fact: fact.path)
+        for position, line in enumerate(children, start=first):
+            self._made[position] = self._child(line, found)
+
+    def _read_all(self) -> None:
+        self._found = fold(self._facts(), lambda fact: fact.path)
+
+    def _row(self, index: int) -> Row:
         if index == len(self._children):
             return self._own
         row = self._made.get(index)
         if row is None:
-            line = self._children[index]
-            row = self._made[index] = _row(
-                _figures(self._found.get(line.path)),
-                key=line.slug,
-                label=line.title,
-                slug=line.slug,
-                level=line.level,
-            )
+            row = self._made[index] = self._child(self._children[index], self._found)
         return row
+
+    @staticmethod
+    def _child(line: ForumLine, found: dict) -> Row:
+        return _row(
+            _figures(found.get(line.path)),
+            key=line.slug,
+            label=line.title,
+            slug=line.slug,
+            level=line.level,
+        )
 
 
 def forums(
-    facts: list[Fact], root: ForumPage | None, lines: list[ForumLine]
+    query: ReportQuery,
+    root: ForumPage | None,
+    lines: list[ForumLine],
+    presence: list[tuple[int, str, int]],
 ) -> Sequence[Row]:
-    """Each child forum of `root` with everything below it, then `root`'s own
-    sessions (and any below a child that is no longer published).
-
-    The children are found among `lines`, the subtree's live forums in tree
-    order (`subtree_lines`), which the report reads anyway."""
+    """The table by forum (`ForumRows`). The children are found among
+    `lines`, the subtree's live forums in tree order (`subtree_lines`),
+    which the report reads anyway."""
     if root is None:
         return []
     length = len(root.path) + ForumPage.steplen
-    found = fold(facts, lambda fact: fact.path[:length])
     children = [
         line
         for line in lines
         if len(line.path) == length and line.path.startswith(root.path)
     ]
-    # What is left: the root's own sessions, and any below an unpublished child.
-    paths = {line.path for line in children}
-    own = _row(
-        Figures.summed(value for key, value in found.items() if key not in paths),
-        key=root.slug,
-        label=_("%(forum)s (its own sessions)") % {"forum": root.title},
-    )
-    return ForumRows(children, found, own)
+    return ForumRows(query, root, children, presence)
 
 
 def _classified(facts: list[Fact], model, attribute: str) -> list[Row]:
@@ -233,43 +287,31 @@ def network_report(
     unique = count_participants(query)
     start = first_day(query)
     root = forum_root(query)
-    # By month and classification: the months, fields and categories —
-    # beside the rest when summed from the day rows, at once from the kept
-    # months (a few milliseconds, less than a connection of its own); by
-    # forum and tier: the drill-down's children, the tiers, the totals and
-    # which forums held something.
-    by_months = Grouping(
-        months=(start, query.last_day), level=False, classification=True
-    )
+    # By month, tier and classification: the months, tiers, fields and
+    # categories and the totals — beside the rest when summed from the day
+    # rows, at once from the kept months (a few milliseconds, less than a
+    # connection of its own).
+    by_months = Grouping(months=(start, query.last_day), classification=True)
     by_time = (at_once if from_months(query, by_months) else beside)(
         kept_facts, query, by_months
     )
-    by_forum = kept_facts(
-        query,
-        Grouping(
-            path_length=None if root is None else len(root.path) + ForumPage.steplen,
-            forum=True,
-        ),
-    )
+    # Which forums held something (and which are the root's own line).
+    presence = forum_presence(query)
     lines = subtree_lines(query)
-    activity = ForumActivity(selected(lines, query), held_by(by_forum))
-    levels = fold(by_forum, level_key)
+    activity = ForumActivity(
+        selected(lines, query), {forum for forum, _path, held in presence if held}
+    )
+    table = forums(query, root, lines, presence)
     facts = by_time.result()
+    levels = fold(facts, level_key)
     breakdowns = {
         "months": months(facts, query, start),
         "tiers": tiers({level: Figures.of(summed) for level, summed in levels.items()}),
-        "forums": forums(by_forum, root, lines),
+        "forums": table,
         "fields": _classified(facts, Field, "field_id"),
         "categories": _classified(facts, Category, "category_id"),
         "not_reporting": activity.not_reporting(not_reporting_limit),
     }
     # Last: it waits for the unique participants.
-    stats = summary(
-        query,
-        start=start,
-        facts=by_forum,
-        activity=activity,
-        unique=unique,
-        levels=levels,
-    )
+    stats = summary(query, start=start, activity=activity, unique=unique, levels=levels)
     return NetworkReport(query=query, stats=stats, forum_root=root, **breakdowns)

@@ -72,9 +72,12 @@ def data(module_db, django_db_blocker):
     }
 
 
-def counted(query: ReportQuery, grouping=None):
-    """The facts summed from the sessions themselves."""
-    return facts.session_facts(query.sessions(), grouping)
+def counted(query: ReportQuery, grouping=None, part=None):
+    """The facts summed from the sessions themselves (of `part`'s forums)."""
+    sessions = query.sessions()
+    if part is not None:
+        sessions = sessions.filter(part.of_forums("path", "forum_id"))
+    return facts.session_facts(sessions, grouping)
 
 
 def counted_report(query: ReportQuery, monkeypatch) -> dict:
