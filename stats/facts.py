@@ -1,11 +1,12 @@
 """The facts of a selection of sessions, summed by the database and folded in Python.
 
 A report shows the same figures by month, by tier, by forum, by field and by
-category. The database sums the selection's sessions in a query or two, each
-grouped by some of those keys (`Grouping`), and every breakdown — and the
-totals — is a fold of those groups in Python. Each table therefore adds up
-to the totals by construction, and the number of queries never depends on
-the data.
+category. The database sums the selection's sessions in a few queries, each
+grouped by some of those keys (`Grouping`), and the breakdowns and the
+totals are folds of those groups in Python; the number of queries never
+depends on the data. For the whole network the months are read from the
+kept `MonthFigures`, whole, with the days at a period's ends
+(`month_pieces`).
 
 The reports read the sums the database keeps per forum × day × field ×
 category (`DayFigures`, kept by triggers as sessions, rosters and ratings
@@ -534,8 +535,10 @@ def _kept_by_month(query, grouping: Grouping) -> list[Fact]:
     by = [expression for expression in grouped.values() if expression]
     selected = [grouped[name] or "NULL" for name in grouped]
     sql = (
-        f"SELECT {', '.join(selected)}, {', '.join(f'SUM({c})' for c in KEPT)}"
-        f" FROM ({' UNION ALL '.join(pieces)}) pieces"
+        # As integers: PostgreSQL sums the kept months' bigints as numerics.
+        f"SELECT {', '.join(selected)}, "
+        + ", ".join(f"CAST(SUM({c}) AS BIGINT)" for c in KEPT)
+        + f" FROM ({' UNION ALL '.join(pieces)}) pieces"
         + (f" GROUP BY {', '.join(by)}" if by else "")
         + " HAVING SUM(sessions) > 0"
     )

@@ -2,10 +2,13 @@
 
 By month, by tier, by forum (the children of the selected forum, each with
 everything below it, plus the forum's own sessions), by field and by
-category. Every breakdown is a fold of the same session facts as the totals
-(`kept_facts`: summed from the rows the database keeps per forum × day ×
-field × category), so each table adds up to the totals by construction; the
-number of queries does not depend on the data.
+category. The totals and the tables by month, tier, field and category are
+folds of the same facts (`kept_facts`, grouped by month, tier and
+classification: from the kept months for the whole network, from the rows
+kept per forum × day × field × category below it), so each adds up to the
+totals by construction; the table by forum sums the same kept rows by child
+(`ForumRows`: the page's children alone), exact integer sums that add up to
+them too. The number of queries does not depend on the data.
 """
 
 from collections.abc import Sequence
