@@ -11,10 +11,14 @@ period's sessions again for it.
 
 from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import connection
+from django.db.models import CharField
+from django.db.models.functions import Cast
 
-from lectures.models import ForumLevel
+from lectures.models import ForumLevel, ForumPage
 from stats.facts import Fact
 from stats.query import ReportQuery
 
@@ -22,8 +26,11 @@ from stats.query import ReportQuery
 HELD = 0
 
 
-@dataclass(frozen=True, slots=True)
-class ForumLine:
+class ForumLine(NamedTuple):
+    """A forum of the selection's subtree, as the report needs it (a tuple:
+    10,500 of them at 100× the seed are made in a fifth of a frozen
+    dataclass's time)."""
+
     pk: int
     path: str
     level: str
@@ -62,8 +69,19 @@ def subtree_lines(query: ReportQuery) -> list[ForumLine]:
     CPU at 100× the seed) instead of the forums and their pages."""
     rows = (
         query.subtree_forums()
+        # By page type, as `lectures.services.overview.forum_counts` counts
+        # them: SQLite then reads the forums from the (type, path, live)
+        # index instead of every page of the tree for its `live` flag
+        # (66,000 at 100× the seed: 24 against 6 ms).
+        .filter(content_type__in=forum_types())
         .order_by()
-        .values_list("pk", "path", "level", "founded_on", "title", "slug", "unit_name")
+        # The day as text: read as a date column, SQLite's connection turns
+        # each one into a date with Django's parser (10,500 of them at 100×
+        # the seed: 25 ms of CPU, against 2 ms for `date.fromisoformat`).
+        .annotate(founded_text=Cast("founded_on", CharField()))
+        .values_list(
+            "pk", "path", "level", "founded_text", "title", "slug", "unit_name"
+        )
     )
     # Read from the cursor, as the session facts are: Django's converters
     # cost five times the query on 10,000 forums.
@@ -78,9 +96,15 @@ def subtree_lines(query: ReportQuery) -> list[ForumLine]:
     return sorted(lines, key=lambda line: line.path)
 
 
-def _day(value) -> date | None:
-    """A date column as SQLite (text) or PostgreSQL (a date) gives it."""
-    return date.fromisoformat(value) if isinstance(value, str) else value
+def forum_types() -> list[int]:
+    """The page types of the forums (each tier is one)."""
+    models = [ForumPage, *ForumPage.__subclasses__()]
+    return [ContentType.objects.get_for_model(model).pk for model in models]
+
+
+def _day(value: str | None) -> date | None:
+    """A date read as text (ISO 8601 on both databases)."""
+    return None if value is None else date.fromisoformat(value)
 
 
 def held_by(facts: list[Fact]) -> set[int]:

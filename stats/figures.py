@@ -22,6 +22,7 @@ from stats.facts import (
     Fact,
     Grouping,
     fold,
+    hours,
     kept_facts,
     total,
 )
@@ -59,7 +60,7 @@ class Figures:
         values = dict(zip(CONTRIBUTION, contribution, strict=True))
         satisfied, rated = values.pop("satisfied"), values.pop("rated")
         for name in ("study_hours_offered", "study_hours_credited"):
-            values[name] = Decimal(values[name]).quantize(Decimal("0.1"))
+            values[name] = hours(values[name])
         return cls(
             **values,
             satisfaction_rate=satisfied * 100 / rated if rated else None,
@@ -155,6 +156,7 @@ def summary(
     facts: list[Fact] | None = None,
     activity: ForumActivity | None = None,
     unique: Future | None = None,
+    levels: dict | None = None,
 ) -> NetworkStats:
     """The totals of a selection, in a fixed number of queries.
 
@@ -162,14 +164,17 @@ def summary(
     `activity` (its forums, and which held something) may be passed in by a
     caller that has them already, and `unique`, the unique participants being
     counted (`count_participants`), which is otherwise started first, to run
-    beside the rest."""
+    beside the rest; and `levels`, the facts' contributions folded by tier
+    (`fold(facts, level_key)`), whose sum is the totals."""
     if unique is None:
         unique = count_participants(query)
     start = start or first_day(query)
-    if facts is None:
+    if facts is None and (levels is None or activity is None):
         facts = kept_facts(query, BY_FORUM)
-    totals = Figures.summed(fact.contribution for fact in facts)
-    tiers = grouped(facts, level_key)
+    if levels is None:
+        levels = fold(facts, level_key)
+    totals = Figures.summed(levels.values())
+    tiers = {level: Figures.of(summed) for level, summed in levels.items()}
     if activity is None:
         activity = ForumActivity(forum_lines(query), held_by(facts))
     forums = activity.figures(start, query.last_day)

@@ -2,12 +2,16 @@
 
 By month, by tier, by forum (the children of the selected forum, each with
 everything below it, plus the forum's own sessions), by field and by
-category. Every breakdown is a fold of the same session facts as the totals
-(`kept_facts`: summed from the rows the database keeps per forum × day ×
-field × category), so each table adds up to the totals by construction; the
-number of queries does not depend on the data.
+category. The totals and the tables by month, tier, field and category are
+folds of the same facts (`kept_facts`, grouped by month, tier and
+classification: from the kept months for the whole network, from the rows
+kept per forum × day × field × category below it), so each adds up to the
+totals by construction; the table by forum sums the same kept rows by child
+(`ForumRows`: the page's children alone), exact integer sums that add up to
+them too. The number of queries does not depend on the data.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -20,18 +24,21 @@ from lectures.models import (
     ForumLevel,
     ForumPage,
 )
+from lectures.models.tree import next_path
 from stats.activity import (
     ForumActivity,
     ForumLine,
-    held_by,
     selected,
     subtree_lines,
 )
 from stats.facts import (
     Fact,
     Grouping,
+    Part,
     calendar_months,
     fold,
+    forum_presence,
+    from_months,
     kept_facts,
 )
 from stats.figures import (
@@ -44,7 +51,7 @@ from stats.figures import (
     summary,
 )
 from stats.query import ReportQuery
-from training_site.background import beside
+from training_site.background import at_once, beside
 
 #: Forums listed as not reporting on the page; the spreadsheet lists them all.
 NOT_REPORTING_SHOWN = 100
@@ -109,38 +116,119 @@ def forum_root(query: ReportQuery) -> ForumPage | None:
     return DistrictForumPage.objects.live().order_by("path").first()
 
 
-def forums(
-    facts: list[Fact], root: ForumPage | None, lines: list[ForumLine]
-) -> list[Row]:
-    """Each child forum of `root` with everything below it, then `root`'s own
-    sessions (and any below a child that is no longer published).
+#: Rows of the table by forum on a page of the report (`?forum_rows=N`);
+#: a page's rows are summed alone (`ForumRows`).
+FORUM_ROWS_PER_PAGE = 100
 
-    The children are found among `lines`, the subtree's live forums in tree
-    order (`subtree_lines`), which the report reads anyway."""
-    if root is None:
-        return []
-    length = len(root.path) + ForumPage.steplen
-    found = fold(facts, lambda fact: fact.path[:length])
-    rows = [
-        _row(
-            _figures(found.pop(line.path, None)),
+
+class ForumRows(Sequence):
+    """The drill-down's rows: each child forum of `root` with everything
+    below it, then `root`'s own line (its own sessions, and any below a
+    child that is no longer published).
+
+    At 100× the seed the district has 5,700 children and its page shows
+    100 of them: a slice of at most `FORUM_ROWS_PER_PAGE` children is summed
+    alone, from the rows below those children (one query); anything more —
+    the spreadsheets, the print view, `lecture_stats` — sums every child at
+    once (one query, grouped by forum and folded by child). The own line is
+    summed when the rows are made (one query), from the forums that are in
+    no published child (`forum_presence`)."""
+
+    def __init__(self, query, root: ForumPage, children: list, presence: list):
+        self._query, self._root, self._children = query, root, children
+        self._length = len(root.path) + ForumPage.steplen
+        paths = {line.path for line in children}
+        length = self._length
+        own = tuple(
+            forum
+            for forum, path, _held in presence
+            if len(path) < length or path[:length] not in paths
+        )
+        self._own = _row(
+            Figures.summed(
+                fact.contribution for fact in self._facts(Part(forum_ids=own))
+            ),
+            key=root.slug,
+            label=_("%(forum)s (its own sessions)") % {"forum": root.title},
+        )
+        self._found: dict | None = None
+        self._made: dict[int, Row] = {}
+
+    def _facts(self, part: Part | None = None) -> list[Fact]:
+        grouping = Grouping(path_length=self._length, forum=True)
+        return kept_facts(self._query, grouping, part)
+
+    def __len__(self) -> int:
+        return len(self._children) + 1
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            wanted = range(*index.indices(len(self)))
+            missing = [i for i in wanted if i < len(self._children)]
+            missing = [i for i in missing if i not in self._made]
+            if missing and self._found is None:
+                if len(missing) <= FORUM_ROWS_PER_PAGE:
+                    self._read(missing[0], missing[-1])
+                else:
+                    self._read_all()
+            return [self._row(i) for i in wanted]
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError(index)
+        missing = index < len(self._children) and index not in self._made
+        if missing and self._found is None:
+            self._read_all()
+        return self._row(index)
+
+    def _read(self, first: int, last: int) -> None:
+        """Sum the children from `first` to `last` (positions) alone."""
+        children = self._children[first : last + 1]
+        part = Part(children[0].path, next_path(children[-1].path))
+        found = fold(self._facts(part), lambda fact: fact.path)
+        for position, line in enumerate(children, start=first):
+            self._made[position] = self._child(line, found)
+
+    def _read_all(self) -> None:
+        self._found = fold(self._facts(), lambda fact: fact.path)
+
+    def _row(self, index: int) -> Row:
+        if index == len(self._children):
+            return self._own
+        row = self._made.get(index)
+        if row is None:
+            row = self._made[index] = self._child(self._children[index], self._found)
+        return row
+
+    @staticmethod
+    def _child(line: ForumLine, found: dict) -> Row:
+        return _row(
+            _figures(found.get(line.path)),
             key=line.slug,
             label=line.title,
             slug=line.slug,
             level=line.level,
         )
+
+
+def forums(
+    query: ReportQuery,
+    root: ForumPage | None,
+    lines: list[ForumLine],
+    presence: list[tuple[int, str, int]],
+) -> Sequence[Row]:
+    """The table by forum (`ForumRows`). The children are found among
+    `lines`, the subtree's live forums in tree order (`subtree_lines`),
+    which the report reads anyway."""
+    if root is None:
+        return []
+    length = len(root.path) + ForumPage.steplen
+    children = [
+        line
         for line in lines
         if len(line.path) == length and line.path.startswith(root.path)
     ]
-    # What is left: the root's own sessions, and any below an unpublished child.
-    rows.append(
-        _row(
-            Figures.summed(found.values()),
-            key=root.slug,
-            label=_("%(forum)s (its own sessions)") % {"forum": root.title},
-        )
-    )
-    return rows
+    return ForumRows(query, root, children, presence)
 
 
 def _classified(facts: list[Fact], model, attribute: str) -> list[Row]:
@@ -164,7 +252,7 @@ class NetworkReport:
     stats: NetworkStats
     months: list[Row] = field(default_factory=list)
     tiers: list[Row] = field(default_factory=list)
-    forums: list[Row] = field(default_factory=list)
+    forums: Sequence[Row] = field(default_factory=list)
     forum_root: ForumPage | None = None
     fields: list[Row] = field(default_factory=list)
     categories: list[Row] = field(default_factory=list)
@@ -202,34 +290,31 @@ def network_report(
     unique = count_participants(query)
     start = first_day(query)
     root = forum_root(query)
-    # By month and classification (beside the rest too): the months, fields
-    # and categories; by forum and tier: the drill-down's children, the
-    # tiers, the totals and which forums held something.
-    by_time = beside(
-        kept_facts,
-        query,
-        Grouping(months=(start, query.last_day), level=False, classification=True),
+    # By month, tier and classification: the months, tiers, fields and
+    # categories and the totals — beside the rest when summed from the day
+    # rows, at once from the kept months (a few milliseconds, less than a
+    # connection of its own).
+    by_months = Grouping(months=(start, query.last_day), classification=True)
+    by_time = (at_once if from_months(query, by_months) else beside)(
+        kept_facts, query, by_months
     )
-    by_forum = kept_facts(
-        query,
-        Grouping(
-            path_length=None if root is None else len(root.path) + ForumPage.steplen,
-            forum=True,
-        ),
-    )
+    # Which forums held something (and which are the root's own line).
+    presence = forum_presence(query)
     lines = subtree_lines(query)
-    activity = ForumActivity(selected(lines, query), held_by(by_forum))
+    activity = ForumActivity(
+        selected(lines, query), {forum for forum, _path, held in presence if held}
+    )
+    table = forums(query, root, lines, presence)
     facts = by_time.result()
+    levels = fold(facts, level_key)
     breakdowns = {
         "months": months(facts, query, start),
-        "tiers": tiers(grouped(by_forum, level_key)),
-        "forums": forums(by_forum, root, lines),
+        "tiers": tiers({level: Figures.of(summed) for level, summed in levels.items()}),
+        "forums": table,
         "fields": _classified(facts, Field, "field_id"),
         "categories": _classified(facts, Category, "category_id"),
         "not_reporting": activity.not_reporting(not_reporting_limit),
     }
     # Last: it waits for the unique participants.
-    stats = summary(
-        query, start=start, facts=by_forum, activity=activity, unique=unique
-    )
+    stats = summary(query, start=start, activity=activity, unique=unique, levels=levels)
     return NetworkReport(query=query, stats=stats, forum_root=root, **breakdowns)

@@ -22,10 +22,6 @@ from training_site.spreadsheets import Column, Sheet
 #: the seed the district has 5,700 towns, and a page of 5,700 rows helps no
 #: one. The rows beyond are shown as one line of their sum.
 ROWS_SHOWN = 200
-#: Rows of the table by forum on a page of the report (`?forum_rows=N`), in
-#: the table's order, as the forum pages list the forums below them; the
-#: spreadsheets have every row.
-FORUM_ROWS_PER_PAGE = 100
 
 _SESSIONS = gettext_lazy("Sessions")
 _TAKING_PART = gettext_lazy("Taking part")

@@ -25,7 +25,7 @@ logger = logging.getLogger(__name__)
 def beside(function, *args, **kwargs) -> Future:
     """Start `function(*args, **kwargs)`; `.result()` waits for its value."""
     if connection.in_atomic_block:
-        return _at_once(function, *args, **kwargs)
+        return at_once(function, *args, **kwargs)
     future: Future = Future()
 
     def work():
@@ -38,8 +38,9 @@ def beside(function, *args, **kwargs) -> Future:
     return future
 
 
-def _at_once(function, *args, **kwargs) -> Future:
-    """`function(*args, **kwargs)` run now, as a `Future` like `beside`'s."""
+def at_once(function, *args, **kwargs) -> Future:
+    """`function(*args, **kwargs)` run now, as a `Future` like `beside`'s:
+    for work that costs less than a connection of its own."""
     future: Future = Future()
     _run(future, function, args, kwargs)
     return future

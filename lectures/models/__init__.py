@@ -9,7 +9,7 @@ from .evaluations import (
     RatingTally,
     SessionEvaluation,
 )
-from .figures import FIRST_VISIT, DayFigures, PersonDay, VisitGaps
+from .figures import FIRST_VISIT, DayFigures, MonthFigures, PersonDay, VisitGaps
 from .forums import (
     DistrictForumPage,
     ForumApplicationDocument,
@@ -68,6 +68,7 @@ __all__ = [
     "ForumLevel",
     "ForumPage",
     "Lecturer",
+    "MonthFigures",
     "OtherAttendees",
     "ParticipationSettings",
     "PersonDay",

@@ -86,6 +86,56 @@ class DayFigures(models.Model):
         return f"{self.forum_id} {self.day}: {self.held}"
 
 
+class MonthFigures(models.Model):
+    """`DayFigures` summed over the whole network per month × tier × field ×
+    category: what a report of the whole network reads for its months,
+    fields and categories, the days only at a period's ends (a year at 100×
+    the seed: 2,000 rows and a few days' worth, against 51,000 day rows).
+
+    Kept by the database from `DayFigures` alone (migration 0023's
+    triggers on that table): a day row added adds its sums to its month's
+    row, a day row removed takes them away, a changed one both, and the
+    row goes when no day row is left (`days`). `DayFigures` rows are
+    themselves rewritten in the transaction that changes a session, so
+    these follow in it too. `lectures.services.kept_counts.month_figures_drift`
+    compares them with the day rows. A migration that makes SQLite remake
+    `lectures_dayfigures` drops the triggers with it and must create them
+    again."""
+
+    month = models.CharField(_("month"), max_length=7)
+    level = models.CharField(_("level"), max_length=10, choices=ForumLevel.choices)
+    #: As in `DayFigures`: 0 for none.
+    field_id = models.PositiveBigIntegerField(_("field"))
+    category_id = models.PositiveBigIntegerField(_("category"))
+    #: How many `DayFigures` rows this one sums.
+    days = models.BigIntegerField(_("day rows"))
+    sessions = models.BigIntegerField(_("sessions"))
+    held = models.BigIntegerField(_("held"))
+    cancelled = models.BigIntegerField(_("cancelled"))
+    postponed = models.BigIntegerField(_("postponed"))
+    participants = models.BigIntegerField(_("person-times"))
+    others = models.BigIntegerField(_("other attendees"))
+    roster_size = models.BigIntegerField(_("on the roster"))
+    roster_attended = models.BigIntegerField(_("present or late"))
+    hours_offered = models.BigIntegerField(_("study hours offered, in tenths"))
+    hours_credited = models.BigIntegerField(_("study hours credited, in tenths"))
+    satisfied = models.BigIntegerField(_("satisfied ratings"))
+    rated = models.BigIntegerField(_("ratings"))
+
+    class Meta:
+        verbose_name = _("month figures")
+        verbose_name_plural = _("month figures")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["month", "level", "field_id", "category_id"],
+                name="month_figures_key",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.month} {self.level}: {self.held}"
+
+
 #: The previous visit of a person's first visit: before every day.
 FIRST_VISIT = date(1, 1, 1)
 

@@ -15,6 +15,7 @@ from lectures.models import (
     Attendance,
     AttendeeCount,
     DayFigures,
+    MonthFigures,
     PersonDay,
     RatingCount,
     RatingTally,
@@ -167,6 +168,46 @@ def figures_drift() -> dict[tuple, tuple[tuple | None, tuple | None]]:
         key: (kept.get(key), counted.get(key))
         for key in kept.keys() | counted.keys()
         if kept.get(key) != counted.get(key)
+    }
+
+
+#: What `MonthFigures` sums of the day rows, and its key.
+MONTH_KEY = ("month", "level", "field_id", "category_id")
+MONTH_SUMS = (
+    "sessions",
+    "held",
+    "cancelled",
+    "postponed",
+    "participants",
+    "others",
+    "roster_size",
+    "roster_attended",
+    "hours_offered",
+    "hours_credited",
+    "satisfied",
+    "rated",
+)
+
+
+def month_figures_drift() -> dict[tuple, tuple[tuple | None, tuple | None]]:
+    """Wherever the kept `MonthFigures` are not the sums of the day rows
+    (`DayFigures`, themselves checked by `figures_drift`): {key: (kept,
+    summed)}, each as (day rows, *`MONTH_SUMS`)."""
+    kept = {
+        tuple(row[:4]): tuple(row[4:])
+        for row in MonthFigures.objects.values_list(*MONTH_KEY, "days", *MONTH_SUMS)
+    }
+    summed = {
+        tuple(row[:4]): tuple(int(value) for value in row[4:])
+        for row in DayFigures.objects.order_by()
+        .values(*MONTH_KEY)
+        .annotate(k_days=Count("pk"), **{f"k_{c}": Sum(c) for c in MONTH_SUMS})
+        .values_list(*MONTH_KEY, "k_days", *(f"k_{c}" for c in MONTH_SUMS))
+    }
+    return {
+        key: (kept.get(key), summed.get(key))
+        for key in kept.keys() | summed.keys()
+        if kept.get(key) != summed.get(key)
     }
 
 

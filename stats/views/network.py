@@ -11,10 +11,9 @@ from wagtail.admin.widgets import Button
 
 from lectures.models import ForumPage
 from lectures.rules import can_administer
-from stats.network import network_report
+from stats.network import FORUM_ROWS_PER_PAGE, network_report
 from stats.paragraph import work_report_paragraph
 from stats.tables import (
-    FORUM_ROWS_PER_PAGE,
     forum_headers,
     forum_tier_rows,
     heading,
