@@ -100,7 +100,7 @@ def lock_keys(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("lectures", "0022_kept_visit_days"),
+        ("lectures", "0023_month_figures"),
     ]
 
     operations = [
