@@ -25,18 +25,30 @@ pytestmark = [
 MANY = 200
 
 
-def locks_held() -> int:
-    """The shared lock table's entries this connection holds: advisory locks
-    and locks on tables and indexes (row locks live in the rows)."""
+def locks_held() -> tuple[int, int]:
+    """The shared lock table's entries this connection holds: (advisory
+    locks, locks on tables and indexes); row locks live in the rows."""
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT COUNT(*) FROM pg_locks WHERE pid = pg_backend_pid()"
-            " AND locktype IN ('advisory', 'relation')"
+            "SELECT COUNT(*) FILTER (WHERE locktype = 'advisory'),"
+            " COUNT(*) FILTER (WHERE locktype = 'relation')"
+            " FROM pg_locks WHERE pid = pg_backend_pid()"
+        )
+        return tuple(cursor.fetchone())
+
+
+def relations() -> int:
+    """Tables, indexes and sequences of the schema: what relation locks are
+    bounded by, whatever plans the database chooses."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT COUNT(*) FROM pg_class c JOIN pg_namespace n"
+            " ON n.oid = c.relnamespace WHERE n.nspname = current_schema()"
         )
         return cursor.fetchone()[0]
 
 
-def write_days(sessions: list[int], person) -> int:
+def write_days(sessions: list[int], person) -> tuple[int, int]:
     """In one transaction, a check-in of `person` at each session and a
     headcount changed at each: locks held at the end."""
     with transaction.atomic():
@@ -79,8 +91,13 @@ def test_writing_many_forum_days_holds_as_many_locks_as_writing_one(held_on_many
     one = write_days(held_on_many_days[:1], UserFactory())
     many = write_days(held_on_many_days[1:], UserFactory())
 
-    assert many == one
-    assert many < MANY <= table / 10
+    # Advisory locks: as many for 200 keys as for one. Relation locks:
+    # which indexes a statement opens depends on the plan the statistics of
+    # the moment choose (the whole suite's run once chose another for the
+    # 200), so they are held to the schema's size, not to equality.
+    assert many[0] == one[0]
+    assert many[1] <= relations()
+    assert sum(many) < MANY <= table / 10
     assert DayFigures.objects.filter(held=1, roster_attended=1).count() == MANY + 1
     assert figures_drift() == {}
     assert visits_drift() == {}
