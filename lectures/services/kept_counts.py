@@ -88,11 +88,9 @@ def attendee_drift() -> dict[int, tuple[int, int]]:
     return _drift(kept, counted, zero=0)
 
 
-#: The columns of `DayFigures` a recount compares, after its key.
-FIGURES = (
-    "forum_path",
-    "level",
-    "month",
+#: What `MonthFigures` sums of the day rows, and its key.
+MONTH_KEY = ("month", "level", "field_id", "category_id")
+MONTH_SUMS = (
     "sessions",
     "held",
     "cancelled",
@@ -106,6 +104,10 @@ FIGURES = (
     "satisfied",
     "rated",
 )
+
+
+#: The columns of `DayFigures` a recount compares, after its key.
+FIGURES = ("forum_path", "level", "month", *MONTH_SUMS)
 FIGURES_KEY = ("forum", "day", "field_id", "category_id")
 
 
@@ -169,24 +171,6 @@ def figures_drift() -> dict[tuple, tuple[tuple | None, tuple | None]]:
         for key in kept.keys() | counted.keys()
         if kept.get(key) != counted.get(key)
     }
-
-
-#: What `MonthFigures` sums of the day rows, and its key.
-MONTH_KEY = ("month", "level", "field_id", "category_id")
-MONTH_SUMS = (
-    "sessions",
-    "held",
-    "cancelled",
-    "postponed",
-    "participants",
-    "others",
-    "roster_size",
-    "roster_attended",
-    "hours_offered",
-    "hours_credited",
-    "satisfied",
-    "rated",
-)
 
 
 def month_figures_drift() -> dict[tuple, tuple[tuple | None, tuple | None]]:
