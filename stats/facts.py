@@ -532,6 +532,8 @@ def _kept_by_month(query, grouping: Grouping) -> list[Fact]:
         "field": "NULLIF(field_id, 0)" if grouping.classification else None,
         "category": "NULLIF(category_id, 0)" if grouping.classification else None,
     }
+    if not pieces:  # An empty period (it ends before it starts).
+        return []
     by = [expression for expression in grouped.values() if expression]
     selected = [grouped[name] or "NULL" for name in grouped]
     sql = (
