@@ -144,7 +144,7 @@ class PublicPageMixin:
         if enabled() and not under_generation(
             ANY_RESTRICTION_KEY, _any_view_restriction
         ):
-            return PageViewRestriction.objects.none()
+            return _no_view_restrictions()
         return super().get_view_restrictions()
 
     def serve(self, request, *args, **kwargs):
@@ -158,6 +158,16 @@ class PublicPageMixin:
                 depends_on(request, page_path(self, request))
             mark_public(response)
         return response
+
+
+def _no_view_restrictions():
+    """No restrictions, as a queryset already read: Wagtail iterates it on
+    every page it serves, and iterating `.none()` still compiles a query
+    (60 µs of a check-in's 2 ms). A copy (`.order_by()`, as the admin's
+    privacy view makes) is an empty queryset like any other."""
+    restrictions = PageViewRestriction.objects.none()
+    restrictions._result_cache = []
+    return restrictions
 
 
 def _any_view_restriction() -> bool:

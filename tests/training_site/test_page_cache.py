@@ -390,6 +390,19 @@ def test_a_logged_in_page_asks_neither_for_the_site_nor_for_restrictions(
     assert not re.search(rf'"wagtailcore_page"\."id" = {root}\b', tables)
 
 
+def test_no_restrictions_are_read_without_a_query_and_copy_as_empty(
+    client, tree, session, django_assert_num_queries
+):
+    client.get(session.url)  # the restriction flag kept
+    with django_assert_num_queries(1):  # the flag, from the cache
+        restrictions = session.get_view_restrictions()
+        assert list(restrictions) == []
+        assert not restrictions.exists()
+    # A copy, as the admin's privacy view makes, is read afresh, and empty.
+    with django_assert_num_queries(0):
+        assert list(restrictions.order_by("-page__depth")) == []
+
+
 def test_a_page_made_private_leaves_the_cache_and_asks_for_a_login(
     client, tree, session, commit
 ):
