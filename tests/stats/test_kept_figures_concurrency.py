@@ -3,6 +3,8 @@ one key take turns, and a transaction writing many keys holds no more locks
 of the shared lock table than one writing a single key (SQLite takes writers
 one at a time and has no lock table)."""
 
+import threading
+import time
 from datetime import timedelta
 
 import pytest
@@ -138,3 +140,53 @@ def test_one_forum_days_writers_take_turns(tree):
     assert (row.sessions, row.held, row.roster_attended) == (6, 6, 6)
     assert figures_drift() == {}
     assert visits_drift() == {}
+
+
+def _waiting_for_a_lock() -> bool:
+    """Another connection waits for a lock (pg_locks is read live, unlike
+    pg_stat_activity, which a transaction reads once)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT COUNT(*) FROM pg_locks WHERE NOT granted")
+        return cursor.fetchone()[0] > 0
+
+
+def test_a_check_in_while_its_session_is_marked_held_is_counted(tree):
+    """A check-in at a session not held changes no figure and recounts
+    nothing; one made while another transaction marks the session held
+    waits for that status and is counted (read without waiting, it saw the
+    session not held, and the marking's recount, made before the check-in,
+    missed it: the day's figure one short)."""
+    start = timezone.now().replace(second=0, microsecond=0) - timedelta(hours=1)
+    session = SessionFactory(
+        parent=tree["village"],
+        start=start,
+        end=start + timedelta(hours=2),
+        status=SessionStatus.SCHEDULED,
+    )
+    person = UserFactory()
+    marked, checked_in = threading.Event(), threading.Event()
+
+    def mark_held():
+        with transaction.atomic():
+            SessionPage.objects.filter(pk=session.pk).update(status=SessionStatus.HELD)
+            marked.set()
+            # Committed once the check-in waits for it, or has finished.
+            for _ in range(2000):
+                if checked_in.is_set() or _waiting_for_a_lock():
+                    break
+                time.sleep(0.005)
+
+    def check_in():
+        marked.wait()
+        try:
+            Attendance.objects.create(
+                session=session, user=person, status="present", method="qr"
+            )
+        finally:
+            checked_in.set()
+
+    all_at_once(lambda step: step(), [mark_held, check_in])
+
+    row = DayFigures.objects.get(forum_id=tree["village"].pk)
+    assert (row.held, row.roster_size, row.roster_attended) == (1, 1, 1)
+    assert figures_drift() == {}
