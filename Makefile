@@ -4,9 +4,19 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 HOST ?= 127.0.0.1
-# One worker per core (measured: a check-in rush on 2 cores ran at a median
-# 211/s with 2 workers against 180/s with 4, and 20% less CPU a check-in).
+# Workers and threads, as measured on 2 cores in the check-in rush (README,
+# Performance). SQLite: two single-threaded workers per core, 627–653
+# check-ins/s against 417–491 for one worker of two threads per core (a
+# worker's threads hand the interpreter lock to each other around every
+# statement). PostgreSQL, whose server takes cores of its own: one worker of
+# two threads per core, 381–388 check-ins/s against 353–356.
+ifeq ($(DATABASE_URL),)
+WEB_CONCURRENCY ?= $(shell echo $$(( $$(nproc) * 2 )))
+WEB_THREADS ?= 1
+else
 WEB_CONCURRENCY ?= $(shell nproc)
+WEB_THREADS ?= 2
+endif
 export DJANGO_SETTINGS_MODULE ?= training_site.settings.dev
 
 .PHONY: run serve setup install lock test lint bench bench-import messages clean backup restore
@@ -39,7 +49,7 @@ setup: install
 # The production server, so what we look at and measure is what would run.
 serve:
 	$(VENV)/bin/gunicorn training_site.wsgi \
-		--bind $(HOST):$(PORT) --workers $(WEB_CONCURRENCY) --threads 2 \
+		--bind $(HOST):$(PORT) --workers $(WEB_CONCURRENCY) --threads $(WEB_THREADS) \
 		--access-logfile - --graceful-timeout 10
 
 # The notices' worker (training_site/notify) runs beside the web server and

@@ -50,7 +50,7 @@ import pages as page_list
 import rush
 import scale_out
 import table as results_table
-from server import LOGIN, PYTHON, ROOT, THREADS, WORKERS, django_shell, gunicorn
+from server import LOGIN, PYTHON, ROOT, django_shell, gunicorn, shape_label
 from timing import CLIENTS, count_events, latency
 
 RESULTS = ROOT / "bench" / "results"
@@ -191,6 +191,7 @@ def measure(scale: int, vendor: str, key: str) -> dict:
         "load_average": os.getloadavg(),
         "cpu_loop_ms": speed,
         "database": vendor,
+        "server": shape_label(env),
         "load_demo_seconds": load_seconds,
         "load_demo_cached": cached,
         "pages": figures,
@@ -235,7 +236,12 @@ def machine(vendors: list[str]) -> dict:
         "python": platform.python_version(),
         "platform": platform.platform(),
         "sqlite": sqlite3.sqlite_version,
-        "server": f"gunicorn {WORKERS} workers × {THREADS} threads",
+        "server": {
+            vendor: shape_label(
+                {**os.environ, "DATABASE_URL": "on" if vendor == "postgresql" else ""}
+            )
+            for vendor in vendors
+        },
         "databases": vendors,
     }
     if "postgresql" in vendors:

@@ -11,9 +11,22 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = str(ROOT / ".venv" / "bin" / "python")
-# `make run`'s server: WEB_CONCURRENCY workers (one per core) with two threads each.
-WORKERS = int(os.environ.get("WEB_CONCURRENCY", os.cpu_count() or 2))
-THREADS = int(os.environ.get("BENCH_THREADS", "2"))
+
+
+def server_shape(env) -> tuple[int, int]:
+    """`make run`'s server for a database (the Makefile's defaults): WEB_CONCURRENCY
+    workers of WEB_THREADS threads; on SQLite two workers per core of one
+    thread, on PostgreSQL (DATABASE_URL) one per core of two."""
+    cores = os.cpu_count() or 1
+    on_sqlite = not env.get("DATABASE_URL")
+    workers = env.get("WEB_CONCURRENCY") or (2 * cores if on_sqlite else cores)
+    threads = env.get("WEB_THREADS") or (1 if on_sqlite else 2)
+    return int(workers), int(threads)
+
+
+def shape_label(env) -> str:
+    workers, threads = server_shape(env)
+    return f"gunicorn {workers} workers × {threads} threads"
 
 
 # A snippet for the shell: `logged_in(user)` → a session key, holding what
@@ -103,6 +116,7 @@ def gunicorn(env, port: int, log=subprocess.DEVNULL):
     Refuses a taken port, and checks that the server answering is the one it
     started (still running once /healthz answers), so nothing else is timed."""
     refuse_taken_port(port)
+    workers, threads = server_shape(env)
     server = subprocess.Popen(
         [
             str(ROOT / ".venv" / "bin" / "gunicorn"),
@@ -110,9 +124,9 @@ def gunicorn(env, port: int, log=subprocess.DEVNULL):
             "--bind",
             f"127.0.0.1:{port}",
             "--workers",
-            str(WORKERS),
+            str(workers),
             "--threads",
-            str(THREADS),
+            str(threads),
         ],
         cwd=ROOT,
         env=env,

@@ -213,10 +213,13 @@ def markdown(report: dict) -> str:
         + "; ".join(f"{n} {c}" for n, c in unequal.items())
     )
     machine = report.get("machine", {})
+    server = machine.get("server")
+    if isinstance(server, dict):  # by database, since the servers differ
+        server = ", ".join(f"{shape} on {vendor}" for vendor, shape in server.items())
     lines.append(
         f"Run of {report.get('when')} (data key {report.get('data_key')}"
         f"{', partial: ' + ', '.join(report['only']) if report.get('only') else ''})"
-        f" on {machine.get('cores')} cores, {machine.get('server')}; requests a"
+        f" on {machine.get('cores')} cores, {server}; requests a"
         f" page: {report.get('requests_per_page')} as served (and as many"
         f" `/healthz` before each), {report.get('alone_requests_per_page', '—')}"
         f" for a report, {report.get('cold_requests_per_page', '—')} rendered"
