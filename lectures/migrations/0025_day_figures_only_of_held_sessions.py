@@ -17,6 +17,11 @@
 # (a plain read would see the old status, skip, and the other
 # transaction's recount would not see this change: the figure would be one
 # short). Share locks do not wait for each other, so check-ins do not.
+# The person's day (`PersonDay`, 0022), whose trigger on an attendance
+# reads the session's status too, fires after the roster count's (triggers
+# fire in order of name), so it reads the status after that wait: the same
+# race had left a unique participant uncounted there (the test of a check-in
+# made while its session is marked held fails on both without the lock).
 
 from importlib import import_module
 

@@ -190,3 +190,6 @@ def test_a_check_in_while_its_session_is_marked_held_is_counted(tree):
     row = DayFigures.objects.get(forum_id=tree["village"].pk)
     assert (row.held, row.roster_size, row.roster_attended) == (1, 1, 1)
     assert figures_drift() == {}
+    # The person's day (unique participants) as well: its trigger reads the
+    # status after the day's, so after the wait.
+    assert visits_drift() == {}
